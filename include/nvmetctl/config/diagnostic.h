@@ -1,0 +1,34 @@
+#pragma once
+// A problem found in a target file, pinned to the exact place it came from.
+#include <string>
+#include <vector>
+
+#include "nvmetctl/model/target.h"
+
+namespace nvmetctl {
+
+enum class Severity { Warning, Error };
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  SourceLocation where;
+  std::string field;    // "subsystems[0].namespaces[1].nsid"
+  std::string message;
+
+  // "target.yaml:12:9: error: subsystems[0].namespaces[1].nsid: ..."
+  std::string format() const;
+};
+
+class Diagnostics {
+ public:
+  void error(const SourceLocation& where, std::string field, std::string message);
+  void warning(const SourceLocation& where, std::string field, std::string message);
+  bool has_errors() const;
+  const std::vector<Diagnostic>& all() const { return items_; }
+  void append(const Diagnostics& other);
+
+ private:
+  std::vector<Diagnostic> items_;
+};
+
+}  // namespace nvmetctl

@@ -1,0 +1,32 @@
+#pragma once
+// Turning a value from the file into the exact text configfs shows for it,
+// or saying why it cannot be one.
+#include <optional>
+#include <string>
+
+#include "nvmetctl/model/attribute_table.h"
+
+namespace nvmetctl {
+
+struct ScalarInput {
+  std::string text;
+  bool quoted = false;  // a quoted scalar is always a string, never a bool/int
+};
+
+struct ValueCheck {
+  std::optional<std::string> canonical;  // set when valid
+  std::string problem;                   // set when not
+};
+
+ValueCheck canonical_value(const AttributeSpec& spec, const ScalarInput& input);
+
+bool parse_yaml_bool(const std::string& text, bool& out);
+bool parse_decimal(const std::string& text, long long& out);  // no leading zeros, no sign tricks
+bool is_valid_uuid(const std::string& text);
+std::optional<std::string> canonical_nguid(const std::string& text);
+bool is_ip_literal(const std::string& text, bool& is_ipv6);
+
+// Names that become configfs directory names.
+std::string name_problem(const std::string& name);  // "" when fine
+
+}  // namespace nvmetctl

@@ -1,0 +1,108 @@
+#pragma once
+// One shape for both sides of the reconcile: the target the file declares and
+// the target configfs holds. Attributes are keyed by their configfs file name
+// and hold canonical values, so the two sides compare directly.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nvmetctl {
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based; 0 when the value did not come from a file
+  int column = 0;
+};
+
+// configfs attribute file name -> canonical value
+using AttrMap = std::map<std::string, std::string>;
+using AttrLocations = std::map<std::string, SourceLocation>;
+
+struct Host {
+  std::string nqn;
+  AttrMap attrs;
+  // Secrets are declared by file; the key itself is read at plan time.
+  std::map<std::string, std::string> key_files;  // configfs attr -> file path
+  SourceLocation where;
+  AttrLocations attr_where;
+};
+
+struct Namespace {
+  std::uint32_t nsid = 0;
+  AttrMap attrs;
+  SourceLocation where;
+  AttrLocations attr_where;
+};
+
+struct Passthru {
+  AttrMap attrs;
+  SourceLocation where;
+  AttrLocations attr_where;
+};
+
+struct Subsystem {
+  std::string nqn;
+  AttrMap attrs;
+  std::vector<Namespace> namespaces;
+  // nullopt: the file leaves the allow-list alone; a value is authoritative.
+  std::optional<std::vector<std::string>> allowed_hosts;
+  std::optional<Passthru> passthru;
+  SourceLocation where;
+  AttrLocations attr_where;
+
+  const Namespace* find_namespace(std::uint32_t nsid) const;
+};
+
+struct Referral {
+  std::string name;
+  AttrMap attrs;
+  SourceLocation where;
+  AttrLocations attr_where;
+};
+
+struct AnaGroup {
+  std::uint32_t id = 0;
+  AttrMap attrs;  // ana_state
+  SourceLocation where;
+  AttrLocations attr_where;
+};
+
+struct Port {
+  std::uint16_t id = 0;
+  AttrMap attrs;
+  std::optional<std::vector<std::string>> subsystems;  // nullopt as for allowed_hosts
+  std::vector<Referral> referrals;
+  std::vector<AnaGroup> ana_groups;
+  SourceLocation where;
+  AttrLocations attr_where;
+
+  bool enabled() const { return subsystems && !subsystems->empty(); }
+  const Referral* find_referral(const std::string& name) const;
+  const AnaGroup* find_ana_group(std::uint32_t id) const;
+};
+
+struct RdmaLink {
+  std::string name;
+  std::string type;    // rxe | siw
+  std::string netdev;
+  SourceLocation where;
+};
+
+struct Target {
+  int version = 1;
+  std::vector<std::string> modules;  // extra modules to load
+  std::vector<RdmaLink> rdma_links;
+  std::vector<Host> hosts;
+  std::vector<Subsystem> subsystems;
+  std::vector<Port> ports;
+
+  const Host* find_host(const std::string& nqn) const;
+  const Subsystem* find_subsystem(const std::string& nqn) const;
+  const Port* find_port(std::uint16_t id) const;
+  const RdmaLink* find_rdma_link(const std::string& name) const;
+  bool empty() const { return hosts.empty() && subsystems.empty() && ports.empty(); }
+};
+
+}  // namespace nvmetctl

@@ -1,0 +1,35 @@
+#pragma once
+// One mutation of the system. Plans are lists of these; rollback replays
+// their inverses.
+#include <string>
+
+namespace nvmetctl {
+
+enum class OpKind {
+  Mkdir,
+  Rmdir,
+  Write,
+  Symlink,        // path = link, value = target
+  Unlink,
+  MountConfigfs,  // path = mount point
+  LoadModule,     // path = module name
+  UnloadModule,
+  AddRdmaLink,    // path = link name, value = type, detail = netdev
+  RemoveRdmaLink, // path = link name
+};
+
+struct Operation {
+  OpKind kind;
+  std::string path;
+  std::string value;
+  std::string detail;
+
+  bool touches_configfs() const {
+    return kind == OpKind::Mkdir || kind == OpKind::Rmdir || kind == OpKind::Write ||
+           kind == OpKind::Symlink || kind == OpKind::Unlink;
+  }
+};
+
+const char* op_kind_name(OpKind kind);
+
+}  // namespace nvmetctl

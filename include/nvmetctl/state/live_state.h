@@ -1,0 +1,34 @@
+#pragma once
+// What configfs holds right now, read without changing anything.
+#include <map>
+#include <set>
+#include <string>
+
+#include "nvmetctl/configfs/config_fs.h"
+#include "nvmetctl/configfs/nvmet_layout.h"
+#include "nvmetctl/expected.h"
+#include "nvmetctl/model/attribute_table.h"
+#include "nvmetctl/model/target.h"
+
+namespace nvmetctl {
+
+struct LiveState {
+  bool configfs_mounted = false;  // <mount>/ exists and is configfs-like
+  bool nvmet_loaded = false;      // <mount>/nvmet exists
+  Target target;                  // every attribute the kernel shows
+  std::set<std::string> root_attrs;  // e.g. discovery_nqn (6.9+)
+  // Attribute files seen per kind: proof of what this kernel offers.
+  std::map<ObjectKind, std::set<std::string>> attribute_files;
+};
+
+// What the reader may skip: plan needs only the attributes the file declares,
+// export needs all of them.
+struct ReadScope {
+  bool all_attributes = true;
+  const Target* declared = nullptr;  // with all_attributes=false
+};
+
+Expected<LiveState> read_live_state(const ConfigFs& fs, const NvmetLayout& layout,
+                                    const ReadScope& scope = {});
+
+}  // namespace nvmetctl

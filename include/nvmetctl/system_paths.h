@@ -1,0 +1,20 @@
+#pragma once
+// Every system location nvmetctl touches. Tests point these elsewhere; the
+// defaults are the real paths on a storage node.
+#include <string>
+
+namespace nvmetctl {
+
+struct SystemPaths {
+  std::string configfs = "/sys/kernel/config";   // configfs mount point
+  std::string sysfs = "/sys";
+  std::string proc = "/proc";
+  std::string kmsg = "/dev/kmsg";
+  std::string debugfs = "/sys/kernel/debug";
+  std::string modules_dir = "/lib/modules";      // where libkmod finds modules
+  std::string lock_file = "/run/nvmetctl.lock";
+
+  std::string nvmet_root() const { return configfs + "/nvmet"; }
+};
+
+}  // namespace nvmetctl

@@ -1,0 +1,46 @@
+#include "nvmetctl/apply/executor.h"
+
+namespace nvmetctl {
+
+ExecutionResult execute_plan(const Plan& plan, Environment& env, const std::atomic<bool>* interrupted) {
+  ExecutionResult result;
+  if (env.kernel_log) env.kernel_log->skip_to_end();
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    if (interrupted && interrupted->load()) {
+      StepFailure failure;
+      failure.step_index = i;
+      failure.error = logic_error("apply", "", "interrupted by a signal");
+      failure.interrupted = true;
+      result.failure = failure;
+      return result;
+    }
+    const Step& step = plan.steps[i];
+    if (env.kernel_log) env.kernel_log->discard_pending();  // keep only this step's lines
+    auto done = run_operation(env, step.op);
+    if (!done) {
+      StepFailure failure;
+      failure.step_index = i;
+      failure.error = done.error();
+      if (env.kernel_log) failure.kernel_log = env.kernel_log->take_new();
+      result.failure = failure;
+      return result;
+    }
+    ++result.completed;
+  }
+  return result;
+}
+
+RollbackResult roll_back(const Plan& plan, std::size_t completed, Environment& env) {
+  RollbackResult result;
+  for (std::size_t i = completed; i-- > 0;) {
+    const Step& step = plan.steps[i];
+    for (const Operation& op : step.undo) {
+      auto undone = run_operation(env, op);
+      if (!undone) result.errors.push_back(undone.error());
+    }
+    ++result.undone;
+  }
+  return result;
+}
+
+}  // namespace nvmetctl

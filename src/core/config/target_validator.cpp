@@ -1,0 +1,301 @@
+#include "nvmetctl/config/target_validator.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <map>
+#include <set>
+
+#include "nvmetctl/config/value_syntax.h"
+
+namespace nvmetctl {
+namespace {
+
+bool is_ip_transport(const std::string& trtype) { return trtype == "tcp" || trtype == "rdma"; }
+
+std::string get(const AttrMap& attrs, const std::string& key) {
+  auto it = attrs.find(key);
+  return it == attrs.end() ? "" : it->second;
+}
+
+SourceLocation at(const AttrLocations& locations, const std::string& key, const SourceLocation& fallback) {
+  auto it = locations.find(key);
+  return it == locations.end() ? fallback : it->second;
+}
+
+void derive_address(AttrMap& attrs) {
+  std::string trtype = get(attrs, "addr_trtype");
+  if (is_ip_transport(trtype)) {
+    bool ipv6 = false;
+    std::string traddr = get(attrs, "addr_traddr");
+    if (!attrs.count("addr_adrfam") && is_ip_literal(traddr, ipv6))
+      attrs["addr_adrfam"] = ipv6 ? "ipv6" : "ipv4";
+    if (!attrs.count("addr_trsvcid")) attrs["addr_trsvcid"] = "4420";
+  } else if (trtype == "fc" && !attrs.count("addr_adrfam")) {
+    attrs["addr_adrfam"] = "fc";
+  }
+}
+
+class Checker {
+ public:
+  Checker(const Target& target, Diagnostics& diagnostics) : t_(target), d_(diagnostics) {}
+
+  void run() {
+    check_links();
+    check_hosts();
+    check_subsystems();
+    check_ports();
+    check_modules();
+  }
+
+ private:
+  void check_name(const std::string& name, const SourceLocation& where, const std::string& field) {
+    std::string problem = name_problem(name);
+    if (!problem.empty()) d_.error(where, field, "'" + printable(name) + "' " + problem);
+  }
+
+  void check_nqn(const std::string& nqn, const SourceLocation& where, const std::string& field) {
+    check_name(nqn, where, field);
+    if (nqn.size() > kMaxNqnBytes)
+      d_.error(where, field, "NQN is " + std::to_string(nqn.size()) +
+                                 " bytes; the kernel keeps only 223, so hosts could never match it");
+    else if (nqn.rfind("nqn.", 0) != 0 && name_problem(nqn).empty())
+      d_.warning(where, field, "'" + nqn + "' is not in nqn. form (e.g. nqn.2014-08.org.example:name); "
+                               "the kernel accepts it, but some hosts may not");
+  }
+
+  static std::string printable(const std::string& name) {
+    std::string out;
+    for (char c : name) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  void check_links() {
+    std::set<std::string> names, netdevs;
+    for (size_t i = 0; i < t_.rdma_links.size(); ++i) {
+      const auto& link = t_.rdma_links[i];
+      std::string field = "rdma_links[" + std::to_string(i) + "]";
+      check_name(link.name, link.where, field + ".name");
+      if (link.name.find('%') != std::string::npos)
+        d_.error(link.where, field + ".name", "must not contain '%' (the kernel refuses name templates)");
+      if (link.name.size() > 63) d_.error(link.where, field + ".name", "must be at most 63 characters");
+      if (link.netdev.size() > 15 || !name_problem(link.netdev).empty())
+        d_.error(link.where, field + ".netdev", "'" + link.netdev + "' is not a valid interface name");
+      if (!names.insert(link.name).second)
+        d_.error(link.where, field + ".name", "duplicate rdma link '" + link.name + "'");
+      if (!netdevs.insert(link.netdev).second)
+        d_.error(link.where, field + ".netdev",
+                 "a second link on netdev '" + link.netdev + "': the kernel allows one per netdev");
+    }
+  }
+
+  void check_hosts() {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < t_.hosts.size(); ++i) {
+      const Host& host = t_.hosts[i];
+      std::string field = "hosts[" + std::to_string(i) + "]";
+      check_nqn(host.nqn, host.where, field + ".nqn");
+      if (!seen.insert(host.nqn).second)
+        d_.error(host.where, field + ".nqn", "duplicate host '" + host.nqn + "'");
+      for (const auto& [attr, path] : host.key_files) check_key_file(host, attr, path, field);
+    }
+  }
+
+  void check_key_file(const Host& host, const std::string& attr, const std::string& path,
+                      const std::string& field) {
+    SourceLocation where = at(host.attr_where, attr, host.where);
+    std::string key = field + "." + attr + "_file";
+    std::ifstream in(path);
+    if (!in) {
+      d_.error(where, key, "cannot read key file " + path + ": " + std::strerror(errno));
+      return;
+    }
+    std::string content;
+    std::getline(in, content);
+    if (content.rfind("DHHC-1:", 0) != 0)
+      d_.error(where, key, "key file " + path + " does not hold a DH-HMAC-CHAP secret (DHHC-1:...), "
+                           "e.g. from 'nvme gen-dhchap-key'");
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077))
+      d_.warning(where, key, "key file " + path + " is readable by other users; chmod 600 it");
+  }
+
+  void check_subsystems() {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < t_.subsystems.size(); ++i) {
+      const Subsystem& s = t_.subsystems[i];
+      std::string field = "subsystems[" + std::to_string(i) + "]";
+      check_nqn(s.nqn, s.where, field + ".nqn");
+      if (s.nqn == kDiscoveryNqn)
+        d_.error(s.where, field + ".nqn", "the discovery NQN is reserved; the kernel refuses it as a subsystem");
+      if (!seen.insert(s.nqn).second)
+        d_.error(s.where, field + ".nqn", "duplicate subsystem '" + s.nqn + "'");
+      check_allowed_hosts(s, field);
+      check_namespaces(s, field);
+      check_cntlid(s, field);
+      if (s.passthru && !s.namespaces.empty())
+        d_.error(s.passthru->where, field + ".passthru",
+                 "a subsystem is either passthru or has namespaces; the kernel refuses both");
+    }
+  }
+
+  void check_allowed_hosts(const Subsystem& s, const std::string& field) {
+    if (!s.allowed_hosts) return;
+    std::set<std::string> seen;
+    for (size_t j = 0; j < s.allowed_hosts->size(); ++j) {
+      const std::string& nqn = (*s.allowed_hosts)[j];
+      std::string sub = field + ".allowed_hosts[" + std::to_string(j) + "]";
+      if (!t_.find_host(nqn))
+        d_.error(s.where, sub, "host '" + nqn + "' is not declared under 'hosts'");
+      if (!seen.insert(nqn).second) d_.error(s.where, sub, "host '" + nqn + "' is listed twice");
+    }
+    if (get(s.attrs, "attr_allow_any_host") == "1" && !s.allowed_hosts->empty())
+      d_.error(at(s.attr_where, "attr_allow_any_host", s.where), field + ".allow_any_host",
+               "allow_any_host: true cannot be combined with allowed_hosts; the kernel refuses "
+               "host links while any host is allowed");
+  }
+
+  void check_namespaces(const Subsystem& s, const std::string& field) {
+    std::set<std::uint32_t> seen;
+    for (size_t j = 0; j < s.namespaces.size(); ++j) {
+      const Namespace& ns = s.namespaces[j];
+      std::string sub = field + ".namespaces[" + std::to_string(j) + "]";
+      if (!seen.insert(ns.nsid).second)
+        d_.error(ns.where, sub + ".nsid", "duplicate nsid " + std::to_string(ns.nsid));
+      bool enabled = get(ns.attrs, "enable") == "1";
+      if (enabled && !ns.attrs.count("device_path"))
+        d_.error(ns.where, sub, "enable: true needs a device_path");
+      if (!ns.attrs.count("enable"))
+        d_.warning(ns.where, sub, "no 'enable' key: a new namespace stays disabled (hosts will not see it)");
+    }
+  }
+
+  void check_cntlid(const Subsystem& s, const std::string& field) {
+    auto min = s.attrs.find("attr_cntlid_min");
+    auto max = s.attrs.find("attr_cntlid_max");
+    if (min == s.attrs.end() || max == s.attrs.end()) return;
+    if (std::stoll(min->second) > std::stoll(max->second))
+      d_.error(at(s.attr_where, "attr_cntlid_min", s.where), field + ".cntlid_min",
+               "cntlid_min " + min->second + " is above cntlid_max " + max->second);
+  }
+
+  void check_ports() {
+    std::set<std::uint16_t> seen;
+    for (size_t i = 0; i < t_.ports.size(); ++i) {
+      const Port& p = t_.ports[i];
+      std::string field = "ports[" + std::to_string(i) + "]";
+      if (!seen.insert(p.id).second)
+        d_.error(p.where, field + ".id", "duplicate port id " + std::to_string(p.id));
+      check_address(p.attrs, p.attr_where, p.where, field, true);
+      if (p.subsystems) {
+        std::set<std::string> linked;
+        for (size_t j = 0; j < p.subsystems->size(); ++j) {
+          const std::string& nqn = (*p.subsystems)[j];
+          std::string sub = field + ".subsystems[" + std::to_string(j) + "]";
+          if (!t_.find_subsystem(nqn))
+            d_.error(p.where, sub, "subsystem '" + nqn + "' is not declared under 'subsystems'");
+          if (!linked.insert(nqn).second) d_.error(p.where, sub, "subsystem '" + nqn + "' is listed twice");
+        }
+      }
+      std::set<std::string> referrals;
+      for (size_t j = 0; j < p.referrals.size(); ++j) {
+        const Referral& r = p.referrals[j];
+        std::string sub = field + ".referrals[" + std::to_string(j) + "]";
+        check_name(r.name, r.where, sub + ".name");
+        if (!referrals.insert(r.name).second) d_.error(r.where, sub + ".name", "duplicate referral '" + r.name + "'");
+        check_address(r.attrs, r.attr_where, r.where, sub, false);
+      }
+      std::set<std::uint32_t> groups;
+      for (size_t j = 0; j < p.ana_groups.size(); ++j) {
+        const AnaGroup& g = p.ana_groups[j];
+        if (!groups.insert(g.id).second)
+          d_.error(g.where, field + ".ana_groups[" + std::to_string(j) + "].id", "duplicate ana group " + std::to_string(g.id));
+      }
+    }
+  }
+
+  void check_address(const AttrMap& attrs, const AttrLocations& where_map, const SourceLocation& where,
+                     const std::string& field, bool is_port) {
+    std::string trtype = get(attrs, "addr_trtype");
+    if (trtype.empty()) {
+      if (is_port)
+        d_.error(where, field, "missing 'trtype': the kernel cannot enable a port without a transport");
+      return;
+    }
+    std::string adrfam = get(attrs, "addr_adrfam");
+    std::string traddr = get(attrs, "addr_traddr");
+    if (is_ip_transport(trtype)) {
+      if (traddr.empty()) {
+        d_.error(where, field, "missing 'traddr': a " + trtype + " port listens on an IP address");
+        return;
+      }
+      bool ipv6 = false;
+      SourceLocation addr_at = at(where_map, "addr_traddr", where);
+      if (!is_ip_literal(traddr, ipv6)) {
+        d_.error(addr_at, field + ".traddr", "'" + traddr + "' is not an IPv4 or IPv6 address (the kernel does not resolve names)");
+      } else if (adrfam != (ipv6 ? "ipv6" : "ipv4")) {
+        d_.error(at(where_map, "addr_adrfam", where), field + ".adrfam",
+                 "adrfam '" + adrfam + "' does not match traddr " + traddr);
+      }
+      long long port_number = 0;
+      std::string trsvcid = get(attrs, "addr_trsvcid");
+      if (!parse_decimal(trsvcid, port_number) || port_number < 0 || port_number > 65535)
+        d_.error(at(where_map, "addr_trsvcid", where), field + ".trsvcid",
+                 "expected a TCP/UDP port number 0-65535 in decimal, got '" + trsvcid + "'");
+    } else if (trtype == "fc") {
+      static const std::regex fc("^nn-(0x)?[0-9a-fA-F]{16}:pn-(0x)?[0-9a-fA-F]{16}$");
+      if (!std::regex_match(traddr, fc))
+        d_.error(at(where_map, "addr_traddr", where), field + ".traddr",
+                 "an fc traddr looks like nn-0x<16 hex>:pn-0x<16 hex>, got '" + traddr + "'");
+      if (adrfam != "fc") d_.error(at(where_map, "addr_adrfam", where), field + ".adrfam", "fc ports need adrfam: fc");
+    }
+    std::string tsas = get(attrs, "addr_tsas");
+    if (!tsas.empty()) {
+      bool fits = (trtype == "tcp" && (tsas == "none" || tsas == "tls1.3")) ||
+                  (trtype == "rdma" && tsas == "connected");
+      if (!fits)
+        d_.error(at(where_map, "addr_tsas", where), field + ".tsas",
+                 "tsas '" + tsas + "' does not apply to trtype " + trtype +
+                     " (tcp: none or tls1.3; rdma: connected)");
+    }
+    if (is_port && get(attrs, "param_pi_enable") == "1" && trtype != "rdma")
+      d_.error(at(where_map, "param_pi_enable", where), field + ".pi_enable",
+               "T10-PI works only on rdma ports; the kernel refuses to enable a " + trtype + " port with it");
+  }
+
+  void check_modules() {
+    for (size_t i = 0; i < t_.modules.size(); ++i)
+      if (t_.modules[i].empty() || t_.modules[i].find('/') != std::string::npos)
+        d_.error({}, "modules[" + std::to_string(i) + "]", "'" + t_.modules[i] + "' is not a module name");
+  }
+
+  const Target& t_;
+  Diagnostics& d_;
+};
+
+}  // namespace
+
+void complete_derived_values(Target& target) {
+  for (Port& port : target.ports) {
+    derive_address(port.attrs);
+    for (Referral& referral : port.referrals) derive_address(referral.attrs);
+  }
+}
+
+void validate_target(const Target& target, Diagnostics& diagnostics) {
+  Checker(target, diagnostics).run();
+}
+
+}  // namespace nvmetctl

@@ -1,0 +1,618 @@
+#include <algorithm>
+#include <set>
+
+#include "nvmetctl/model/attribute_table.h"
+#include "nvmetctl/plan/planner.h"
+#include "nvmetctl/plan/recreate_ops.h"
+
+namespace nvmetctl {
+namespace {
+
+std::string get(const AttrMap& attrs, const std::string& key) {
+  auto it = attrs.find(key);
+  return it == attrs.end() ? "" : it->second;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+bool is_identity(const AttributeSpec& spec) { return spec.mutability == Mutability::UntilDiscovered; }
+
+// An attribute the kernel replaces on its own does not count as drift while
+// the file leaves it to the kernel (-1).
+bool differs(const AttributeSpec& spec, const std::string& desired, const AttrMap& live) {
+  auto it = live.find(spec.file);
+  if (it == live.end()) return true;
+  if (spec.kernel_rewrites && desired == "-1") return false;
+  return !attribute_values_equal(spec, desired, it->second);
+}
+
+class ConfigfsPlanner {
+ public:
+  ConfigfsPlanner(const Target& desired, const LiveState& live, const NvmetLayout& layout,
+                  const KernelFacts& kernel, const PlanOptions& options)
+      : want_(desired), have_(live.target), live_(live), L_(layout), kernel_(kernel), opt_(options) {}
+
+  Plan run() {
+    check_capabilities();
+    decide_replacements();
+    decide_port_relinks();
+    detach_links();
+    remove_replaced_subsystems();
+    for (const Host& host : want_.hosts) plan_host(host);
+    for (const Subsystem& s : want_.subsystems) plan_subsystem(s);
+    for (const Port& p : want_.ports) plan_port(p);
+    attach_links();
+    if (opt_.prune) prune(); else list_unmanaged();
+    return std::move(plan_);
+  }
+
+ private:
+  // ---- helpers that emit steps -------------------------------------------
+  void emit(ChangeKind change, Operation op, const std::string& object,
+            std::vector<Operation> undo = {}, std::optional<std::string> old_value = std::nullopt,
+            std::string disruption = {}, bool secret = false) {
+    Step step;
+    step.change = change;
+    step.op = std::move(op);
+    step.object = object;
+    step.undo = std::move(undo);
+    step.old_value = std::move(old_value);
+    step.disruption = std::move(disruption);
+    step.secret = secret;
+    plan_.steps.push_back(std::move(step));
+  }
+
+  void mkdir(ChangeKind change, const std::string& dir, const std::string& object) {
+    emit(change, {OpKind::Mkdir, dir, {}, {}}, object, {{OpKind::Rmdir, dir, {}, {}}});
+  }
+
+  // A write to an object this run created needs no undo: removing it undoes it.
+  void write(ChangeKind change, const std::string& dir, const AttributeSpec& spec,
+             const std::string& value, const AttrMap* live_attrs, const std::string& object,
+             std::string disruption = {}) {
+    std::string path = dir + "/" + spec.file;
+    std::vector<Operation> undo;
+    std::optional<std::string> old;
+    if (live_attrs) {
+      old = get(*live_attrs, spec.file);
+      std::string restore = *old;
+      if (spec.type == ValueType::Text)
+        while (!restore.empty() && restore.back() == ' ') restore.pop_back();
+      if (!restore.empty() && restore != "(null)") undo.push_back({OpKind::Write, path, restore, {}});
+    }
+    emit(change, {OpKind::Write, path, value, {}}, object, std::move(undo), old, std::move(disruption),
+         spec.type == ValueType::Secret);
+  }
+
+  void write_fresh(const std::string& dir, ObjectKind kind, const AttrMap& attrs, const std::string& object,
+                   ChangeKind change = ChangeKind::Create) {
+    for (const AttributeSpec* spec : attributes_of(kind)) {
+      auto it = attrs.find(spec->file);
+      if (it == attrs.end() || it->second.empty() || it->second == "(null)") continue;
+      if (spec->fresh_default && attribute_values_equal(*spec, spec->fresh_default, it->second)) continue;
+      write(change, dir, *spec, it->second, nullptr, object);
+    }
+  }
+
+  void link(const std::string& target, const std::string& link_path, const std::string& object,
+            ChangeKind change) {
+    emit(change, {OpKind::Symlink, link_path, target, {}}, object, {{OpKind::Unlink, link_path, {}, {}}});
+  }
+
+  void unlink(const std::string& target, const std::string& link_path, const std::string& object,
+              ChangeKind change, std::string disruption) {
+    emit(change, {OpKind::Unlink, link_path, {}, {}}, object, {{OpKind::Symlink, link_path, target, {}}},
+         std::nullopt, std::move(disruption));
+  }
+
+  void rmdir(ChangeKind change, ObjectKind kind, const std::string& dir, const AttrMap& live_attrs,
+             const std::string& object, std::string disruption = {}) {
+    emit(change, {OpKind::Rmdir, dir, {}, {}}, object, recreate_ops(kind, dir, live_attrs), std::nullopt,
+         std::move(disruption));
+  }
+
+  // ---- lookups -------------------------------------------------------------
+  const Subsystem* live_subsystem(const std::string& nqn) const { return have_.find_subsystem(nqn); }
+
+  bool linked_anywhere(const std::string& nqn) const {
+    for (const Port& p : have_.ports)
+      if (p.subsystems && contains(*p.subsystems, nqn)) return true;
+    return false;
+  }
+
+  // The port's links once the plan is done.
+  std::vector<std::string> final_links(const Port& live_port) const {
+    if (const Port* p = want_.find_port(live_port.id)) {
+      if (p->subsystems) return *p->subsystems;
+    } else if (opt_.prune) {
+      return {};
+    }
+    std::vector<std::string> kept;
+    for (const auto& nqn : live_port.subsystems.value_or(std::vector<std::string>{}))
+      if (!opt_.prune || want_.find_subsystem(nqn)) kept.push_back(nqn);
+    return kept;
+  }
+
+  std::vector<std::string> final_allowed_hosts(const Subsystem& live_s) const {
+    const Subsystem* s = want_.find_subsystem(live_s.nqn);
+    if (!s) {
+      if (opt_.prune) return {};
+    } else {
+      if (s->allowed_hosts) return *s->allowed_hosts;
+      if (get(s->attrs, "attr_allow_any_host") == "1") return {};
+    }
+    std::vector<std::string> kept;
+    for (const auto& host : live_s.allowed_hosts.value_or(std::vector<std::string>{}))
+      if (!opt_.prune || want_.find_host(host)) kept.push_back(host);
+    return kept;
+  }
+
+  std::string port_object(std::uint16_t id) const { return "port " + std::to_string(id); }
+  static std::string subsystem_object(const std::string& nqn) { return "subsystem " + nqn; }
+  static std::string namespace_object(const std::string& nqn, std::uint32_t nsid) {
+    return "namespace " + std::to_string(nsid) + " of " + nqn;
+  }
+
+  // ---- capabilities --------------------------------------------------------
+  void check_attrs_supported(ObjectKind kind, const AttrMap& attrs, const AttrLocations& where,
+                             const SourceLocation& fallback, const std::string& object) {
+    auto seen = live_.attribute_files.find(kind);
+    for (const auto& [file, value] : attrs) {
+      const AttributeSpec* spec = find_attribute_by_file(kind, file);
+      if (!spec) continue;
+      bool listed = seen != live_.attribute_files.end() && !seen->second.empty();
+      if (listed && seen->second.count(file)) continue;
+      auto loc = where.count(file) ? where.at(file) : fallback;
+      std::string key = std::string(object) + "." + spec->key;
+      if (kernel_.version.known() && spec->since > kernel_.version) {
+        plan_.problems.error(loc, key, std::string(spec->file) + " needs Linux " + spec->since.str() +
+                                           " or newer; this kernel is " + kernel_.version.str());
+        continue;
+      }
+      if (spec->needs_config) {
+        auto option = kernel_.config.find(spec->needs_config);
+        bool missing = (option != kernel_.config.end() && !option->second) || (listed && !seen->second.count(file));
+        if (missing)
+          plan_.problems.error(loc, key, std::string(spec->file) + " needs a kernel built with " +
+                                             spec->needs_config + "; this kernel was built without it");
+      }
+    }
+  }
+
+  void check_capabilities() {
+    for (const Host& h : want_.hosts) {
+      AttrMap all = h.attrs;
+      for (const auto& [file, path] : h.key_files) all[file] = path;
+      check_attrs_supported(ObjectKind::Host, all, h.attr_where, h.where, "host " + h.nqn);
+    }
+    for (const Subsystem& s : want_.subsystems) {
+      check_attrs_supported(ObjectKind::Subsystem, s.attrs, s.attr_where, s.where, "subsystem " + s.nqn);
+      for (const Namespace& ns : s.namespaces)
+        check_attrs_supported(ObjectKind::Namespace, ns.attrs, ns.attr_where, ns.where,
+                              namespace_object(s.nqn, ns.nsid));
+      if (s.passthru) {
+        auto option = kernel_.config.find("CONFIG_NVME_TARGET_PASSTHRU");
+        bool missing = option != kernel_.config.end() && !option->second;
+        if (const Subsystem* live_s = live_subsystem(s.nqn); live_s && !live_s->passthru) missing = true;
+        if (missing)
+          plan_.problems.error(s.passthru->where, "subsystem " + s.nqn + ".passthru",
+                               "passthru needs a kernel built with CONFIG_NVME_TARGET_PASSTHRU; this kernel "
+                               "was built without it");
+      }
+    }
+    for (const Port& p : want_.ports) {
+      check_attrs_supported(ObjectKind::Port, p.attrs, p.attr_where, p.where, port_object(p.id));
+      for (const Referral& r : p.referrals)
+        check_attrs_supported(ObjectKind::Referral, r.attrs, r.attr_where, r.where,
+                              port_object(p.id) + " referral " + r.name);
+    }
+  }
+
+  // ---- decisions -----------------------------------------------------------
+  void decide_replacements() {
+    for (const Subsystem& s : want_.subsystems) {
+      const Subsystem* live_s = live_subsystem(s.nqn);
+      if (!live_s || !linked_anywhere(s.nqn)) continue;  // unexposed: identity is still writable
+      std::vector<std::string> frozen;
+      for (const AttributeSpec* spec : attributes_of(ObjectKind::Subsystem)) {
+        auto it = s.attrs.find(spec->file);
+        if (!is_identity(*spec) || it == s.attrs.end() || !differs(*spec, it->second, live_s->attrs)) continue;
+        frozen.push_back(std::string(spec->key) + ": desired '" + it->second + "', current '" +
+                         get(live_s->attrs, spec->file) + "'");
+      }
+      if (frozen.empty()) continue;
+      replaced_.insert(s.nqn);
+      if (!opt_.allow_recreate) {
+        std::string text;
+        for (const auto& f : frozen) text += (text.empty() ? "" : "; ") + f;
+        plan_.problems.error(s.where, "subsystem " + s.nqn,
+                             text + ". The kernel freezes these once a host has identified the subsystem, "
+                                    "so it must be recreated, which drops every connected host; re-run with "
+                                    "--allow-recreate to do that");
+      }
+    }
+  }
+
+  void decide_port_relinks() {
+    for (const Port& p : want_.ports) {
+      const Port* live_p = have_.find_port(p.id);
+      if (!live_p || !live_p->enabled()) continue;
+      for (const auto& [file, value] : p.attrs) {
+        const AttributeSpec* spec = find_attribute_by_file(ObjectKind::Port, file);
+        if (spec && spec->mutability == Mutability::WhilePortDisabled && differs(*spec, value, live_p->attrs)) {
+          relinked_ports_.insert(p.id);
+          break;
+        }
+      }
+    }
+  }
+
+  // ---- phases --------------------------------------------------------------
+  void detach_links() {
+    for (const Port& live_p : have_.ports) {
+      if (!live_p.subsystems) continue;
+      auto keep = final_links(live_p);
+      bool relink = relinked_ports_.count(live_p.id) > 0;
+      for (const auto& nqn : *live_p.subsystems) {
+        std::string why;
+        if (relink) {
+          why = "port " + std::to_string(live_p.id) + " stops listening while its address or parameters change; "
+                "hosts on it reconnect";
+        } else if (replaced_.count(nqn)) {
+          why = "subsystem " + nqn + " is recreated; its hosts on port " + std::to_string(live_p.id) + " are dropped";
+        } else if (!contains(keep, nqn)) {
+          why = "hosts connected to " + nqn + " through port " + std::to_string(live_p.id) + " are dropped";
+        } else {
+          continue;
+        }
+        detached_.insert({live_p.id, nqn});
+        bool removing = !contains(keep, nqn);
+        unlink(L_.subsystem(nqn), L_.port_link(live_p.id, nqn), port_object(live_p.id),
+               removing && !want_.find_port(live_p.id) ? ChangeKind::Remove : ChangeKind::Update, why);
+      }
+    }
+    for (const Subsystem& live_s : have_.subsystems) {
+      if (!live_s.allowed_hosts) continue;
+      auto keep = final_allowed_hosts(live_s);
+      for (const auto& host : *live_s.allowed_hosts) {
+        if (contains(keep, host) && !replaced_.count(live_s.nqn)) continue;
+        unlink(L_.host(host), L_.allowed_host_link(live_s.nqn, host), subsystem_object(live_s.nqn),
+               replaced_.count(live_s.nqn) ? ChangeKind::Replace : ChangeKind::Update,
+               "new connections from " + host + " are refused (connected ones stay)");
+      }
+    }
+  }
+
+  void remove_replaced_subsystems() {
+    for (const auto& nqn : replaced_) {
+      const Subsystem* live_s = live_subsystem(nqn);
+      std::string object = subsystem_object(nqn);
+      for (const Namespace& ns : live_s->namespaces)
+        rmdir(ChangeKind::Replace, ObjectKind::Namespace, L_.namespace_dir(nqn, ns.nsid), ns.attrs, object);
+      rmdir(ChangeKind::Replace, ObjectKind::Subsystem, L_.subsystem(nqn), live_s->attrs, object,
+            "the subsystem is recreated: every connected host loses it");
+    }
+  }
+
+  void plan_host(const Host& h) {
+    const Host* live_h = have_.find_host(h.nqn);
+    std::string object = "host " + h.nqn;
+    if (!live_h) {
+      mkdir(ChangeKind::Create, L_.host(h.nqn), object);
+      write_fresh(L_.host(h.nqn), ObjectKind::Host, h.attrs, object);
+      return;
+    }
+    for (const AttributeSpec* spec : attributes_of(ObjectKind::Host)) {
+      auto it = h.attrs.find(spec->file);
+      if (it != h.attrs.end() && differs(*spec, it->second, live_h->attrs))
+        write(ChangeKind::Update, L_.host(h.nqn), *spec, it->second, &live_h->attrs, object,
+              spec->type == ValueType::Secret ? "applies at each host's next authentication" : "");
+    }
+  }
+
+  void plan_subsystem(const Subsystem& s) {
+    std::string object = subsystem_object(s.nqn);
+    std::string dir = L_.subsystem(s.nqn);
+    const Subsystem* live_s = replaced_.count(s.nqn) ? nullptr : live_subsystem(s.nqn);
+    bool replacing = replaced_.count(s.nqn) > 0;
+    ChangeKind fresh_kind = replacing ? ChangeKind::Replace : ChangeKind::Create;
+    if (!live_s) {
+      AttrMap attrs = s.attrs;
+      const Subsystem* old = live_subsystem(s.nqn);
+      if (old)  // carry over what the file leaves to the kernel
+        for (const auto& [file, value] : old->attrs) attrs.emplace(file, value);
+      mkdir(fresh_kind, dir, object);
+      write_fresh(dir, ObjectKind::Subsystem, attrs, object, fresh_kind);
+    } else {
+      update_subsystem_attrs(s, *live_s, object);
+    }
+    // Host links after allow_any_host=0 is written; removals happened in detach.
+    std::vector<std::string> hosts = s.allowed_hosts ? *s.allowed_hosts : std::vector<std::string>{};
+    if (!s.allowed_hosts && replacing && live_subsystem(s.nqn)->allowed_hosts)
+      hosts = *live_subsystem(s.nqn)->allowed_hosts;
+    for (const auto& host : hosts) {
+      bool present = live_s && live_s->allowed_hosts && contains(*live_s->allowed_hosts, host);
+      if (!present)
+        link(L_.host(host), L_.allowed_host_link(s.nqn, host), object, live_s ? ChangeKind::Update : fresh_kind);
+    }
+    for (const Namespace& ns : s.namespaces) plan_namespace(s, ns, live_s, fresh_kind);
+    if (replacing)  // bring back namespaces the file does not declare
+      for (const Namespace& ns : live_subsystem(s.nqn)->namespaces)
+        if (!s.find_namespace(ns.nsid)) {
+          auto ops = recreate_ops(ObjectKind::Namespace, L_.namespace_dir(s.nqn, ns.nsid), ns.attrs);
+          mkdir(ChangeKind::Replace, ops.front().path, namespace_object(s.nqn, ns.nsid));
+          for (size_t i = 1; i < ops.size(); ++i)
+            emit(ChangeKind::Replace, ops[i], namespace_object(s.nqn, ns.nsid));
+        }
+    if (s.passthru) plan_passthru(s, live_s, fresh_kind);
+  }
+
+  void update_subsystem_attrs(const Subsystem& s, const Subsystem& live_s, const std::string& object) {
+    std::string dir = L_.subsystem(s.nqn);
+    std::vector<const AttributeSpec*> specs = attributes_of(ObjectKind::Subsystem);
+    // Never let cntlid_min cross cntlid_max: raise max first when min moves above it.
+    auto min_it = s.attrs.find("attr_cntlid_min");
+    if (min_it != s.attrs.end() &&
+        std::stoll(min_it->second) >= std::atoll(get(live_s.attrs, "attr_cntlid_max").c_str())) {
+      auto min_pos = std::find_if(specs.begin(), specs.end(), [](auto* sp) { return std::string(sp->file) == "attr_cntlid_min"; });
+      auto max_pos = std::find_if(specs.begin(), specs.end(), [](auto* sp) { return std::string(sp->file) == "attr_cntlid_max"; });
+      std::iter_swap(min_pos, max_pos);
+    }
+    for (const AttributeSpec* spec : specs) {
+      auto it = s.attrs.find(spec->file);
+      if (it == s.attrs.end() || !differs(*spec, it->second, live_s.attrs)) continue;
+      std::string disruption;
+      if (spec->drops_controllers && kernel_.version >= KernelVersion{6, 3})
+        disruption = "writing qid_max makes the kernel drop every controller of the subsystem";
+      write(ChangeKind::Update, dir, *spec, it->second, &live_s.attrs, object, disruption);
+    }
+  }
+
+  void plan_namespace(const Subsystem& s, const Namespace& ns, const Subsystem* live_s, ChangeKind fresh_kind) {
+    std::string object = namespace_object(s.nqn, ns.nsid);
+    std::string dir = L_.namespace_dir(s.nqn, ns.nsid);
+    const Namespace* live_ns = live_s ? live_s->find_namespace(ns.nsid) : nullptr;
+    if (!live_ns) {
+      ChangeKind kind = live_s ? ChangeKind::Create : fresh_kind;
+      mkdir(kind, dir, object);
+      write_fresh(dir, ObjectKind::Namespace, ns.attrs, object, kind);
+      return;
+    }
+    std::vector<const AttributeSpec*> changes;
+    bool needs_disable = false;
+    for (const AttributeSpec* spec : attributes_of(ObjectKind::Namespace)) {
+      auto it = ns.attrs.find(spec->file);
+      if (it == ns.attrs.end() || std::string(spec->file) == "enable") continue;
+      if (!differs(*spec, it->second, live_ns->attrs)) continue;
+      changes.push_back(spec);
+      if (spec->mutability == Mutability::WhileNamespaceDisabled) needs_disable = true;
+    }
+    const AttributeSpec* enable = find_attribute_by_file(ObjectKind::Namespace, "enable");
+    bool live_enabled = get(live_ns->attrs, "enable") == "1";
+    std::string want_enable = ns.attrs.count("enable") ? ns.attrs.at("enable") : (live_enabled ? "1" : "0");
+    bool cycle = needs_disable && live_enabled;
+    if (cycle)
+      write(ChangeKind::Update, dir, *enable, "0", &live_ns->attrs, object,
+            "namespace " + std::to_string(ns.nsid) + " disappears from hosts while its device changes");
+    for (const AttributeSpec* spec : changes)
+      write(ChangeKind::Update, dir, *spec, ns.attrs.at(spec->file), &live_ns->attrs, object);
+    bool now_enabled = cycle ? false : live_enabled;
+    if ((want_enable == "1") != now_enabled) {
+      AttrMap after = live_ns->attrs;
+      after["enable"] = now_enabled ? "1" : "0";
+      write(ChangeKind::Update, dir, *enable, want_enable, &after, object,
+            want_enable == "0" ? "namespace " + std::to_string(ns.nsid) + " disappears from hosts" : "");
+    }
+  }
+
+  void plan_passthru(const Subsystem& s, const Subsystem* live_s, ChangeKind fresh_kind) {
+    std::string object = subsystem_object(s.nqn) + " passthru";
+    std::string dir = L_.passthru(s.nqn);
+    const Passthru* live_pt = live_s && live_s->passthru ? &*live_s->passthru : nullptr;
+    if (!live_pt) {
+      write_fresh(dir, ObjectKind::Passthru, s.passthru->attrs, object, fresh_kind);
+      return;
+    }
+    bool path_changes = s.passthru->attrs.count("device_path") &&
+                        differs(*find_attribute_by_file(ObjectKind::Passthru, "device_path"),
+                                s.passthru->attrs.at("device_path"), live_pt->attrs);
+    bool live_enabled = get(live_pt->attrs, "enable") == "1";
+    const AttributeSpec* enable = find_attribute_by_file(ObjectKind::Passthru, "enable");
+    if (path_changes && live_enabled)
+      write(ChangeKind::Update, dir, *enable, "0", &live_pt->attrs, object,
+            "the passthru controller is detached while its device changes");
+    for (const AttributeSpec* spec : attributes_of(ObjectKind::Passthru)) {
+      auto it = s.passthru->attrs.find(spec->file);
+      if (it == s.passthru->attrs.end() || spec == enable) continue;
+      if (differs(*spec, it->second, live_pt->attrs))
+        write(ChangeKind::Update, dir, *spec, it->second, &live_pt->attrs, object);
+    }
+    std::string want_enable = s.passthru->attrs.count("enable") ? s.passthru->attrs.at("enable") : (live_enabled ? "1" : "0");
+    bool now_enabled = (path_changes && live_enabled) ? false : live_enabled;
+    if ((want_enable == "1") != now_enabled) {
+      AttrMap after = live_pt->attrs;
+      after["enable"] = now_enabled ? "1" : "0";
+      write(ChangeKind::Update, dir, *enable, want_enable, &after, object);
+    }
+  }
+
+  void plan_port(const Port& p) {
+    std::string object = port_object(p.id);
+    std::string dir = L_.port(p.id);
+    const Port* live_p = have_.find_port(p.id);
+    if (!live_p) {
+      mkdir(ChangeKind::Create, dir, object);
+      write_fresh(dir, ObjectKind::Port, p.attrs, object);
+    } else {
+      for (const AttributeSpec* spec : attributes_of(ObjectKind::Port)) {
+        auto it = p.attrs.find(spec->file);
+        if (it != p.attrs.end() && differs(*spec, it->second, live_p->attrs))
+          write(ChangeKind::Update, dir, *spec, it->second, &live_p->attrs, object);
+      }
+    }
+    for (const AnaGroup& g : p.ana_groups) plan_ana_group(p, g, live_p);
+    for (const Referral& r : p.referrals) plan_referral(p, r, live_p);
+  }
+
+  void plan_ana_group(const Port& p, const AnaGroup& g, const Port* live_p) {
+    std::string object = port_object(p.id) + " ana group " + std::to_string(g.id);
+    std::string dir = L_.ana_group(p.id, g.id);
+    const AttributeSpec* state = find_attribute_by_file(ObjectKind::AnaGroup, "ana_state");
+    const AnaGroup* live_g = live_p ? live_p->find_ana_group(g.id) : nullptr;
+    bool exists = live_g || g.id == 1;  // group 1 comes with every port
+    if (!exists) {
+      mkdir(ChangeKind::Create, dir, object);
+      if (g.attrs.count("ana_state")) write(ChangeKind::Create, dir, *state, g.attrs.at("ana_state"), nullptr, object);
+      return;
+    }
+    if (!g.attrs.count("ana_state")) return;
+    AttrMap live_attrs = live_g ? live_g->attrs : AttrMap{{"ana_state", "optimized"}};
+    if (differs(*state, g.attrs.at("ana_state"), live_attrs))
+      write(live_g ? ChangeKind::Update : ChangeKind::Create, dir, *state, g.attrs.at("ana_state"),
+            &live_attrs, object);
+  }
+
+  void plan_referral(const Port& p, const Referral& r, const Port* live_p) {
+    std::string object = port_object(p.id) + " referral " + r.name;
+    std::string dir = L_.referral(p.id, r.name);
+    const Referral* live_r = live_p ? live_p->find_referral(r.name) : nullptr;
+    if (!live_r) {
+      mkdir(ChangeKind::Create, dir, object);
+      write_fresh(dir, ObjectKind::Referral, r.attrs, object);
+      return;
+    }
+    const AttributeSpec* enable = find_attribute_by_file(ObjectKind::Referral, "enable");
+    std::vector<const AttributeSpec*> changes;
+    for (const AttributeSpec* spec : attributes_of(ObjectKind::Referral)) {
+      auto it = r.attrs.find(spec->file);
+      if (spec != enable && it != r.attrs.end() && differs(*spec, it->second, live_r->attrs)) changes.push_back(spec);
+    }
+    bool live_enabled = get(live_r->attrs, "enable") == "1";
+    bool cycle = !changes.empty() && live_enabled;
+    if (cycle) write(ChangeKind::Update, dir, *enable, "0", &live_r->attrs, object);
+    for (const AttributeSpec* spec : changes)
+      write(ChangeKind::Update, dir, *spec, r.attrs.at(spec->file), &live_r->attrs, object);
+    std::string want_enable = r.attrs.count("enable") ? r.attrs.at("enable") : (live_enabled ? "1" : "0");
+    bool now_enabled = cycle ? false : live_enabled;
+    if ((want_enable == "1") != now_enabled) {
+      AttrMap after = live_r->attrs;
+      after["enable"] = now_enabled ? "1" : "0";
+      write(ChangeKind::Update, dir, *enable, want_enable, &after, object);
+    }
+  }
+
+  void attach_links() {
+    auto attach = [&](std::uint16_t id, const std::vector<std::string>& wanted,
+                      const std::vector<std::string>& live_links, ChangeKind kind) {
+      for (const auto& nqn : wanted) {
+        bool still_linked = contains(live_links, nqn) && !detached_.count({id, nqn});
+        if (!still_linked) link(L_.subsystem(nqn), L_.port_link(id, nqn), port_object(id), kind);
+      }
+    };
+    for (const Port& p : want_.ports) {
+      const Port* live_p = have_.find_port(p.id);
+      std::vector<std::string> live_links = live_p && live_p->subsystems ? *live_p->subsystems : std::vector<std::string>{};
+      std::vector<std::string> wanted = p.subsystems ? *p.subsystems : live_links;
+      attach(p.id, wanted, live_links, live_p ? ChangeKind::Update : ChangeKind::Create);
+    }
+    if (opt_.prune) return;
+    for (const Port& live_p : have_.ports)  // undeclared ports get back links of recreated subsystems
+      if (!want_.find_port(live_p.id) && live_p.subsystems)
+        attach(live_p.id, *live_p.subsystems, *live_p.subsystems, ChangeKind::Update);
+  }
+
+  void prune() {
+    for (const Subsystem& s : want_.subsystems) {
+      const Subsystem* live_s = live_subsystem(s.nqn);
+      if (!live_s || replaced_.count(s.nqn)) continue;
+      for (const Namespace& ns : live_s->namespaces)
+        if (!s.find_namespace(ns.nsid))
+          rmdir(ChangeKind::Remove, ObjectKind::Namespace, L_.namespace_dir(s.nqn, ns.nsid), ns.attrs,
+                namespace_object(s.nqn, ns.nsid),
+                "namespace " + std::to_string(ns.nsid) + " disappears from hosts");
+    }
+    for (const Port& live_p : have_.ports) {
+      const Port* p = want_.find_port(live_p.id);
+      for (const Referral& r : live_p.referrals)
+        if (!p || !p->find_referral(r.name))
+          rmdir(ChangeKind::Remove, ObjectKind::Referral, L_.referral(live_p.id, r.name), r.attrs,
+                port_object(live_p.id) + " referral " + r.name);
+      for (const AnaGroup& g : live_p.ana_groups)
+        if (g.id != 1 && (!p || !p->find_ana_group(g.id)))
+          rmdir(ChangeKind::Remove, ObjectKind::AnaGroup, L_.ana_group(live_p.id, g.id), g.attrs,
+                port_object(live_p.id) + " ana group " + std::to_string(g.id));
+      if (!p) rmdir(ChangeKind::Remove, ObjectKind::Port, L_.port(live_p.id), live_p.attrs, port_object(live_p.id));
+    }
+    for (const Subsystem& live_s : have_.subsystems) {
+      if (want_.find_subsystem(live_s.nqn)) continue;
+      for (const Namespace& ns : live_s.namespaces)
+        rmdir(ChangeKind::Remove, ObjectKind::Namespace, L_.namespace_dir(live_s.nqn, ns.nsid), ns.attrs,
+              subsystem_object(live_s.nqn));
+      rmdir(ChangeKind::Remove, ObjectKind::Subsystem, L_.subsystem(live_s.nqn), live_s.attrs,
+            subsystem_object(live_s.nqn));
+    }
+    std::set<std::string> still_allowed;
+    for (const Subsystem& live_s : have_.subsystems)
+      for (const auto& host : final_allowed_hosts(live_s)) still_allowed.insert(host);
+    for (const Subsystem& s : want_.subsystems)
+      if (s.allowed_hosts) still_allowed.insert(s.allowed_hosts->begin(), s.allowed_hosts->end());
+    for (const Host& live_h : have_.hosts)
+      if (!want_.find_host(live_h.nqn) && !still_allowed.count(live_h.nqn))
+        rmdir(ChangeKind::Remove, ObjectKind::Host, L_.host(live_h.nqn), live_h.attrs, "host " + live_h.nqn);
+  }
+
+  void list_unmanaged() {
+    for (const Host& h : have_.hosts)
+      if (!want_.find_host(h.nqn)) plan_.unmanaged.push_back("host " + h.nqn);
+    for (const Subsystem& live_s : have_.subsystems) {
+      const Subsystem* s = want_.find_subsystem(live_s.nqn);
+      if (!s) {
+        plan_.unmanaged.push_back(subsystem_object(live_s.nqn));
+        continue;
+      }
+      for (const Namespace& ns : live_s.namespaces)
+        if (!s->find_namespace(ns.nsid)) plan_.unmanaged.push_back(namespace_object(s->nqn, ns.nsid));
+    }
+    for (const Port& live_p : have_.ports) {
+      const Port* p = want_.find_port(live_p.id);
+      if (!p) {
+        plan_.unmanaged.push_back(port_object(live_p.id));
+        continue;
+      }
+      for (const Referral& r : live_p.referrals)
+        if (!p->find_referral(r.name)) plan_.unmanaged.push_back(port_object(p->id) + " referral " + r.name);
+      for (const AnaGroup& g : live_p.ana_groups)
+        if (g.id != 1 && !p->find_ana_group(g.id))
+          plan_.unmanaged.push_back(port_object(p->id) + " ana group " + std::to_string(g.id));
+    }
+  }
+
+  const Target& want_;
+  const Target& have_;
+  const LiveState& live_;
+  const NvmetLayout& L_;
+  const KernelFacts& kernel_;
+  const PlanOptions& opt_;
+  Plan plan_;
+  std::set<std::string> replaced_;
+  std::set<std::uint16_t> relinked_ports_;
+  std::set<std::pair<std::uint16_t, std::string>> detached_;
+};
+
+}  // namespace
+
+Plan plan_configfs(const Target& desired, const LiveState& live, const NvmetLayout& layout,
+                   const KernelFacts& kernel, const PlanOptions& options) {
+  return ConfigfsPlanner(desired, live, layout, kernel, options).run();
+}
+
+Plan plan_teardown(const LiveState& live, const NvmetLayout& layout) {
+  Target nothing;
+  PlanOptions prune_all;
+  prune_all.prune = true;
+  return ConfigfsPlanner(nothing, live, layout, KernelFacts{}, prune_all).run();
+}
+
+}  // namespace nvmetctl
