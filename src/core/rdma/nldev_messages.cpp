@@ -1,0 +1,142 @@
+#include "nvmetctl/rdma/nldev_messages.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "nvmetctl/rdma/nldev_protocol.h"
+
+namespace nvmetctl::nldev {
+namespace {
+
+// Builds one request in a buffer sized for the largest message we send.
+class Request {
+ public:
+  Request(std::uint16_t op, std::uint16_t flags, std::uint32_t seq)
+      : buffer_(MNL_SOCKET_BUFFER_SIZE), nlh_(mnl_nlmsg_put_header(buffer_.data())) {
+    nlh_->nlmsg_type = message_type(op);
+    nlh_->nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | flags);
+    nlh_->nlmsg_seq = seq;
+  }
+  Request& u32(std::uint16_t type, std::uint32_t value) {
+    mnl_attr_put_u32(nlh_, type, value);
+    return *this;
+  }
+  Request& str(std::uint16_t type, const std::string& value) {
+    mnl_attr_put_strz(nlh_, type, value.c_str());
+    return *this;
+  }
+  Bytes finish() {
+    buffer_.resize(nlh_->nlmsg_len);
+    return std::move(buffer_);
+  }
+
+ private:
+  Bytes buffer_;
+  nlmsghdr* nlh_;
+};
+
+std::string string_of(const nlattr* attr) {
+  const auto* text = static_cast<const char*>(mnl_attr_get_payload(attr));
+  return std::string(text, strnlen(text, mnl_attr_get_payload_len(attr)));
+}
+
+bool is_u32(const nlattr* attr) { return mnl_attr_get_payload_len(attr) >= sizeof(std::uint32_t); }
+bool is_u8(const nlattr* attr) { return mnl_attr_get_payload_len(attr) >= sizeof(std::uint8_t); }
+
+int device_attribute(const nlattr* attr, void* data) {
+  auto& device = *static_cast<DeviceAttributes*>(data);
+  switch (mnl_attr_get_type(attr)) {
+    case attr::kDevIndex:
+      if (is_u32(attr)) device.index = mnl_attr_get_u32(attr);
+      break;
+    case attr::kDevName: device.name = string_of(attr); break;
+    case attr::kDevProtocol: device.protocol = string_of(attr); break;
+    case attr::kPortIndex:
+      if (is_u32(attr)) device.port_count = mnl_attr_get_u32(attr);
+      break;
+    default: break;
+  }
+  return MNL_CB_OK;
+}
+
+int port_attribute(const nlattr* attr, void* data) {
+  auto& port = *static_cast<PortAttributes*>(data);
+  switch (mnl_attr_get_type(attr)) {
+    case attr::kPortIndex:
+      if (is_u32(attr)) port.port = mnl_attr_get_u32(attr);
+      break;
+    case attr::kPortState:
+      if (is_u8(attr)) port.state = mnl_attr_get_u8(attr);
+      break;
+    case attr::kNdevName: port.netdev = string_of(attr); break;
+    case attr::kNdevIndex:
+      if (is_u32(attr)) port.netdev_index = mnl_attr_get_u32(attr);
+      break;
+    default: break;
+  }
+  return MNL_CB_OK;
+}
+
+template <class Attributes, std::uint16_t Op>
+int collect(const nlmsghdr* nlh, void* data) {
+  if (nlh->nlmsg_type != message_type(Op)) return MNL_CB_OK;
+  Attributes parsed;
+  mnl_attr_parse(nlh, 0, Op == cmd::kGet ? device_attribute : port_attribute, &parsed);
+  static_cast<std::vector<Attributes>*>(data)->push_back(std::move(parsed));
+  return MNL_CB_OK;
+}
+
+// mnl_cb_run reports kernel errors and framing problems through errno.
+Expected<ReplyProgress> run(std::span<const std::uint8_t> datagram, std::uint32_t seq,
+                            mnl_cb_t callback, void* data) {
+  errno = 0;
+  int rc = mnl_cb_run(datagram.data(), datagram.size(), seq, 0, callback, data);
+  if (rc < 0) return sys_error(errno != 0 ? errno : EBADMSG, "rdma netlink", "");
+  return rc == MNL_CB_STOP ? ReplyProgress::Done : ReplyProgress::More;
+}
+
+}  // namespace
+
+Bytes encode_get_dump(std::uint32_t seq) {
+  return Request(cmd::kGet, NLM_F_DUMP, seq).finish();
+}
+
+Bytes encode_port_get(std::uint32_t seq, std::uint32_t dev_index, std::uint32_t port) {
+  // NLM_F_ACK so the single reply is followed by an ACK that ends it.
+  return Request(cmd::kPortGet, NLM_F_ACK, seq)
+      .u32(attr::kDevIndex, dev_index)
+      .u32(attr::kPortIndex, port)
+      .finish();
+}
+
+Bytes encode_new_link(std::uint32_t seq, const std::string& name, const std::string& link_type,
+                      const std::string& netdev) {
+  return Request(cmd::kNewLink, NLM_F_ACK, seq)
+      .str(attr::kDevName, name)
+      .str(attr::kLinkType, link_type)
+      .str(attr::kNdevName, netdev)
+      .finish();
+}
+
+Bytes encode_del_link(std::uint32_t seq, std::uint32_t dev_index) {
+  return Request(cmd::kDelLink, NLM_F_ACK, seq).u32(attr::kDevIndex, dev_index).finish();
+}
+
+Expected<ReplyProgress> decode_devices(std::span<const std::uint8_t> datagram, std::uint32_t seq,
+                                       std::vector<DeviceAttributes>& out) {
+  return run(datagram, seq, collect<DeviceAttributes, cmd::kGet>, &out);
+}
+
+Expected<ReplyProgress> decode_ports(std::span<const std::uint8_t> datagram, std::uint32_t seq,
+                                     std::vector<PortAttributes>& out) {
+  return run(datagram, seq, collect<PortAttributes, cmd::kPortGet>, &out);
+}
+
+Expected<ReplyProgress> decode_ack(std::span<const std::uint8_t> datagram, std::uint32_t seq) {
+  return run(datagram, seq, nullptr, nullptr);
+}
+
+}  // namespace nvmetctl::nldev
