@@ -1,0 +1,31 @@
+#pragma once
+// Will nvmet-rdma be able to listen on this traddr? The kernel answers only
+// when the port is linked, as -99 (address not local) or -19 (no RDMA device
+// covers the interface); this predicts both and names the interface.
+#include <string>
+#include <vector>
+
+#include "nvmetctl/expected.h"
+#include "nvmetctl/net/network_info.h"
+#include "nvmetctl/rdma/rdma_device.h"
+
+namespace nvmetctl {
+
+enum class RdmaAddressCoverage {
+  Wildcard,      // 0.0.0.0 / ::: listens wherever RDMA devices are
+  NotLocal,      // no interface has it: the kernel would fail with -99
+  NoRdmaDevice,  // local, but no RDMA device on that interface: -19
+  Covered,
+};
+
+struct RdmaAddressCheck {
+  RdmaAddressCoverage coverage = RdmaAddressCoverage::NotLocal;
+  std::string interface;  // owner of the address, when local
+  std::string device;     // RDMA device serving it, when covered
+};
+
+// EINVAL when traddr is not a literal address.
+Expected<RdmaAddressCheck> check_rdma_address(const std::string& traddr, NetworkInfo& network,
+                                              const std::vector<RdmaDevice>& devices);
+
+}  // namespace nvmetctl

@@ -1,0 +1,46 @@
+#include "nvmetctl/rdma/rdma_address_coverage.h"
+
+#include <algorithm>
+
+namespace nvmetctl {
+namespace {
+
+std::string device_on(const std::vector<RdmaDevice>& devices, const std::string& netdev) {
+  auto found = std::find_if(devices.begin(), devices.end(),
+                            [&](const RdmaDevice& d) { return d.netdev == netdev; });
+  return found != devices.end() ? found->name : "";
+}
+
+std::vector<std::string> lower_devices_of(NetworkInfo& network, const std::string& name) {
+  auto all = network.interfaces();
+  if (!all) return {};
+  for (const auto& interface : *all)
+    if (interface.name == name) return interface.lower_devices;
+  return {};
+}
+
+}  // namespace
+
+Expected<RdmaAddressCheck> check_rdma_address(const std::string& traddr, NetworkInfo& network,
+                                              const std::vector<RdmaDevice>& devices) {
+  RdmaAddressCheck check;
+  if (is_wildcard_address(traddr)) {
+    check.coverage = RdmaAddressCoverage::Wildcard;
+    return check;
+  }
+  auto owner = network.find_interface_for_address(traddr);
+  if (!owner) return owner.error();
+  if (!*owner) return check;  // NotLocal
+
+  check.interface = **owner;
+  check.device = device_on(devices, check.interface);
+  for (const auto& lower : lower_devices_of(network, check.interface)) {
+    if (!check.device.empty()) break;
+    check.device = device_on(devices, lower);
+  }
+  check.coverage = check.device.empty() ? RdmaAddressCoverage::NoRdmaDevice
+                                        : RdmaAddressCoverage::Covered;
+  return check;
+}
+
+}  // namespace nvmetctl
