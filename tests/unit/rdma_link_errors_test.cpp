@@ -44,6 +44,8 @@ TEST(RdmaLinkErrors, EinvalBlamesTheModuleOnlyWhenItIsMissing) {
   facts.link_module_loaded = false;
   EXPECT_NE(add_link_failure_reason(EINVAL, kSpec, facts).find("module rdma_rxe is not loaded"),
             std::string::npos);
+  EXPECT_EQ(add_link_failure_reason(EINVAL, {"x0", "bogus", "eth0"}, facts),
+            "unknown link type bogus (the kernel has no rdma-link-bogus module; use rxe or siw)");
   facts.link_module_loaded = true;
   EXPECT_EQ(add_link_failure_reason(EINVAL, kSpec, facts).find("module"), std::string::npos);
 }

@@ -176,7 +176,8 @@ TEST(NldevMessages, DecodesADeviceDumpAcrossDatagrams) {
 
 TEST(NldevMessages, DecodesAPortReplyWithNetdevThenAck) {
   Datagram reply;
-  reply.message(5125, 0, 3)
+  // Observed on 6.12: the reply to PORT_GET carries the GET message type.
+  reply.message(5121, 0, 3)
       .u32(attr::kDevIndex, 4)
       .u32(attr::kPortIndex, 1)
       .u8(attr::kPortState, 4)
@@ -193,6 +194,17 @@ TEST(NldevMessages, DecodesAPortReplyWithNetdevThenAck) {
   EXPECT_EQ(ports[0].state, 4);
   EXPECT_EQ(ports[0].netdev, "eth0");
   EXPECT_EQ(ports[0].netdev_index, 2U);
+}
+
+TEST(NldevMessages, PortDumpRepliesUseThePortGetType) {
+  Datagram reply;
+  reply.message(5125, NLM_F_MULTI, 6).u32(attr::kPortIndex, 1).str(attr::kNdevName, "eth1").done(6);
+  std::vector<PortAttributes> ports;
+  auto progress = decode_ports(reply.span(), 6, ports);
+  ASSERT_TRUE(progress);
+  EXPECT_EQ(*progress, ReplyProgress::Done);
+  ASSERT_EQ(ports.size(), 1U);
+  EXPECT_EQ(ports[0].netdev, "eth1");
 }
 
 TEST(NldevMessages, PortInAnotherNamespaceHasNoNetdev) {

@@ -37,7 +37,8 @@ enum class ReplyProgress { More, Done };
 
 // Each decoder consumes one received datagram. A kernel error reply becomes
 // a SysError with the kernel's errno and action "rdma netlink"; callers
-// replace the wording. Messages of other types are ignored.
+// replace the wording. Messages of other types are ignored; a single
+// PORT_GET is answered with type GET, which decode_ports accepts.
 Expected<ReplyProgress> decode_devices(std::span<const std::uint8_t> datagram, std::uint32_t seq,
                                        std::vector<DeviceAttributes>& out);
 Expected<ReplyProgress> decode_ports(std::span<const std::uint8_t> datagram, std::uint32_t seq,

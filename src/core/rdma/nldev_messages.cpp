@@ -80,12 +80,22 @@ int port_attribute(const nlattr* attr, void* data) {
   return MNL_CB_OK;
 }
 
-template <class Attributes, std::uint16_t Op>
-int collect(const nlmsghdr* nlh, void* data) {
-  if (nlh->nlmsg_type != message_type(Op)) return MNL_CB_OK;
-  Attributes parsed;
-  mnl_attr_parse(nlh, 0, Op == cmd::kGet ? device_attribute : port_attribute, &parsed);
-  static_cast<std::vector<Attributes>*>(data)->push_back(std::move(parsed));
+int collect_device(const nlmsghdr* nlh, void* data) {
+  if (nlh->nlmsg_type != message_type(cmd::kGet)) return MNL_CB_OK;
+  DeviceAttributes parsed;
+  mnl_attr_parse(nlh, 0, device_attribute, &parsed);
+  static_cast<std::vector<DeviceAttributes>*>(data)->push_back(std::move(parsed));
+  return MNL_CB_OK;
+}
+
+// The kernel answers a single PORT_GET with message type GET (only its dump
+// replies say PORT_GET), so both types carry port attributes here.
+int collect_port(const nlmsghdr* nlh, void* data) {
+  if (nlh->nlmsg_type != message_type(cmd::kGet) && nlh->nlmsg_type != message_type(cmd::kPortGet))
+    return MNL_CB_OK;
+  PortAttributes parsed;
+  mnl_attr_parse(nlh, 0, port_attribute, &parsed);
+  static_cast<std::vector<PortAttributes>*>(data)->push_back(std::move(parsed));
   return MNL_CB_OK;
 }
 
@@ -127,12 +137,12 @@ Bytes encode_del_link(std::uint32_t seq, std::uint32_t dev_index) {
 
 Expected<ReplyProgress> decode_devices(std::span<const std::uint8_t> datagram, std::uint32_t seq,
                                        std::vector<DeviceAttributes>& out) {
-  return run(datagram, seq, collect<DeviceAttributes, cmd::kGet>, &out);
+  return run(datagram, seq, collect_device, &out);
 }
 
 Expected<ReplyProgress> decode_ports(std::span<const std::uint8_t> datagram, std::uint32_t seq,
                                      std::vector<PortAttributes>& out) {
-  return run(datagram, seq, collect<PortAttributes, cmd::kPortGet>, &out);
+  return run(datagram, seq, collect_port, &out);
 }
 
 Expected<ReplyProgress> decode_ack(std::span<const std::uint8_t> datagram, std::uint32_t seq) {

@@ -9,10 +9,6 @@
 namespace nvmetctl {
 namespace {
 
-std::string module_for(const std::string& type) {
-  auto module = link_type_module(type);
-  return module ? std::string(*module) : "the " + type + " driver module";
-}
 
 SysError invalid(const LinkSpec& spec, std::string reason) {
   return SysError{EINVAL, "add rdma link", spec.name, std::move(reason)};
@@ -55,9 +51,14 @@ std::string add_link_failure_reason(int errnum, const LinkSpec& spec, const AddL
     case ENFILE:
       return "the name " + spec.name + " is already used by another RDMA device";
     case EINVAL:
-      if (!facts.link_module_loaded)
-        return "link type " + spec.type + " is not available: module " + module_for(spec.type) +
+      if (!facts.link_module_loaded) {
+        auto module = link_type_module(spec.type);
+        if (!module)
+          return "unknown link type " + spec.type + " (the kernel has no rdma-link-" + spec.type +
+                 " module; use rxe or siw)";
+        return "link type " + spec.type + " is not available: module " + std::string(*module) +
                " is not loaded and the kernel could not load it";
+      }
       return "the kernel rejected the request as invalid (link type " + spec.type +
              ", netdev " + spec.netdev + ")";
     default:
