@@ -165,7 +165,7 @@ bool parse_namespace(Reader& r, const YAML::Node& node, const std::string& field
     r.attribute(ObjectKind::Namespace, key, value, field + "." + key, ns.attrs, ns.attr_where);
   });
   if (ok && !has_nsid) r.error(node, field, "missing required key 'nsid'");
-  return ok && ns.nsid != 0;
+  return ok;  // kept even when invalid, so later indices match the file
 }
 
 bool parse_passthru(Reader& r, const YAML::Node& node, const std::string& field, Passthru& pt) {
@@ -197,7 +197,7 @@ bool parse_subsystem(Reader& r, const YAML::Node& node, const std::string& field
     }
   });
   if (ok && s.nqn.empty() && !node["nqn"]) r.error(node, field, "missing required key 'nqn'");
-  return ok && !s.nqn.empty();
+  return ok;
 }
 
 bool parse_referral(Reader& r, const YAML::Node& node, const std::string& field, Referral& ref) {
@@ -210,7 +210,7 @@ bool parse_referral(Reader& r, const YAML::Node& node, const std::string& field,
     r.attribute(ObjectKind::Referral, key, value, field + "." + key, ref.attrs, ref.attr_where);
   });
   if (ok && ref.name.empty()) r.error(node, field, "missing required key 'name'");
-  return ok && !ref.name.empty();
+  return ok;
 }
 
 bool parse_ana_group(Reader& r, const YAML::Node& node, const std::string& field, AnaGroup& g) {
@@ -223,12 +223,11 @@ bool parse_ana_group(Reader& r, const YAML::Node& node, const std::string& field
     }
   });
   if (ok && g.id == 0 && !node["id"]) r.error(node, field, "missing required key 'id'");
-  return ok && g.id != 0;
+  return ok;
 }
 
 bool parse_port(Reader& r, const YAML::Node& node, const std::string& field, Port& p) {
   bool has_id = false;
-  bool id_valid = false;
   bool ok = r.for_each_key(node, field, {"id", "subsystems", "referrals", "ana_groups"},
                            ObjectKind::Port,
                            [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
@@ -237,7 +236,6 @@ bool parse_port(Reader& r, const YAML::Node& node, const std::string& field, Por
       has_id = true;
       if (auto id = r.integer(value, sub, 0, 65535)) {
         p.id = static_cast<std::uint16_t>(*id);
-        id_valid = true;
       }
     } else if (key == "subsystems") {
       p.subsystems = r.name_list(value, sub);
@@ -254,7 +252,7 @@ bool parse_port(Reader& r, const YAML::Node& node, const std::string& field, Por
     }
   });
   if (ok && !has_id) r.error(node, field, "missing required key 'id'");
-  return ok && id_valid;
+  return ok;
 }
 
 bool parse_host(Reader& r, const YAML::Node& node, const std::string& field, Host& h) {
@@ -279,7 +277,7 @@ bool parse_host(Reader& r, const YAML::Node& node, const std::string& field, Hos
     r.attribute(ObjectKind::Host, key, value, sub, h.attrs, h.attr_where);
   });
   if (ok && h.nqn.empty()) r.error(node, field, "missing required key 'nqn'");
-  return ok && !h.nqn.empty();
+  return ok;
 }
 
 bool parse_rdma_link(Reader& r, const YAML::Node& node, const std::string& field, RdmaLink& l) {

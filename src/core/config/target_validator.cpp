@@ -172,7 +172,7 @@ class Checker {
     for (size_t j = 0; j < s.namespaces.size(); ++j) {
       const Namespace& ns = s.namespaces[j];
       std::string sub = field + ".namespaces[" + std::to_string(j) + "]";
-      if (!seen.insert(ns.nsid).second)
+      if (ns.nsid != 0 && !seen.insert(ns.nsid).second)
         d_.error(ns.where, sub + ".nsid", "duplicate nsid " + std::to_string(ns.nsid));
       bool enabled = get(ns.attrs, "enable") == "1";
       if (enabled && !ns.attrs.count("device_path"))

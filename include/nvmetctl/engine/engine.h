@@ -1,0 +1,71 @@
+#pragma once
+// file -> model -> observed state -> plan -> apply -> verify (-> rollback).
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nvmetctl/apply/environment.h"
+#include "nvmetctl/apply/executor.h"
+#include "nvmetctl/configfs/nvmet_layout.h"
+#include "nvmetctl/net/network_info.h"
+#include "nvmetctl/plan/planner.h"
+#include "nvmetctl/plan/prerequisites.h"
+#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/system_paths.h"
+
+namespace nvmetctl {
+
+struct EngineContext {
+  SystemPaths paths;
+  ConfigFs& fs;
+  ModuleLoader* modules = nullptr;
+  RdmaLinks* rdma = nullptr;
+  NetworkInfo* network = nullptr;
+  ConfigfsMounter* mounter = nullptr;
+  KernelLog* kernel_log = nullptr;
+
+  NvmetLayout layout() const { return NvmetLayout(paths.configfs); }
+  Environment environment() { return {fs, modules, rdma, mounter, kernel_log}; }
+};
+
+struct FullPlan {
+  LiveState live;
+  SystemFacts facts;
+  KernelFacts kernel;
+  Plan plan;  // prerequisites first, then configfs steps
+};
+
+// `full_read`: read every attribute (needed to undo removals and to check a
+// rollback); otherwise only what the file declares.
+Expected<FullPlan> make_full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options,
+                                  bool full_read);
+
+// "subsystems/x/attr_model: desired 'A', current 'B'" for each step a plan
+// still has after apply, or after rollback against the snapshot.
+std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& layout);
+
+enum class ApplyStatus { NoChanges, Applied, Blocked, FailedRolledBack, FailedRollbackIncomplete };
+
+struct ApplyReport {
+  ApplyStatus status = ApplyStatus::NoChanges;
+  Plan plan;
+  std::size_t completed = 0;
+  std::optional<StepFailure> failure;
+  std::vector<std::string> verify_drift;    // apply ran but configfs does not match
+  RollbackResult rollback;
+  std::vector<std::string> rollback_drift;  // state after rollback differs from before
+};
+
+ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOptions& options,
+                         const std::atomic<bool>* interrupted = nullptr);
+
+// Everything the tree holds, removed in the safe order (modules and links optional).
+struct ClearOptions {
+  bool rdma_links = false;      // remove links the file... (all rxe/siw links)
+  bool unload_modules = false;  // transports, then nvmet
+};
+ApplyReport clear_target(EngineContext& ctx, const ClearOptions& options,
+                         const std::atomic<bool>* interrupted = nullptr);
+
+}  // namespace nvmetctl

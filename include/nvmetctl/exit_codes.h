@@ -1,0 +1,13 @@
+#pragma once
+// Stable exit statuses; scripts depend on them (documented in nvmetctl(8)).
+namespace nvmetctl::exit_code {
+inline constexpr int kOk = 0;
+inline constexpr int kError = 1;              // could not do the job (I/O, permissions, ...)
+inline constexpr int kChangesPending = 2;     // plan --detailed-exitcode: changes to make
+inline constexpr int kInvalidInput = 3;       // the file, or the plan for it, has errors
+inline constexpr int kRolledBack = 4;         // apply failed; everything was put back
+inline constexpr int kRollbackIncomplete = 5; // apply failed and the rollback could not finish
+inline constexpr int kLocked = 6;             // another nvmetctl holds the lock
+inline constexpr int kDoctorFailures = 7;     // doctor found at least one failure
+inline constexpr int kUsage = 64;             // bad command line
+}  // namespace nvmetctl::exit_code

@@ -1,0 +1,94 @@
+#include "apply_report_printer.h"
+
+#include <iostream>
+
+#include "nvmetctl/engine/failure_hint.h"
+#include "nvmetctl/exit_codes.h"
+#include "plan_printer.h"
+
+namespace nvmetctl::cli {
+namespace {
+
+int status_code(ApplyStatus status) {
+  switch (status) {
+    case ApplyStatus::NoChanges:
+    case ApplyStatus::Applied: return exit_code::kOk;
+    case ApplyStatus::Blocked: return exit_code::kInvalidInput;
+    case ApplyStatus::FailedRolledBack: return exit_code::kRolledBack;
+    case ApplyStatus::FailedRollbackIncomplete: return exit_code::kRollbackIncomplete;
+  }
+  return exit_code::kError;
+}
+
+const char* status_name(ApplyStatus status) {
+  switch (status) {
+    case ApplyStatus::NoChanges: return "no-changes";
+    case ApplyStatus::Applied: return "applied";
+    case ApplyStatus::Blocked: return "blocked";
+    case ApplyStatus::FailedRolledBack: return "rolled-back";
+    case ApplyStatus::FailedRollbackIncomplete: return "rollback-incomplete";
+  }
+  return "?";
+}
+
+}  // namespace
+
+int print_apply_report(const CliContext& ctx, const ApplyReport& report, const NvmetLayout& layout,
+                       nlohmann::json& doc, const std::string& file) {
+  report_diagnostics(ctx, report.plan.problems, ctx.json() ? &doc : nullptr);
+  doc["status"] = status_name(report.status);
+  doc["plan"] = plan_to_json(report.plan, layout);
+  doc["completed_operations"] = report.completed;
+  bool failed = report.status == ApplyStatus::FailedRolledBack || report.status == ApplyStatus::FailedRollbackIncomplete;
+  std::string what, hint;
+  std::vector<std::string> log_lines;
+  if (report.failure) {
+    const SysError& e = report.failure->error;
+    const Operation& op = report.plan.steps[report.failure->step_index].op;
+    what = e.action + " " + (op.touches_configfs() ? layout.relative(e.path.empty() ? op.path : e.path) : e.path) +
+           ": " + e.reason;
+    for (const auto& line : report.failure->kernel_log) log_lines.push_back(line.stamped());
+    FailureExplanation why = explain_failure(op, e, report.failure->kernel_log);
+    hint = why.cause.empty() ? "" : why.cause + (why.fix.empty() ? "" : "; fix: " + why.fix);
+    doc["failure"] = {{"step", report.failure->step_index}, {"error", what}, {"errno", e.errnum},
+                      {"kernel_log", log_lines}, {"cause", why.cause}, {"fix", why.fix},
+                      {"interrupted", report.failure->interrupted}};
+  } else if (!report.verify_drift.empty()) {
+    what = "verify " + file + ": configfs does not match the file after apply";
+    doc["failure"] = {{"verify_drift", report.verify_drift}};
+  }
+  if (failed) {
+    nlohmann::json rollback{{"undone_steps", report.rollback.undone}, {"drift", report.rollback_drift},
+                            {"complete", report.status == ApplyStatus::FailedRolledBack}};
+    for (const auto& e : report.rollback.errors) rollback["errors"].push_back(e.describe());
+    doc["rollback"] = rollback;
+  }
+  if (ctx.json()) {
+    print_json(doc);
+    return status_code(report.status);
+  }
+  if (report.status == ApplyStatus::Blocked) {
+    std::cerr << "nvmetctl: error: apply " << file << ": the plan has errors; nothing was changed\n";
+    return status_code(report.status);
+  }
+  print_plan(std::cout, report.plan, layout);
+  if (report.status == ApplyStatus::Applied)
+    std::cout << "Applied " << report.completed << " operations; verified: the live target matches " << file << ".\n";
+  if (!failed) return status_code(report.status);
+  std::cerr << "nvmetctl: error: " << what << "\n";
+  for (const auto& line : log_lines) std::cerr << "  kernel: " << line << "\n";
+  for (const auto& line : report.verify_drift) std::cerr << "  drift: " << line << "\n";
+  if (!hint.empty()) std::cerr << "hint: " << hint << "\n";
+  if (report.status == ApplyStatus::FailedRolledBack) {
+    std::cerr << "rollback: undid " << report.rollback.undone
+              << " steps; the target is exactly as it was before this run.\n";
+  } else {
+    std::cerr << "rollback: INCOMPLETE; the target differs from before this run:\n";
+    for (const auto& e : report.rollback.errors) std::cerr << "  undo failed: " << e.describe() << "\n";
+    for (const auto& d : report.rollback_drift) std::cerr << "  differs: " << d << "\n";
+    std::cerr << "hint: inspect with 'nvmetctl export' and 'nvmetctl doctor'\n";
+  }
+  return status_code(report.status);
+}
+
+}  // namespace nvmetctl::cli

@@ -1,0 +1,58 @@
+#include "cli_context.h"
+
+#include <iostream>
+
+#include "nvmetctl/config/key_secrets.h"
+#include "nvmetctl/exit_codes.h"
+
+namespace nvmetctl::cli {
+
+std::atomic<bool> g_interrupted{false};
+
+RealSystem::RealSystem(const SystemPaths& paths)
+    : modules(make_kmod_module_loader(paths)),
+      rdma(make_netlink_rdma_links(paths)),
+      network(make_system_network_info(paths)),
+      kernel_log(paths.kmsg),
+      engine{paths, fs, modules.get(), rdma.get(), network.get(), &mounter, &kernel_log} {}
+
+void print_error(const CliContext& ctx, const std::string& what, const std::string& hint) {
+  if (ctx.json()) {
+    nlohmann::json doc{{"error", what}};
+    if (!hint.empty()) doc["hint"] = hint;
+    print_json(doc);
+    return;
+  }
+  std::cerr << "nvmetctl: error: " << what << "\n";
+  if (!hint.empty()) std::cerr << "hint: " << hint << "\n";
+}
+
+void print_json(const nlohmann::json& document) { std::cout << document.dump(2) << "\n"; }
+
+bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, nlohmann::json* json_out) {
+  for (const Diagnostic& d : diagnostics.all()) {
+    if (json_out) {
+      (*json_out)["diagnostics"].push_back({{"severity", d.severity == Severity::Error ? "error" : "warning"},
+                                            {"file", d.where.file},
+                                            {"line", d.where.line},
+                                            {"column", d.where.column},
+                                            {"field", d.field},
+                                            {"message", d.message}});
+    } else if (!ctx.json()) {
+      std::cerr << "nvmetctl: " << d.format() << "\n";
+    }
+  }
+  return !diagnostics.has_errors();
+}
+
+std::optional<Target> load_target(CliContext& ctx, const std::string& file, nlohmann::json* json_out) {
+  ParsedTarget parsed = parse_target_file(file);
+  if (parsed.ok()) load_key_secrets(parsed.target, parsed.diagnostics);
+  if (!report_diagnostics(ctx, parsed.diagnostics, json_out)) {
+    ctx.exit_status = exit_code::kInvalidInput;
+    return std::nullopt;
+  }
+  return std::move(parsed.target);
+}
+
+}  // namespace nvmetctl::cli

@@ -1,0 +1,58 @@
+#pragma once
+// What every command shares: system paths from global options, the output
+// format, and factories for the real kernel interfaces.
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "nvmetctl/apply/environment.h"
+#include "nvmetctl/config/target_parser.h"
+#include "nvmetctl/engine/engine.h"
+#include "nvmetctl/net/network_info.h"
+#include "nvmetctl/system_paths.h"
+
+namespace nvmetctl::cli {
+
+enum class OutputFormat { Text, Json };
+
+struct CliContext {
+  SystemPaths paths;
+  std::string output = "text";
+  int exit_status = 0;
+
+  bool json() const { return output == "json"; }
+};
+
+// The real kernel behind the engine's interfaces, owned in one place.
+struct RealSystem {
+  explicit RealSystem(const SystemPaths& paths);
+  RealConfigFs fs;
+  std::unique_ptr<ModuleLoader> modules;
+  std::unique_ptr<RdmaLinks> rdma;
+  std::unique_ptr<NetworkInfo> network;
+  RealConfigfsMounter mounter;
+  KernelLog kernel_log;
+  EngineContext engine;
+};
+
+extern std::atomic<bool> g_interrupted;
+
+// "nvmetctl: error: <what>" then "hint: <hint>" on stderr, or JSON on stdout.
+void print_error(const CliContext& ctx, const std::string& what, const std::string& hint = {});
+void print_json(const nlohmann::json& document);
+// Prints every diagnostic; returns false when any is an error.
+bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, nlohmann::json* json_out = nullptr);
+// Parses and validates; prints problems. Empty when the file has errors.
+std::optional<Target> load_target(CliContext& ctx, const std::string& file, nlohmann::json* json_out = nullptr);
+
+void register_validate(CLI::App& app, CliContext& ctx);
+void register_plan(CLI::App& app, CliContext& ctx);
+void register_apply(CLI::App& app, CliContext& ctx);
+void register_export(CLI::App& app, CliContext& ctx);
+void register_clear(CLI::App& app, CliContext& ctx);
+
+}  // namespace nvmetctl::cli

@@ -1,0 +1,62 @@
+#include <iostream>
+
+#include "apply_report_printer.h"
+#include "cli_context.h"
+#include "nvmetctl/exit_codes.h"
+#include "nvmetctl/util/run_lock.h"
+#include "plan_printer.h"
+
+namespace nvmetctl::cli {
+
+void register_apply(CLI::App& app, CliContext& ctx) {
+  auto* cmd = app.add_subcommand("apply", "Make the live target match the file: plan, apply, verify, roll back on failure");
+  struct Args {
+    std::string file;
+    bool dry_run = false;
+    double lock_timeout = 10;
+    PlanOptions options;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("FILE", args->file, "Target file (YAML)")->required()->check(CLI::ExistingFile);
+  cmd->add_flag("--prune", args->options.prune, "Also remove objects the file does not declare");
+  cmd->add_flag("--allow-recreate", args->options.allow_recreate,
+                "Recreate subsystems whose identity (serial, model, ...) is frozen; drops their hosts");
+  cmd->add_flag("--dry-run", args->dry_run, "Only show the plan (same as 'plan')");
+  cmd->add_option("--lock-timeout", args->lock_timeout, "Seconds to wait for another nvmetctl run")->capture_default_str();
+  cmd->callback([&ctx, args] {
+    nlohmann::json doc{{"file", args->file}, {"diagnostics", nlohmann::json::array()}};
+    auto target = load_target(ctx, args->file, ctx.json() ? &doc : nullptr);
+    if (!target) {
+      if (ctx.json()) print_json(doc);
+      return;
+    }
+    RealSystem system(ctx.paths);
+    if (args->dry_run) {
+      auto full = make_full_plan(*target, system.engine, args->options, false);
+      if (!full) {
+        print_error(ctx, full.error().describe());
+        ctx.exit_status = exit_code::kError;
+        return;
+      }
+      report_diagnostics(ctx, full->plan.problems, ctx.json() ? &doc : nullptr);
+      if (ctx.json()) {
+        doc["plan"] = plan_to_json(full->plan, system.engine.layout());
+        print_json(doc);
+      } else {
+        print_plan(std::cout, full->plan, system.engine.layout());
+      }
+      if (full->plan.blocked()) ctx.exit_status = exit_code::kInvalidInput;
+      return;
+    }
+    auto lock = RunLock::acquire(ctx.paths.lock_file, static_cast<int>(args->lock_timeout * 1000));
+    if (!lock) {
+      print_error(ctx, lock.error().describe(), "wait for the other run to finish, or use --lock-timeout");
+      ctx.exit_status = exit_code::kLocked;
+      return;
+    }
+    ApplyReport report = apply_target(*target, system.engine, args->options, &g_interrupted);
+    ctx.exit_status = print_apply_report(ctx, report, system.engine.layout(), doc, args->file);
+  });
+}
+
+}  // namespace nvmetctl::cli

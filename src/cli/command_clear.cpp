@@ -1,0 +1,31 @@
+#include <iostream>
+
+#include "apply_report_printer.h"
+#include "cli_context.h"
+#include "nvmetctl/exit_codes.h"
+#include "nvmetctl/util/run_lock.h"
+
+namespace nvmetctl::cli {
+
+void register_clear(CLI::App& app, CliContext& ctx) {
+  auto* cmd = app.add_subcommand("clear", "Tear the whole target down in the safe order");
+  auto options = std::make_shared<ClearOptions>();
+  auto lock_timeout = std::make_shared<double>(10);
+  cmd->add_flag("--rdma-links", options->rdma_links, "Also delete Soft-RoCE (rxe) and siw links");
+  cmd->add_flag("--unload-modules", options->unload_modules, "Also unload the transport modules and nvmet");
+  cmd->add_option("--lock-timeout", *lock_timeout, "Seconds to wait for another nvmetctl run")->capture_default_str();
+  cmd->callback([&ctx, options, lock_timeout] {
+    RealSystem system(ctx.paths);
+    auto lock = RunLock::acquire(ctx.paths.lock_file, static_cast<int>(*lock_timeout * 1000));
+    if (!lock) {
+      print_error(ctx, lock.error().describe(), "wait for the other run to finish, or use --lock-timeout");
+      ctx.exit_status = exit_code::kLocked;
+      return;
+    }
+    ApplyReport report = clear_target(system.engine, *options, &g_interrupted);
+    nlohmann::json doc;
+    ctx.exit_status = print_apply_report(ctx, report, system.engine.layout(), doc, "(clear)");
+  });
+}
+
+}  // namespace nvmetctl::cli

@@ -1,0 +1,29 @@
+#include <iostream>
+
+#include "cli_context.h"
+#include "nvmetctl/exit_codes.h"
+#include "nvmetctl/export/target_writer.h"
+
+namespace nvmetctl::cli {
+
+void register_export(CLI::App& app, CliContext& ctx) {
+  auto* cmd = app.add_subcommand("export", "Print the live target in the file format (re-appliable; no secrets)");
+  cmd->callback([&ctx] {
+    RealSystem system(ctx.paths);
+    auto live = read_live_state(system.fs, system.engine.layout(), ReadScope{});
+    if (!live) {
+      print_error(ctx, live.error().describe(), "run 'nvmetctl doctor'");
+      ctx.exit_status = exit_code::kError;
+      return;
+    }
+    std::vector<RdmaDevice> devices;
+    if (!live->target.ports.empty() || !live->target.subsystems.empty()) {
+      if (auto listed = system.rdma->list()) devices = *listed;
+    }
+    Target exported = exportable_target(live->target, devices);
+    if (ctx.json()) print_json(target_to_json(exported));
+    else std::cout << target_to_yaml(exported);
+  });
+}
+
+}  // namespace nvmetctl::cli

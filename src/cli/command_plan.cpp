@@ -1,0 +1,47 @@
+#include <iostream>
+
+#include "cli_context.h"
+#include "nvmetctl/exit_codes.h"
+#include "plan_printer.h"
+
+namespace nvmetctl::cli {
+
+void register_plan(CLI::App& app, CliContext& ctx) {
+  auto* cmd = app.add_subcommand("plan", "Show the steps apply would take, without changing anything");
+  struct Args {
+    std::string file;
+    bool detailed = false;
+    PlanOptions options;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("FILE", args->file, "Target file (YAML)")->required()->check(CLI::ExistingFile);
+  cmd->add_flag("--detailed-exitcode", args->detailed, "Exit 0 when nothing changes, 2 when changes are pending");
+  cmd->add_flag("--prune", args->options.prune, "Also remove objects the file does not declare");
+  cmd->add_flag("--allow-recreate", args->options.allow_recreate, "Allow recreating subsystems whose identity is frozen");
+  cmd->callback([&ctx, args] {
+    nlohmann::json doc{{"file", args->file}, {"diagnostics", nlohmann::json::array()}};
+    auto target = load_target(ctx, args->file, ctx.json() ? &doc : nullptr);
+    if (!target) {
+      if (ctx.json()) print_json(doc);
+      return;
+    }
+    RealSystem system(ctx.paths);
+    auto full = make_full_plan(*target, system.engine, args->options, false);
+    if (!full) {
+      print_error(ctx, full.error().describe(), "run 'nvmetctl doctor'");
+      ctx.exit_status = exit_code::kError;
+      return;
+    }
+    report_diagnostics(ctx, full->plan.problems, ctx.json() ? &doc : nullptr);
+    if (ctx.json()) {
+      doc["plan"] = plan_to_json(full->plan, system.engine.layout());
+      print_json(doc);
+    } else {
+      print_plan(std::cout, full->plan, system.engine.layout());
+    }
+    if (full->plan.blocked()) ctx.exit_status = exit_code::kInvalidInput;
+    else if (args->detailed && !full->plan.empty()) ctx.exit_status = exit_code::kChangesPending;
+  });
+}
+
+}  // namespace nvmetctl::cli

@@ -1,0 +1,75 @@
+// nvmetctl: the thin command line over the core library.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstring>
+#include <iostream>
+
+#include "cli_context.h"
+#include "nvmetctl/exit_codes.h"
+#include "nvmetctl/version.h"
+
+namespace {
+
+void on_signal(int) { nvmetctl::cli::g_interrupted = true; }
+
+// Apply stops between steps and rolls back; without SA_RESTART a blocking
+// call returns EINTR instead of hiding the signal.
+void install_signal_handlers() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof action);
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+const char* kExitStatusHelp =
+    "Exit status:\n"
+    "  0   success (plan: no changes, or changes without --detailed-exitcode)\n"
+    "  1   error: the job could not be done (I/O, permissions, unreadable configfs)\n"
+    "  2   plan --detailed-exitcode: changes are pending\n"
+    "  3   invalid input: the file or its plan has errors; nothing was changed\n"
+    "  4   apply failed and was rolled back; the target is as it was\n"
+    "  5   apply failed and the rollback is incomplete\n"
+    "  6   another nvmetctl run holds the lock\n"
+    "  7   doctor found at least one failure\n"
+    "  64  bad command line\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace nvmetctl;
+  cli::CliContext ctx;
+  CLI::App app{"nvmetctl: make the kernel's NVMe-oF target (nvmet) match a YAML file, safely"};
+  app.footer(kExitStatusHelp);
+  app.set_version_flag("--version", std::string("nvmetctl ") + kVersion);
+  app.require_subcommand(1);
+  app.add_option("-o,--output", ctx.output, "Output format")->check(CLI::IsMember({"text", "json"}))->envname("NVMETCTL_OUTPUT");
+  auto* paths = "System paths (for tests; defaults are the real ones)";
+  app.add_option("--configfs", ctx.paths.configfs, "configfs mount point")->group(paths)->envname("NVMETCTL_CONFIGFS")->capture_default_str();
+  app.add_option("--sysfs", ctx.paths.sysfs, "sysfs root")->group(paths)->envname("NVMETCTL_SYSFS")->capture_default_str();
+  app.add_option("--proc", ctx.paths.proc, "procfs root")->group(paths)->envname("NVMETCTL_PROC")->capture_default_str();
+  app.add_option("--kmsg", ctx.paths.kmsg, "kernel log device")->group(paths)->envname("NVMETCTL_KMSG")->capture_default_str();
+  app.add_option("--debugfs", ctx.paths.debugfs, "debugfs root")->group(paths)->envname("NVMETCTL_DEBUGFS")->capture_default_str();
+  app.add_option("--modules-dir", ctx.paths.modules_dir, "kernel modules root")->group(paths)->envname("NVMETCTL_MODULES_DIR")->capture_default_str();
+  app.add_option("--boot-dir", ctx.paths.boot, "where config-<release> lives")->group(paths)->envname("NVMETCTL_BOOT_DIR")->capture_default_str();
+  app.add_option("--lock-file", ctx.paths.lock_file, "lock against concurrent runs")->group(paths)->envname("NVMETCTL_LOCK_FILE")->capture_default_str();
+
+  cli::register_validate(app, ctx);
+  cli::register_plan(app, ctx);
+  cli::register_apply(app, ctx);
+  cli::register_export(app, ctx);
+  cli::register_clear(app, ctx);
+
+  install_signal_handlers();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return exit_code::kUsage;
+  }
+  return ctx.exit_status;
+}
