@@ -101,6 +101,7 @@ class Reader {
     auto input = scalar(value, field);
     if (!spec || !input) return;
     ValueCheck check = canonical_value(*spec, *input);
+    locations[spec->file] = where(value);  // even when invalid: the key was given
     if (!check.canonical) {
       error(value, field, check.problem);
       return;

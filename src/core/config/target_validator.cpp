@@ -230,7 +230,7 @@ class Checker {
                      const std::string& field, bool is_port) {
     std::string trtype = get(attrs, "addr_trtype");
     if (trtype.empty()) {
-      if (is_port)
+      if (is_port && !where_map.count("addr_trtype"))
         d_.error(where, field, "missing 'trtype': the kernel cannot enable a port without a transport");
       return;
     }

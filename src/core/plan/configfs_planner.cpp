@@ -163,21 +163,20 @@ class ConfigfsPlanner {
       const AttributeSpec* spec = find_attribute_by_file(kind, file);
       if (!spec) continue;
       bool listed = seen != live_.attribute_files.end() && !seen->second.empty();
-      if (listed && seen->second.count(file)) continue;
+      bool present = listed && seen->second.count(file);
+      if (present) continue;
       auto loc = where.count(file) ? where.at(file) : fallback;
       std::string key = std::string(object) + "." + spec->key;
-      if (kernel_.version.known() && spec->since > kernel_.version) {
-        plan_.problems.error(loc, key, std::string(spec->file) + " needs Linux " + spec->since.str() +
-                                           " or newer; this kernel is " + kernel_.version.str());
-        continue;
-      }
-      if (spec->needs_config) {
-        auto option = kernel_.config.find(spec->needs_config);
-        bool missing = (option != kernel_.config.end() && !option->second) || (listed && !seen->second.count(file));
-        if (missing)
-          plan_.problems.error(loc, key, std::string(spec->file) + " needs a kernel built with " +
-                                             spec->needs_config + "; this kernel was built without it");
-      }
+      bool too_old = kernel_.version.known() && spec->since > kernel_.version;
+      auto option = spec->needs_config ? kernel_.config.find(spec->needs_config) : kernel_.config.end();
+      bool config_off = option != kernel_.config.end() && !option->second;
+      bool absent = listed && !present;
+      std::string running = kernel_.version.known() ? "this kernel is " + kernel_.version.str() : "this kernel lacks it";
+      if (too_old || (absent && !spec->needs_config))
+        plan_.problems.error(loc, key, std::string(spec->file) + " needs Linux " + spec->since.str() + " or newer; " + running);
+      else if (config_off || absent)
+        plan_.problems.error(loc, key, std::string(spec->file) + " needs a kernel built with " + spec->needs_config +
+                                           "; this kernel was built without it");
     }
   }
 
@@ -338,7 +337,7 @@ class ConfigfsPlanner {
         link(L_.host(host), L_.allowed_host_link(s.nqn, host), object, live_s ? ChangeKind::Update : fresh_kind);
     }
     for (const Namespace& ns : s.namespaces) plan_namespace(s, ns, live_s, fresh_kind);
-    if (replacing)  // bring back namespaces the file does not declare
+    if (replacing && !opt_.prune)  // bring back namespaces the file does not declare
       for (const Namespace& ns : live_subsystem(s.nqn)->namespaces)
         if (!s.find_namespace(ns.nsid)) {
           auto ops = recreate_ops(ObjectKind::Namespace, L_.namespace_dir(s.nqn, ns.nsid), ns.attrs);

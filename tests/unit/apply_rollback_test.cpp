@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+
+#include <cerrno>
+
+#include "engine_fixture.h"
+#include "nvmetctl/export/target_writer.h"
+
+namespace nvmetctl {
+namespace {
+
+using testing_support::EngineFixture;
+using testing_support::parse_ok;
+
+const char* kBefore = R"(version: 1
+hosts:
+  - nqn: nqn.h1
+  - nqn: nqn.h2
+subsystems:
+  - nqn: nqn.keep
+    allowed_hosts: [nqn.h1]
+    namespaces:
+      - {nsid: 1, device_path: /dev/nvme0n1, enable: true}
+      - {nsid: 2, device_path: /dev/loop0, enable: true}
+  - nqn: nqn.extra
+    allow_any_host: true
+ports:
+  - id: 1
+    trtype: tcp
+    traddr: 127.0.0.1
+    subsystems: [nqn.keep, nqn.extra]
+  - id: 9
+    trtype: loop
+    subsystems: [nqn.extra]
+)";
+
+// Touches every kind of change: a live port move, a namespace device swap,
+// allow-list edits, new objects, and (with prune) removals.
+const char* kAfter = R"(version: 1
+hosts:
+  - nqn: nqn.h1
+  - nqn: nqn.h3
+subsystems:
+  - nqn: nqn.keep
+    model: NewModel
+    allowed_hosts: [nqn.h3]
+    namespaces:
+      - {nsid: 1, device_path: /dev/nullb0, enable: true}
+      - {nsid: 3, device_path: /dev/loop0, enable: true}
+  - nqn: nqn.new
+    allow_any_host: true
+    namespaces:
+      - {nsid: 7, device_path: /dev/nvme0n1, enable: true}
+ports:
+  - id: 1
+    trtype: tcp
+    traddr: 127.0.0.2
+    subsystems: [nqn.keep, nqn.new]
+  - id: 2
+    trtype: tcp
+    traddr: 127.0.0.3
+    subsystems: [nqn.new]
+)";
+
+std::string snapshot(EngineFixture& f) { return target_to_yaml(f.live().target); }
+
+TEST(ApplyRollback, FailureAtEveryStepRestoresTheExactPriorState) {
+  PlanOptions options;
+  options.prune = true;
+  options.allow_recreate = true;
+  EngineFixture probe;
+  ASSERT_EQ(probe.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
+  std::size_t steps = probe.plan(parse_ok(kAfter), options).steps.size();
+  ASSERT_GT(steps, 20u);
+  for (std::size_t k = 1; k <= steps; ++k) {
+    EngineFixture f;
+    ASSERT_EQ(f.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
+    std::string before = snapshot(f);
+    f.fs.fail_mutation(static_cast<int>(k), EIO);
+    ApplyReport report = f.apply(parse_ok(kAfter), options);
+    ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack) << "failing step " << k;
+    EXPECT_EQ(report.completed, k - 1);
+    EXPECT_TRUE(report.rollback_drift.empty()) << "failing step " << k;
+    EXPECT_EQ(snapshot(f), before) << "failing step " << k;
+  }
+}
+
+TEST(ApplyRollback, SuccessfulApplyVerifies) {
+  PlanOptions options;
+  options.prune = true;
+  options.allow_recreate = true;  // kAfter changes the model of an exposed subsystem
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
+  ApplyReport report = f.apply(parse_ok(kAfter), options);
+  ASSERT_EQ(report.status, ApplyStatus::Applied) << (report.failure ? report.failure->error.describe() : "")
+                                                 << testing::PrintToString(report.verify_drift);
+  EXPECT_TRUE(f.plan(parse_ok(kAfter), options).empty());
+}
+
+TEST(ApplyRollback, MissingDeviceFailsAndLeavesNothingBehind) {
+  EngineFixture f;
+  std::string before = snapshot(f);
+  std::string yaml = kBefore;
+  yaml.replace(yaml.find("/dev/loop0"), 10, "/dev/nothere");
+  ApplyReport report = f.apply(parse_ok(yaml));
+  ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack);
+  EXPECT_EQ(report.failure->error.errnum, ENOENT);
+  EXPECT_EQ(snapshot(f), before);
+}
+
+TEST(ApplyRollback, InterruptRollsBack) {
+  EngineFixture f;
+  std::string before = snapshot(f);
+  std::atomic<bool> interrupted{true};
+  ApplyReport report = apply_target(parse_ok(kBefore), f.ctx, {}, &interrupted);
+  ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack);
+  EXPECT_TRUE(report.failure->interrupted);
+  EXPECT_EQ(snapshot(f), before);
+}
+
+TEST(ApplyRollback, ExportReappliesToTheSameState) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
+  std::string exported = target_to_yaml(exportable_target(f.live().target, {}));
+  ASSERT_EQ(clear_target(f.ctx, {}).status, ApplyStatus::Applied);
+  ASSERT_EQ(f.apply(parse_ok(exported)).status, ApplyStatus::Applied);
+  EXPECT_EQ(target_to_yaml(exportable_target(f.live().target, {})), exported);
+}
+
+}  // namespace
+}  // namespace nvmetctl

@@ -1,0 +1,172 @@
+#include <gtest/gtest.h>
+
+#include "engine_fixture.h"
+
+namespace nvmetctl {
+namespace {
+
+using testing_support::EngineFixture;
+using testing_support::parse_ok;
+
+const char* kTcpTarget = R"(version: 1
+hosts:
+  - nqn: nqn.2014-08.org.nvmexpress:uuid:host-a
+subsystems:
+  - nqn: nqn.2024-01.io.example:disk
+    serial: SN0001
+    allowed_hosts: [nqn.2014-08.org.nvmexpress:uuid:host-a]
+    namespaces:
+      - nsid: 1
+        device_path: /dev/nvme0n1
+        enable: true
+ports:
+  - id: 1
+    trtype: tcp
+    traddr: 127.0.0.1
+    subsystems: [nqn.2024-01.io.example:disk]
+)";
+
+std::vector<std::string> rendered(const Plan& plan, const NvmetLayout& layout) {
+  std::vector<std::string> lines;
+  for (const Step& s : plan.steps) {
+    std::string line = std::string(change_symbol(s.change)) + " " + op_kind_name(s.op.kind) + " " + layout.relative(s.op.path);
+    if (s.op.kind == OpKind::Write) line += "=" + s.op.value;
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+TEST(Planner, ColdPlanIsOneMkdirPerObjectOneWritePerNonDefaultAttributeOneLinkPerLink) {
+  EngineFixture f;
+  Plan plan = f.plan(parse_ok(kTcpTarget));
+  std::vector<std::string> expected{
+      "+ mkdir hosts/nqn.2014-08.org.nvmexpress:uuid:host-a",
+      "+ mkdir subsystems/nqn.2024-01.io.example:disk",
+      "+ write subsystems/nqn.2024-01.io.example:disk/attr_serial=SN0001",
+      "+ link subsystems/nqn.2024-01.io.example:disk/allowed_hosts/nqn.2014-08.org.nvmexpress:uuid:host-a",
+      "+ mkdir subsystems/nqn.2024-01.io.example:disk/namespaces/1",
+      "+ write subsystems/nqn.2024-01.io.example:disk/namespaces/1/device_path=/dev/nvme0n1",
+      "+ write subsystems/nqn.2024-01.io.example:disk/namespaces/1/enable=1",
+      "+ mkdir ports/1",
+      "+ write ports/1/addr_trtype=tcp",
+      "+ write ports/1/addr_adrfam=ipv4",
+      "+ write ports/1/addr_traddr=127.0.0.1",
+      "+ write ports/1/addr_trsvcid=4420",
+      "+ link ports/1/subsystems/nqn.2024-01.io.example:disk",
+  };
+  EXPECT_EQ(rendered(plan, f.ctx.layout()), expected);
+  EXPECT_EQ(plan.summary().create, 4);
+}
+
+TEST(Planner, ReapplyPlansNothingAndMutatesNothing) {
+  EngineFixture f;
+  Target t = parse_ok(kTcpTarget);
+  ASSERT_EQ(f.apply(t).status, ApplyStatus::Applied);
+  f.fs.reset_counters();
+  ApplyReport again = f.apply(t);
+  EXPECT_EQ(again.status, ApplyStatus::NoChanges);
+  EXPECT_EQ(f.fs.mutations(), 0);
+}
+
+TEST(Planner, KernelRewrittenPortParametersAreNotDrift) {
+  EngineFixture f;
+  std::string yaml = std::string(kTcpTarget) + "    inline_data_size: -1\n";
+  Target t = parse_ok(yaml);
+  ASSERT_EQ(f.apply(t).status, ApplyStatus::Applied);
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/ports/1/param_inline_data_size"), "16384");
+  EXPECT_TRUE(f.plan(t).empty());
+}
+
+TEST(Planner, LivePortAddressChangeUnlinksWritesRelinks) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+  std::string moved = kTcpTarget;
+  moved.replace(moved.find("127.0.0.1"), 9, "127.0.0.2");
+  Plan plan = f.plan(parse_ok(moved));
+  std::vector<std::string> expected{
+      "~ unlink ports/1/subsystems/nqn.2024-01.io.example:disk",
+      "~ write ports/1/addr_traddr=127.0.0.2",
+      "~ link ports/1/subsystems/nqn.2024-01.io.example:disk",
+  };
+  EXPECT_EQ(rendered(plan, f.ctx.layout()), expected);
+  EXPECT_FALSE(plan.steps[0].disruption.empty());
+  ASSERT_EQ(f.apply(parse_ok(moved)).status, ApplyStatus::Applied);
+}
+
+TEST(Planner, NamespaceDeviceChangeDisablesWritesEnables) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+  std::string changed = kTcpTarget;
+  changed.replace(changed.find("/dev/nvme0n1"), 12, "/dev/nullb0");
+  std::vector<std::string> expected{
+      "~ write subsystems/nqn.2024-01.io.example:disk/namespaces/1/enable=0",
+      "~ write subsystems/nqn.2024-01.io.example:disk/namespaces/1/device_path=/dev/nullb0",
+      "~ write subsystems/nqn.2024-01.io.example:disk/namespaces/1/enable=1",
+  };
+  EXPECT_EQ(rendered(f.plan(parse_ok(changed)), f.ctx.layout()), expected);
+}
+
+TEST(Planner, FrozenIdentityOnAnExposedSubsystemNeedsAllowRecreate) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+  std::string changed = kTcpTarget;
+  changed.replace(changed.find("SN0001"), 6, "SN0002");
+  Plan blocked = f.plan(parse_ok(changed));
+  EXPECT_TRUE(blocked.blocked());
+  EXPECT_NE(blocked.problems.all()[0].message.find("--allow-recreate"), std::string::npos);
+  PlanOptions allow;
+  allow.allow_recreate = true;
+  Plan plan = f.plan(parse_ok(changed), allow);
+  EXPECT_FALSE(plan.blocked());
+  EXPECT_EQ(plan.summary().replace, 2);  // the subsystem and its namespace
+  ASSERT_EQ(f.apply(parse_ok(changed), allow).status, ApplyStatus::Applied);
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.2024-01.io.example:disk/attr_serial"), "SN0002              ");
+}
+
+TEST(Planner, UndeclaredObjectsAreUnmanagedUnlessPruned) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+  Target small = parse_ok("version: 1\nhosts:\n  - nqn: nqn.2014-08.org.nvmexpress:uuid:host-a\n");
+  Plan keep = f.plan(small);
+  EXPECT_TRUE(keep.empty());
+  EXPECT_EQ(keep.unmanaged.size(), 2u);
+  PlanOptions prune;
+  prune.prune = true;
+  ASSERT_EQ(f.apply(small, prune).status, ApplyStatus::Applied);
+  LiveState after = f.live();
+  EXPECT_TRUE(after.target.subsystems.empty());
+  EXPECT_TRUE(after.target.ports.empty());
+  EXPECT_EQ(after.target.hosts.size(), 1u);
+}
+
+TEST(Planner, CntlidMaxIsRaisedBeforeMinCrossesIt) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok("version: 1\nsubsystems:\n  - nqn: nqn.a\n    cntlid_min: 1\n    cntlid_max: 10\n")).status,
+            ApplyStatus::Applied);
+  Plan plan = f.plan(parse_ok("version: 1\nsubsystems:\n  - nqn: nqn.a\n    cntlid_min: 20\n    cntlid_max: 30\n"));
+  ASSERT_EQ(plan.steps.size(), 2u);
+  EXPECT_NE(plan.steps[0].op.path.find("attr_cntlid_max"), std::string::npos);
+}
+
+TEST(Planner, AttributeTooNewForTheKernelIsAPlanError) {
+  FakeNvmetFs::Options old_kernel;
+  old_kernel.kernel = {6, 1};
+  EngineFixture f(old_kernel);
+  f.fs.make_dir("/cfg/nvmet/subsystems/nqn.other");  // shows what 6.1 offers
+  Plan plan = f.plan(parse_ok("version: 1\nsubsystems:\n  - nqn: nqn.a\n    firmware: '1.0'\n"));
+  ASSERT_TRUE(plan.blocked());
+  EXPECT_NE(plan.problems.all()[0].format().find("attr_firmware needs"), std::string::npos);
+  EXPECT_NE(plan.problems.all()[0].format().find("test.yaml:4:"), std::string::npos);
+}
+
+TEST(Planner, TeardownRemovesEverythingInSafeOrder) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+  ApplyReport report = clear_target(f.ctx, {});
+  ASSERT_EQ(report.status, ApplyStatus::Applied);
+  LiveState after = f.live();
+  EXPECT_TRUE(after.target.empty());
+}
+
+}  // namespace
+}  // namespace nvmetctl
