@@ -1,0 +1,29 @@
+# Helpers shared by the engine's real-kernel cases (tests/vm/cases/engine-*.sh).
+# Sourced after tests/vm/lib.sh.
+
+WORK=/tmp/nvmetctl-case
+mkdir -p "$WORK"
+
+# configfs_mutations STRACE_LOG: count the syscalls in an strace log that
+# change configfs: mkdir/rmdir/symlink/unlink under it and opens for writing.
+configfs_mutations() {
+    grep -E '(mkdir|rmdir|symlink|unlink)(at)?\(.*/sys/kernel/config|open(at)?\(.*/sys/kernel/config[^"]*", O_WRONLY' "$1" | grep -vc ' = -1 E' || true
+}
+
+# nvmetctl_traced LOG ARGS...: run nvmetctl under strace, leaving the syscall log.
+nvmetctl_traced() {
+    local log=$1
+    shift
+    run strace -f -qq -o "$log" -e trace=mkdir,mkdirat,rmdir,symlink,symlinkat,unlink,unlinkat,open,openat "$NVMETCTL" "$@"
+}
+
+# connect_and_roundtrip TRTYPE ADDR SVC NQN BACKING: connect from inside the
+# guest, write a pattern through the new namespace, read it from BACKING.
+connect_and_roundtrip() {
+    local trtype=$1 addr=$2 svc=$3 nqn=$4 backing=$5 dev
+    modprobe "nvme-$trtype" 2>/dev/null || modprobe nvme-fabrics
+    expect_ok nvme connect -t "$trtype" -a "$addr" -s "$svc" -n "$nqn"
+    dev=$(nvme_dev_for_nqn "$nqn") || fail "no namespace device for $nqn after connect"
+    data_roundtrip "$dev" "$backing"
+    expect_ok nvme disconnect -n "$nqn"
+}
