@@ -117,6 +117,13 @@ TEST_F(KmodModuleLoaderTest, NoModulesDirectoryForTheRunningKernel) {
       << result.error().reason;
 }
 
+TEST_F(KmodModuleLoaderTest, MalformedNameIsNotAModuleFailure) {
+  auto result = make_kmod_module_loader(paths_)->state("nvmet[");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().errnum, EINVAL);
+  EXPECT_EQ(result.error().describe(), "query module nvmet[: not a valid module name or alias");
+}
+
 TEST(ModuleNameNormalization, DashesBecomeUnderscores) {
   EXPECT_EQ(normalize_module_name("nvmet-rdma"), "nvmet_rdma");
   EXPECT_EQ(normalize_module_name("rdma_rxe"), "rdma_rxe");

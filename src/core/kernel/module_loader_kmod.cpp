@@ -170,7 +170,10 @@ class KmodModuleLoader final : public ModuleLoader {
     if (!ctx_) return failure(ENOMEM, action, name);
     kmod_list* list = nullptr;
     int rc = kmod_module_new_from_lookup(ctx_.get(), name.c_str(), &list);
-    if (rc < 0) return failure(-rc, action, name);
+    // Lookup errors concern the name, not a module: keep them out of the
+    // load-failure vocabulary, where EINVAL means a rejected module.
+    if (rc == -EINVAL) return SysError{EINVAL, action, name, "not a valid module name or alias"};
+    if (rc < 0) return sys_error(-rc, action, name);
     ModulePtr first(list != nullptr ? kmod_module_get_module(list) : nullptr);
     kmod_module_unref_list(list);
     return first;
