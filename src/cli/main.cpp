@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   cli::register_apply(app, ctx);
   cli::register_export(app, ctx);
   cli::register_clear(app, ctx);
+  cli::register_doctor(app, ctx);
 
   install_signal_handlers();
   try {
