@@ -1,0 +1,36 @@
+#!/usr/bin/zsh -f
+# Prints, one per line, what zsh's completion for nvmetctl offers for a
+# command line: zsh-complete.zsh COMPLETIONS_DIR 'nvmetctl plan --'
+# Runs an interactive zsh on a pseudo-terminal, loads compinit with the
+# completion directory first in $fpath, and records every match compadd
+# is given while <Tab> is pressed at the end of the line.
+zmodload zsh/zpty || exit 2
+local dir=$1 line=$2
+
+zpty -b compl zsh -f -i
+zpty -w compl 'PROMPT= RPROMPT= PS2= ; unsetopt zle_bracketed_paste 2>/dev/null'
+zpty -w compl "fpath=(${(q)dir} \$fpath); autoload -Uz compinit; compinit -u -D -d /dev/null"
+zpty -w compl 'zstyle ":completion:*" list-prompt ""; zstyle ":completion:*" select-prompt ""'
+# Record matches, then let completion go on as usual.
+zpty -w compl 'compadd() {
+  local -a __seen
+  builtin compadd -O __seen "$@"
+  local m; for m in $__seen; do print -rn -- "<<M>>$m<</M>>" >/dev/tty; done
+  builtin compadd "$@"
+}'
+zpty -w compl 'print -- "<<READY>>"'
+local out
+zpty -r -m compl out '*<<READY>>*' || exit 3
+# Type the line and press Tab, then mark the end.
+zpty -w -n compl "$line"$'\t'
+sleep 0.5
+zpty -w -n compl $'\C-u'
+zpty -w compl 'print -- "<<DONE>>"'
+local all=""
+while zpty -r -t compl out 2>/dev/null || sleep 0.1; do
+  all+=$out
+  [[ $all == *'<<DONE>>'*'<<DONE>>'* || $all == *$'\n<<DONE>>'* ]] && break
+  (( SECONDS > 20 )) && break
+done
+zpty -d compl
+print -r -- "$all" | grep -o '<<M>>[^<]*<</M>>' | sed -e 's/<<M>>//' -e 's/<<\/M>>//' | sort -u
