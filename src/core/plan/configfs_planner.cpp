@@ -277,8 +277,10 @@ class ConfigfsPlanner {
       auto keep = final_allowed_hosts(live_s);
       for (const auto& host : *live_s.allowed_hosts) {
         if (contains(keep, host) && !replaced_.count(live_s.nqn)) continue;
-        unlink(L_.host(host), L_.allowed_host_link(live_s.nqn, host), subsystem_object(live_s.nqn),
-               replaced_.count(live_s.nqn) ? ChangeKind::Replace : ChangeKind::Update,
+        ChangeKind kind = replaced_.count(live_s.nqn)         ? ChangeKind::Replace
+                          : want_.find_subsystem(live_s.nqn) ? ChangeKind::Update
+                                                             : ChangeKind::Remove;
+        unlink(L_.host(host), L_.allowed_host_link(live_s.nqn, host), subsystem_object(live_s.nqn), kind,
                "new connections from " + host + " are refused (connected ones stay)");
       }
     }

@@ -73,7 +73,7 @@ python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["status"]=="rol
 
 step "export, clear, apply the export, export again: identical"
 expect_ok "$NVMETCTL" clear
-assert_eq "" "$(ls "$NVMET_CFS/subsystems" "$NVMET_CFS/ports" "$NVMET_CFS/hosts")" "tree after clear"
+assert_eq "" "$(find "$NVMET_CFS/subsystems" "$NVMET_CFS/ports" "$NVMET_CFS/hosts" -mindepth 1 -maxdepth 1)" "tree after clear"
 expect_ok "$NVMETCTL" apply "$WORK/export-before.yaml"
 "$NVMETCTL" export >"$WORK/export-again.yaml"
 diff -u "$WORK/export-before.yaml" "$WORK/export-again.yaml" || fail "export of the re-applied export differs"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs inside the guest (see bench/run.sh): for each size, times cold apply,
+# no-op apply, plan and export on the real kernel, and counts their configfs
+# mutations with strace in a second, untimed pass.
+source "$(dirname "$0")/../tests/vm/lib.sh"
+source "$VM_LIB_DIR/engine/common.sh"
+require_nvmetctl
+SIZES=${NVMETCTL_BENCH_SIZES:-"256 1024"}
+
+modprobe null_blk nr_devices=8 gb=1
+wait_until 5 test -b /dev/nullb7 || fail "null_blk devices did not appear"
+DEVICES=(/dev/nullb{0..7})
+
+seconds() {  # CMD...: wall seconds of one run, output discarded
+    local start=$EPOCHREALTIME
+    "$@" >/dev/null 2>&1 || true
+    awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'
+}
+counted() {  # LOG CMD...: configfs mutations of one run
+    local log=$1
+    shift
+    strace -f -qq -o "$log" -e trace=mkdir,mkdirat,rmdir,symlink,symlinkat,unlink,unlinkat,open,openat "$@" >/dev/null 2>&1 || true
+    configfs_mutations "$log"
+}
+
+printf '\n%-10s %-12s %10s %12s\n' size operation seconds mutations
+for size in $SIZES; do
+    file=$WORK/bench-$size.yaml
+    minimum=$(python3 "$VM_REPO/bench/generate-target.py" "$size" 4 8 "${DEVICES[@]}" 2>&1 >"$file")
+    "$NVMETCTL" apply "$file" >/dev/null  # warm-up: modules, mount
+    "$NVMETCTL" clear >/dev/null
+    cold=$(seconds "$NVMETCTL" apply "$file")
+    noop=$(seconds "$NVMETCTL" apply "$file")
+    plan=$(seconds "$NVMETCTL" plan "$file")
+    export_s=$(seconds "$NVMETCTL" export)
+    noop_m=$(counted "$WORK/noop.strace" "$NVMETCTL" apply "$file")
+    plan_m=$(counted "$WORK/plan.strace" "$NVMETCTL" plan "$file")
+    export_m=$(counted "$WORK/export.strace" "$NVMETCTL" export)
+    "$NVMETCTL" clear >/dev/null
+    cold_m=$(counted "$WORK/cold.strace" "$NVMETCTL" apply "$file")
+    "$NVMETCTL" clear >/dev/null
+    printf '%-10s %-12s %10s %12s\n' "${size}x4" "cold apply" "$cold" "$cold_m (minimum $minimum)" \
+        "${size}x4" "no-op apply" "$noop" "$noop_m" "${size}x4" plan "$plan" "$plan_m" "${size}x4" export "$export_s" "$export_m"
+    awk -v n="$noop" -v c="$cold" 'BEGIN { printf "           no-op/cold = %.3f (target < 0.1)\n", n / c }'
+done
+pass

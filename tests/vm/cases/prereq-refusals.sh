@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# apply refuses before touching anything when a prerequisite cannot be met:
+# the transport module is not installed, or a declared netdev does not exist.
+# The second case is also a plan-time error. Starts cold.
+source "$(dirname "$0")/../lib.sh"
+source "$VM_LIB_DIR/engine/common.sh"
+require_nvmetctl
+
+DISK=$(nvme_disk)
+setup_dummy_net
+target() {  # NETDEV
+    cat <<YAML
+version: 1
+rdma_links:
+  - {name: rxe_test, type: rxe, netdev: $1}
+subsystems:
+  - nqn: nqn.2024-01.io.nvmetctl:prereq
+    allow_any_host: true
+    namespaces:
+      - {nsid: 1, device_path: $DISK, enable: true}
+ports:
+  - id: 1
+    trtype: rdma
+    traddr: $NET_ADDR
+    subsystems: [nqn.2024-01.io.nvmetctl:prereq]
+YAML
+}
+
+step "nvmet-rdma not installed: apply fails before touching configfs, and says why"
+hide_module nvmet-rdma
+target "$NET_DEV" >"$WORK/rdma.yaml"
+expect_status 3 "$NVMETCTL" apply "$WORK/rdma.yaml"
+assert_contains "$OUT" "module nvmet-rdma"
+assert_contains "$OUT" "not available for kernel $VM_KVER"
+assert_contains "$OUT" "for port 1 (trtype rdma)"
+module_loaded nvmet && fail "nvmet was loaded although apply was refused"
+grep -q ' configfs ' /proc/mounts && fail "configfs was mounted although apply was refused"
+assert_eq "" "$(rdma link show)" "no rdma link created"
+unhide_module nvmet-rdma
+
+step "a netdev that does not exist is refused at plan time"
+target nosuchdev0 >"$WORK/nodev.yaml"
+expect_status 3 "$NVMETCTL" plan "$WORK/nodev.yaml"
+assert_contains "$OUT" "netdev 'nosuchdev0' does not exist"
+expect_status 3 "$NVMETCTL" apply "$WORK/nodev.yaml"
+module_loaded nvmet && fail "nvmet was loaded although apply was refused"
+
+step "an rdma port on an address no RDMA device covers is warned about at plan time"
+cat >"$WORK/uncovered.yaml" <<YAML
+version: 1
+ports:
+  - {id: 2, trtype: rdma, traddr: $NET_ADDR}
+YAML
+expect_ok "$NVMETCTL" plan "$WORK/uncovered.yaml"
+assert_contains "$OUT" "which no RDMA device covers"
+assert_contains "$OUT" "rdma link add rxe_$NET_DEV type rxe netdev $NET_DEV"
+cat >"$WORK/notlocal.yaml" <<YAML
+version: 1
+ports:
+  - {id: 2, trtype: rdma, traddr: 10.111.9.9}
+YAML
+expect_ok "$NVMETCTL" plan "$WORK/notlocal.yaml"
+assert_contains "$OUT" "is not on any local interface"
+pass
