@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Set everything up and run every test: the unit tests (ctest) and the
+# real-kernel suite (tests/vm/cases/*.sh in QEMU guests) on both kernels.
+#
+# usage: ./run-tests.sh [--unit-only | --vm-only] [--kernel K]... [CASE-GLOB...]
+#
+# Installs its own packages (apt), configures and builds into ./build,
+# downloads the kernels into tests/vm/cache. Running it again is fast and
+# changes nothing. Exits non-zero if the build or any test fails. This is
+# what CI runs (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+run_unit=1 run_vm=1
+suite_args=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --unit-only) run_vm=0; shift ;;
+        --vm-only)   run_unit=0; shift ;;
+        --kernel)    suite_args+=(--kernel "$2"); shift 2 ;;
+        --kernel=*)  suite_args+=("$1"); shift ;;
+        -h|--help)   sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+        -*)          echo "unknown option: $1" >&2; exit 2 ;;
+        *)           suite_args+=("$1"); shift ;;
+    esac
+done
+
+t0=$SECONDS
+banner() { printf '\n==> [%dm%02ds] %s\n' $(((SECONDS - t0) / 60)) $(((SECONDS - t0) % 60)) "$*"; }
+
+banner "Installing packages"
+scripts/install-deps.sh
+
+banner "Configuring and building (./build)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if ! cmake --build build -j2; then
+    echo "BUILD FAILED" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+unit_status=0 vm_status=0
+passed=0 failed=0 skipped=0
+if [[ $run_unit -eq 1 ]]; then
+    banner "Unit tests (ctest)"
+    set +e
+    (cd build && ctest --output-on-failure) | tee build/ctest-summary.log
+    unit_status=${PIPESTATUS[0]}
+    set -e
+    # "100% tests passed, 0 tests failed out of 57"
+    if read -r total fails < <(sed -nE 's/.*tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\2 \1/p' build/ctest-summary.log | tail -n1); then
+        passed=$((passed + total - fails)) failed=$((failed + fails))
+    fi
+    if [[ $unit_status -ne 0 && $failed -eq 0 ]]; then failed=$((failed + 1)); fi
+fi
+
+if [[ $run_vm -eq 1 ]]; then
+    banner "Fetching kernels"
+    tests/vm/fetch-kernels.sh >/dev/null
+    banner "Real-kernel suite"
+    set +e
+    tests/vm/run-suite.sh "${suite_args[@]}" | tee build/vm-suite-summary.log
+    vm_status=${PIPESTATUS[0]}
+    set -e
+    if read -r p f s < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$/\1 \2 \4/p' build/vm-suite-summary.log | tail -n1); then
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+    fi
+    if [[ $vm_status -ne 0 && $failed -eq 0 ]]; then failed=$((failed + 1)); fi
+fi
+
+banner "Done"
+[[ $run_unit -eq 0 ]] || echo "unit tests:        $([[ $unit_status -eq 0 ]] && echo ok || echo FAILED)"
+[[ $run_vm -eq 0 ]] || echo "real-kernel suite: $([[ $vm_status -eq 0 ]] && echo ok || echo FAILED)"
+if [[ $skipped -gt 0 ]]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[[ $unit_status -eq 0 && $vm_status -eq 0 ]]

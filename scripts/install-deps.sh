@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Install the Debian packages nvmetctl needs to build and to run its tests
+# (unit tests and the real-kernel QEMU test bed).
+#
+# usage: scripts/install-deps.sh [build|vm|all]   (default: all)
+#
+# Idempotent and fast when everything is present: `apt-get update` and
+# `apt-get install` run only when a package is missing. Needs root.
+set -euo pipefail
+
+build_pkgs=(
+    cmake make g++ pkg-config
+    libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libkmod-dev libmnl-dev libgtest-dev
+)
+vm_pkgs=(
+    qemu-system-x86 busybox-static cpio xz-utils zstd gzip
+    kmod nvme-cli rdma-core iproute2 strace
+    util-linux coreutils diffutils perl-base
+)
+
+case "${1:-all}" in
+    build) wanted=("${build_pkgs[@]}") ;;
+    vm)    wanted=("${vm_pkgs[@]}") ;;
+    all)   wanted=("${build_pkgs[@]}" "${vm_pkgs[@]}") ;;
+    *) echo "usage: $0 [build|vm|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${wanted[@]}"; do
+    if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" != installed ]]; then
+        missing+=("$p")
+    fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "[deps] all ${#wanted[@]} packages already installed"
+    exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "[deps] missing packages: ${missing[*]}; run this script as root" >&2
+    exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt_opts=(-q -y -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 --no-install-recommends)
+echo "[deps] missing: ${missing[*]}"
+echo "[deps] apt-get update"
+apt-get -q -o DPkg::Lock::Timeout=300 update
+echo "[deps] apt-get install ${missing[*]}"
+apt-get "${apt_opts[@]}" install "${missing[@]}"
+echo "[deps] done"
