@@ -23,9 +23,9 @@ assert_contains "$(cat "$WORK/apply.out")" "the target is exactly as it was befo
 assert_eq "" "$(find "$NVMET_CFS/subsystems" "$NVMET_CFS/ports" "$NVMET_CFS/hosts" -mindepth 1 -maxdepth 1)" "tree after rollback"
 
 step "a second run waits for the lock, then fails clearly"
-flock /run/nvmetctl.lock sleep 5 &
+flock /run/nvmetctl.lock sleep 10 &
 holder=$!
-sleep 0.5
+wait_until 5 sh -c '! flock -n /run/nvmetctl.lock true' || fail "the test could not take the lock"
 expect_status 6 "$NVMETCTL" apply --lock-timeout 1 "$WORK/big.yaml"
 assert_contains "$OUT" "another nvmetctl"
 assert_contains "$OUT" "is changing the target; waited 1s"
