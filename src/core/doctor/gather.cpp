@@ -1,0 +1,196 @@
+// Collects the doctor's inputs from the real system. Read-only: nothing is
+// loaded, mounted or created (RDMA devices are listed only when ib_core is
+// already in the kernel, since opening RDMA netlink would load it).
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "nvmetctl/config/key_secrets.h"
+#include "nvmetctl/config/target_parser.h"
+#include "nvmetctl/doctor/doctor.h"
+#include "nvmetctl/engine/engine.h"
+#include "nvmetctl/engine/kernel_facts_reader.h"
+#include "nvmetctl/kernel/module_names.h"
+
+namespace nvmetctl::doctor {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kCapSysAdmin = 21;
+
+Privileges read_privileges(const SystemPaths& paths) {
+  Privileges p;
+  p.root = ::geteuid() == 0;
+  std::ifstream status(paths.proc + "/self/status");
+  std::string line;
+  p.cap_sys_admin = p.root;
+  while (std::getline(status, line))
+    if (line.rfind("CapEff:", 0) == 0) {
+      std::uint64_t caps = std::strtoull(line.c_str() + 7, nullptr, 16);
+      p.cap_sys_admin = (caps >> kCapSysAdmin) & 1U;
+    }
+  return p;
+}
+
+std::string filesystem_name(long type) {
+  switch (static_cast<unsigned long>(type)) {
+    case 0x01021994UL: return "tmpfs";
+    case 0xEF53UL: return "ext4";
+    case 0x58465342UL: return "xfs";
+    case 0x9123683EUL: return "btrfs";
+    case 0x794C7630UL: return "overlayfs";
+    case 0x01021997UL: return "9p";
+    case 0x6969UL: return "nfs";
+    case 0x2FC12FC1UL: return "zfs";
+    default: return "";
+  }
+}
+
+std::string read_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// dev_t of a block device and of its partitions, with their sysfs dirs.
+std::set<dev_t> device_and_partitions(const SystemPaths& paths, dev_t dev, std::vector<std::string>& holders) {
+  std::set<dev_t> devs{dev};
+  std::string sys = paths.sysfs + "/dev/block/" + std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+  std::error_code ec;
+  auto add_holders = [&](const std::string& dir) {
+    for (const auto& h : fs::directory_iterator(dir + "/holders", ec)) holders.push_back(h.path().filename().string());
+  };
+  add_holders(sys);
+  for (const auto& child : fs::directory_iterator(sys, ec)) {
+    if (!fs::exists(child.path() / "partition")) continue;
+    std::string numbers = read_line((child.path() / "dev").string());
+    unsigned ma = 0, mi = 0;
+    if (std::sscanf(numbers.c_str(), "%u:%u", &ma, &mi) == 2) devs.insert(makedev(ma, mi));
+    add_holders(child.path().string());
+  }
+  return devs;
+}
+
+}  // namespace
+
+DeviceFacts probe_device(const SystemPaths& paths, const std::string& path) {
+  DeviceFacts d;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    d.stat_errno = errno;
+    return d;
+  }
+  d.exists = true;
+  d.block = S_ISBLK(st.st_mode);
+  d.regular = S_ISREG(st.st_mode);
+  d.directory = S_ISDIR(st.st_mode);
+  if (d.regular) {
+    d.size = static_cast<std::uint64_t>(st.st_size);
+    struct statfs sf {};
+    if (::statfs(path.c_str(), &sf) == 0) d.filesystem = filesystem_name(sf.f_type);
+  }
+  if (!d.block) return d;
+  std::string sys = paths.sysfs + "/dev/block/" + std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev));
+  d.size = std::strtoull(read_line(sys + "/size").c_str(), nullptr, 10) * 512;
+  auto devs = device_and_partitions(paths, st.st_rdev, d.holders);
+  std::ifstream mounts(paths.proc + "/mounts");
+  std::string line;
+  while (std::getline(mounts, line)) {
+    std::istringstream fields(line);
+    std::string source, target;
+    fields >> source >> target;
+    if (source.rfind("/dev/", 0) != 0) continue;
+    struct stat ms {};
+    if (::stat(source.c_str(), &ms) == 0 && S_ISBLK(ms.st_mode) && devs.count(ms.st_rdev)) d.mounted_at.push_back(target);
+  }
+  return d;
+}
+
+DoctorInputs gather_inputs(EngineContext& ctx, const std::string& file) {
+  DoctorInputs in;
+  in.paths = ctx.paths;
+  in.kernel_release = ctx.modules ? ctx.modules->kernel_release() : read_kernel_release(ctx.paths).value_or("");
+  in.kernel_version = parse_kernel_release(in.kernel_release);
+  in.privileges = read_privileges(ctx.paths);
+
+  std::error_code ec;
+  in.configfs_dir = fs::is_directory(ctx.paths.configfs, ec);
+  in.configfs_mounted = configfs_mounted_at(ctx.paths, ctx.paths.configfs) || ctx.fs.exists(ctx.paths.nvmet_root());
+  if (in.configfs_mounted) {
+    auto live = read_live_state(ctx.fs, ctx.layout());
+    if (live) in.live = std::move(*live);
+    else in.live_error = live.error().describe();
+  }
+
+  in.kernel_log_available = ctx.kernel_log && ctx.kernel_log->available();
+  if (in.kernel_log_available) in.kernel_log = ctx.kernel_log->read_all();
+
+  // Module states: the core, every transport, the RDMA pieces, and every
+  // module the kernel log names.
+  std::set<std::string> names{"configfs", std::string(kTargetCoreModule), "ib_core", "rdma_cm"};
+  for (const auto& t : kTransportModules) names.insert(std::string(t.module));
+  for (const auto& l : kLinkTypeModules) names.insert(std::string(l.module));
+  for (const auto& e : parse_log_events(in.kernel_log))
+    if (e.kind == LogEventKind::SymbolClash && !e.module.empty()) names.insert(e.module);
+  if (ctx.modules)
+    for (const auto& name : names)
+      if (auto state = ctx.modules->state(name)) in.modules[name] = *state;
+  in.module_env = read_module_environment(ctx.paths, in.kernel_release);
+  in.ofed_loaded = fs::exists(ctx.paths.sysfs + "/module/mlx_compat", ec);
+
+  in.network = ctx.network;
+  bool rdma_stack = in.modules.count("ib_core") &&
+                    (in.modules["ib_core"] == ModuleState::Loaded || in.modules["ib_core"] == ModuleState::BuiltIn);
+  if (ctx.rdma && rdma_stack) {
+    auto devices = ctx.rdma->list();
+    if (devices) in.rdma_devices = *devices;
+    else in.rdma_error = devices.error().describe();
+  } else if (!rdma_stack) {
+    in.rdma_devices = std::vector<RdmaDevice>{};  // no RDMA core, no RDMA device
+  } else {
+    in.rdma_error = "no RDMA netlink access";
+  }
+
+  if (!file.empty()) {
+    in.file = file;
+    ParsedTarget parsed = parse_target_file(file);
+    if (parsed.ok()) load_key_secrets(parsed.target, parsed.diagnostics);
+    in.file_problems = parsed.diagnostics;
+    if (parsed.ok()) {
+      in.desired = parsed.target;
+      auto full = make_full_plan(*in.desired, ctx, PlanOptions{}, false);
+      if (full) {
+        in.plan = std::move(full->plan);
+        // The plan may have listed RDMA devices (loading ib_core on the way).
+        if (full->facts.rdma_devices) in.rdma_devices = full->facts.rdma_devices;
+      } else {
+        in.plan_error = full.error().describe();
+      }
+    }
+  }
+
+  std::set<std::string> paths;
+  if (in.live)
+    for (const auto& s : in.live->target.subsystems)
+      for (const auto& n : s.namespaces)
+        if (auto it = n.attrs.find("device_path"); it != n.attrs.end() && !it->second.empty()) paths.insert(it->second);
+  if (in.desired)
+    for (const auto& s : in.desired->subsystems)
+      for (const auto& n : s.namespaces)
+        if (auto it = n.attrs.find("device_path"); it != n.attrs.end() && !it->second.empty()) paths.insert(it->second);
+  for (const auto& path : paths) in.devices[path] = probe_device(ctx.paths, path);
+  return in;
+}
+
+}  // namespace nvmetctl::doctor
