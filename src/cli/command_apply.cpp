@@ -4,7 +4,7 @@
 #include "cli_context.h"
 #include "nvmetctl/exit_codes.h"
 #include "nvmetctl/util/run_lock.h"
-#include "plan_printer.h"
+#include "plan_command.h"
 
 namespace nvmetctl::cli {
 
@@ -30,22 +30,8 @@ void register_apply(CLI::App& app, CliContext& ctx) {
       if (ctx.json()) print_json(doc);
       return;
     }
-    RealSystem system(ctx.paths);
     if (args->dry_run) {
-      auto full = make_full_plan(*target, system.engine, args->options, false);
-      if (!full) {
-        print_error(ctx, full.error().describe());
-        ctx.exit_status = exit_code::kError;
-        return;
-      }
-      report_diagnostics(ctx, full->plan.problems, ctx.json() ? &doc : nullptr);
-      if (ctx.json()) {
-        doc["plan"] = plan_to_json(full->plan, system.engine.layout());
-        print_json(doc);
-      } else {
-        print_plan(std::cout, full->plan, system.engine.layout());
-      }
-      if (full->plan.blocked()) ctx.exit_status = exit_code::kInvalidInput;
+      show_plan(ctx, *target, args->options, false, doc);
       return;
     }
     auto lock = RunLock::acquire(ctx.paths.lock_file, static_cast<int>(args->lock_timeout * 1000));
@@ -54,6 +40,7 @@ void register_apply(CLI::App& app, CliContext& ctx) {
       ctx.exit_status = exit_code::kLocked;
       return;
     }
+    RealSystem system(ctx.paths);
     ApplyReport report = apply_target(*target, system.engine, args->options, &g_interrupted);
     ctx.exit_status = print_apply_report(ctx, report, system.engine.layout(), doc, args->file);
   });

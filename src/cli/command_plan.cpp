@@ -2,9 +2,30 @@
 
 #include "cli_context.h"
 #include "nvmetctl/exit_codes.h"
+#include "plan_command.h"
 #include "plan_printer.h"
 
 namespace nvmetctl::cli {
+
+void show_plan(CliContext& ctx, const Target& target, const PlanOptions& options, bool detailed_exitcode,
+               nlohmann::json& doc) {
+  RealSystem system(ctx.paths);
+  auto full = make_full_plan(target, system.engine, options, false);
+  if (!full) {
+    print_error(ctx, full.error().describe(), "run 'nvmetctl doctor'");
+    ctx.exit_status = exit_code::kError;
+    return;
+  }
+  report_diagnostics(ctx, full->plan.problems, ctx.json() ? &doc : nullptr);
+  if (ctx.json()) {
+    doc["plan"] = plan_to_json(full->plan, system.engine.layout());
+    print_json(doc);
+  } else {
+    print_plan(std::cout, full->plan, system.engine.layout());
+  }
+  if (full->plan.blocked()) ctx.exit_status = exit_code::kInvalidInput;
+  else if (detailed_exitcode && !full->plan.empty()) ctx.exit_status = exit_code::kChangesPending;
+}
 
 void register_plan(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand("plan", "Show the steps apply would take, without changing anything");
@@ -25,22 +46,7 @@ void register_plan(CLI::App& app, CliContext& ctx) {
       if (ctx.json()) print_json(doc);
       return;
     }
-    RealSystem system(ctx.paths);
-    auto full = make_full_plan(*target, system.engine, args->options, false);
-    if (!full) {
-      print_error(ctx, full.error().describe(), "run 'nvmetctl doctor'");
-      ctx.exit_status = exit_code::kError;
-      return;
-    }
-    report_diagnostics(ctx, full->plan.problems, ctx.json() ? &doc : nullptr);
-    if (ctx.json()) {
-      doc["plan"] = plan_to_json(full->plan, system.engine.layout());
-      print_json(doc);
-    } else {
-      print_plan(std::cout, full->plan, system.engine.layout());
-    }
-    if (full->plan.blocked()) ctx.exit_status = exit_code::kInvalidInput;
-    else if (args->detailed && !full->plan.empty()) ctx.exit_status = exit_code::kChangesPending;
+    show_plan(ctx, *target, args->options, args->detailed, doc);
   });
 }
 
