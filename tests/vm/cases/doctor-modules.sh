@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# nvmetctl doctor on a cold kernel and on module trouble, made for real:
+# configfs not mounted, nvmet not loaded, the transport module genuinely
+# absent (EINVAL on the link, "transport type 1 not supported"), a port whose
+# trtype was never set, an out-of-tree RDMA stack's symbol clash and a
+# signature refusal (their kernel messages written into /dev/kmsg).
+source "$(dirname "$0")/../lib.sh"
+require_nvmetctl
+
+# finding ID OBJECT [FIX-SUBSTRING] [SEVERITY]: the doctor's JSON in $OUT has it.
+finding() {
+    /usr/bin/python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.read())
+want_id, want_obj, want_fix, want_sev = sys.argv[1:5]
+for f in doc["findings"]:
+    if f["id"] == want_id and f["object"] == want_obj:
+        if want_fix and want_fix not in f["fix"]:
+            sys.exit("%s on %s: fix %r lacks %r" % (want_id, want_obj, f["fix"], want_fix))
+        if want_sev and f["severity"] != want_sev:
+            sys.exit("%s on %s: severity %s, not %s" % (want_id, want_obj, f["severity"], want_sev))
+        sys.exit(0)
+sys.exit("no finding %s on %r among: %s" % (want_id, want_obj, [(f["id"], f["object"]) for f in doc["findings"]]))
+' "$1" "$2" "${3:-}" "${4:-}" <<<"$OUT" || fail "doctor: expected finding $1 on '$2'"
+    log "found $1 on '$2'"
+}
+
+WORK=/tmp/doctor
+mkdir -p "$WORK"
+NQN=nqn.2014-08.org.nvmexpress:doctor-modules
+
+step "cold kernel: configfs not mounted"
+expect_status 7 "$NVMETCTL" -o json doctor
+finding configfs-not-mounted configfs "mount -t configfs none $CONFIGFS" failure
+run "$NVMETCTL" doctor
+assert_contains "$OUT" "FAIL configfs-not-mounted"
+
+step "configfs mounted, nvmet not loaded: a different fix"
+mount_configfs
+expect_errno EPERM mkdir "$NVMET_CFS"
+expect_status 7 "$NVMETCTL" -o json doctor
+finding nvmet-not-loaded "module nvmet" "modprobe nvmet" failure
+
+step "nvmet-rdma genuinely absent: the link fails with EINVAL; doctor names the module"
+modprobe nvmet
+hide_module nvmet_rdma
+setup_dummy_net
+mkdir "$NVMET_CFS/subsystems/$NQN"
+mkdir "$NVMET_CFS/ports/1"
+write_attr "$NVMET_CFS/ports/1/addr_trtype" rdma
+write_attr "$NVMET_CFS/ports/1/addr_adrfam" ipv4
+write_attr "$NVMET_CFS/ports/1/addr_traddr" "$NET_ADDR"
+write_attr "$NVMET_CFS/ports/1/addr_trsvcid" 4420
+expect_errno EINVAL ln -s "$NVMET_CFS/subsystems/$NQN" "$NVMET_CFS/ports/1/subsystems/$NQN"
+expect_status 7 "$NVMETCTL" -o json doctor
+finding transport-module-missing "port 1" "" failure
+assert_contains "$OUT" "nvmet: transport type 1 not supported"
+assert_contains "$OUT" "nvmet-rdma is not available for kernel $VM_KVER"
+
+step "a port whose trtype was never set: EINVAL on the link; doctor says trtype-unset"
+mkdir "$NVMET_CFS/ports/2"
+expect_errno EINVAL ln -s "$NVMET_CFS/subsystems/$NQN" "$NVMET_CFS/ports/2/subsystems/$NQN"
+expect_status 7 "$NVMETCTL" -o json doctor
+finding trtype-unset "port 2" "echo tcp > $NVMET_CFS/ports/2/addr_trtype" failure
+
+step "doctor FILE for an rdma file: the module is missing for this kernel"
+rmdir "$NVMET_CFS/ports/1" "$NVMET_CFS/ports/2"
+rmdir "$NVMET_CFS/subsystems/$NQN"
+cat >"$WORK/rdma.yaml" <<YAML
+version: 1
+rdma_links:
+  - {name: rxe_$NET_DEV, type: rxe, netdev: $NET_DEV}
+subsystems:
+  - nqn: $NQN
+    allow_any_host: true
+ports:
+  - {id: 1, trtype: rdma, adrfam: ipv4, traddr: $NET_ADDR, trsvcid: 4420, subsystems: [$NQN]}
+YAML
+expect_status 7 "$NVMETCTL" -o json doctor "$WORK/rdma.yaml"
+finding module-unavailable "module nvmet-rdma" "" failure
+run "$NVMETCTL" apply "$WORK/rdma.yaml"
+[[ $RC -eq 3 ]] || fail "apply of a file whose module is missing: status $RC, expected 3"
+unhide_module nvmet_rdma
+
+step "out-of-tree RDMA stack: the module loader's duplicate-symbol message"
+echo "mlx_compat: exports duplicate symbol ib_register_device (owned by ib_core)" >/dev/kmsg
+echo "nvmet_rdma: disagrees about version of symbol rdma_create_id" >/dev/kmsg
+expect_status 7 "$NVMETCTL" -o json doctor
+finding ofed-symbol-clash "module mlx_compat" "nvmet-rdma built by MLNX_OFED" failure
+finding ofed-symbol-clash "module nvmet_rdma" "" failure
+assert_contains "$OUT" "exports duplicate symbol ib_register_device (owned by ib_core)"
+
+step "a module refused by signature checking"
+echo "Loading of unsigned module is rejected" >/dev/kmsg
+expect_status 7 "$NVMETCTL" -o json doctor
+finding module-signature modules "mokutil" failure
+
+step "not root: doctor says so, with the fix"
+run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$NVMETCTL" -o json doctor
+[[ $RC -eq 7 ]] || fail "doctor as nobody: status $RC, expected 7"
+finding not-root system "sudo" failure
+pass
