@@ -5,9 +5,11 @@
 namespace nvmetctl {
 
 std::string Diagnostic::format() const {
-  std::string text = where.file.empty() ? "<input>" : where.file;
-  if (where.line > 0) text += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
-  text += severity == Severity::Error ? ": error: " : ": warning: ";
+  // Problems of the machine rather than the file carry no location.
+  std::string text = where.file;
+  if (!text.empty() && where.line > 0) text += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+  if (!text.empty()) text += ": ";
+  text += severity == Severity::Error ? "error: " : "warning: ";
   if (!field.empty()) text += field + ": ";
   return text + message;
 }
