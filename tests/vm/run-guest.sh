@@ -23,6 +23,9 @@
 #
 # Exit status: the test's own status; 124 if the guest timed out; 125 if the
 # guest died without reporting a status (crash, setup failure).
+# The whole script is one compound command, so bash parses it completely
+# before running it: editing the file (git pull) while it runs is safe.
+{
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -96,6 +99,10 @@ esac
 
 cmdline="console=ttyS0,115200 panic=-1 oops=panic mitigations=off tsc=reliable no_timer_check"
 [[ -n ${NVMETCTL_VM_VERBOSE:-} ]] || cmdline+=" quiet"
+if [[ $accel == tcg ]]; then
+    tsc_khz=$(vm_host_tsc_khz)
+    [[ -z $tsc_khz ]] || cmdline+=" tsc_early_khz=$tsc_khz"
+fi
 [[ -z ${NVMETCTL_VM_APPEND:-} ]] || cmdline+=" $NVMETCTL_VM_APPEND"
 kroot_real=$(realpath "$kroot")
 [[ "$VM_DIR$kroot_real" != *[[:space:]]* ]] || vm_die "paths with whitespace are not supported: $VM_DIR, $kroot_real"
@@ -160,3 +167,5 @@ if [[ $rc -ne 0 && $quiet -eq 1 && $rc -ne 77 ]]; then
 fi
 echo "[$kver] $name: exit status $rc (boot ${boot}s, total ${elapsed}s; logs in ${log_dir#"$REPO_ROOT"/})" >&2
 exit "$rc"
+exit
+}

@@ -175,3 +175,26 @@ vm_kernel_image() {
     vm_log "[kernel] $kver: could not extract vmlinux; booting the bzImage"
     echo "$bz"
 }
+
+# The host's TSC frequency in kHz, or nothing if it cannot be told reliably.
+# Under TCG the guest's TSC runs at the host's rate, but the guest calibrates
+# it against the emulated PIT/HPET, which goes badly wrong when the host is
+# busy (seen: 266 MHz instead of 2596 MHz, making guest time run 10x fast and
+# every sleep/timeout in a test 10x short). Passing tsc_early_khz= skips that
+# calibration. NVMETCTL_VM_TSC_KHZ overrides; 0 disables.
+vm_host_tsc_khz() {
+    if [[ -n ${NVMETCTL_VM_TSC_KHZ:-} ]]; then
+        [[ $NVMETCTL_VM_TSC_KHZ == 0 ]] || echo "$NVMETCTL_VM_TSC_KHZ"
+        return 0
+    fi
+    local mhz
+    mhz=$(dmesg 2>/dev/null | sed -nE 's/.*tsc: Refined TSC clocksource calibration: ([0-9]+\.[0-9]+) MHz.*/\1/p' | tail -n1)
+    [[ -n $mhz ]] || mhz=$(dmesg 2>/dev/null | sed -nE 's/.*tsc: Detected ([0-9]+\.[0-9]+) MHz.*/\1/p' | tail -n1)
+    # In a VM the TSC rate is what /proc/cpuinfo reports; on bare metal "cpu MHz"
+    # follows frequency scaling, so only trust it under a hypervisor.
+    if [[ -z $mhz ]] && grep -qw hypervisor /proc/cpuinfo && grep -qw constant_tsc /proc/cpuinfo; then
+        mhz=$(awk -F: '/^cpu MHz/ {gsub(/ /, "", $2); print $2; exit}' /proc/cpuinfo)
+    fi
+    [[ -n $mhz ]] || return 0
+    awk -v m="$mhz" 'BEGIN { k = int(m * 1000 + 0.5); if (k >= 100000 && k <= 10000000) print k }'
+}
