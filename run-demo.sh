@@ -6,6 +6,9 @@
 #
 # Installs its own packages (apt), builds into ./build, downloads the kernel
 # into tests/vm/cache. Running it again is fast and changes nothing.
+# The whole script is one compound command, so bash parses it completely
+# before running it: editing the file (git pull) while it runs is safe.
+{
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -33,3 +36,5 @@ tests/vm/fetch-kernels.sh "$kernel" >/dev/null
 
 banner "[4/4] Booting a guest on $kernel and running the demo (tests/vm/demo/demo.sh)"
 tests/vm/run-guest.sh --kernel "$kernel" tests/vm/demo/demo.sh
+exit
+}

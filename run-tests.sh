@@ -8,6 +8,9 @@
 # downloads the kernels into tests/vm/cache. Running it again is fast and
 # changes nothing. Exits non-zero if the build or any test fails. This is
 # what CI runs (.ci/run).
+# The whole script is one compound command, so bash parses it completely
+# before running it: editing the file (git pull) while it runs is safe.
+{
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -77,3 +80,5 @@ else
     echo "$passed passed, $failed failed"
 fi
 [[ $unit_status -eq 0 && $vm_status -eq 0 ]]
+exit
+}

@@ -10,6 +10,9 @@
 # Idempotent: a kernel already in the cache is not fetched again.
 #
 # Progress goes to stderr; stdout gets one line per series: "<series> <kver>".
+# The whole script is one compound command, so bash parses it completely
+# before running it: editing the file (git pull) while it runs is safe.
+{
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -88,3 +91,5 @@ for s in "${series[@]}"; do
     echo "$kver" >"$VM_CACHE/series-$s"
     echo "$s $kver"
 done
+exit
+}

@@ -20,6 +20,9 @@
 # in tests/vm/logs/<kver>/<case>/. Prints one line per finished case, a
 # summary, and finally "N passed, N failed, N skipped"; exits non-zero if
 # anything failed.
+# The whole script is one compound command, so bash parses it completely
+# before running it: editing the file (git pull) while it runs is safe.
+{
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -173,3 +176,5 @@ else
     echo "$n_passed passed, $n_failed failed"
 fi
 [[ $n_failed -eq 0 ]]
+exit
+}

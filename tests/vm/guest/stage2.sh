@@ -6,6 +6,9 @@
 #
 # Deliberately NOT done, so every test starts from a cold kernel: configfs is
 # not mounted and nvmet is not loaded.
+# The whole script is one compound command, so bash parses it completely
+# before running it: editing the file (git pull) while it runs is safe.
+{
 set -u
 # nvmvm.trace on the kernel command line (NVMETCTL_VM_APPEND=nvmvm.trace)
 # traces this script with timestamps.
@@ -75,3 +78,5 @@ note "test exited with status $rc after $(( (${t1/./} - ${t0/./}) / 100 )).$(( (
 dmesg >"$OUT/dmesg.log" 2>/dev/null
 echo "$rc" >"$OUT/status"
 halt_guest
+exit
+}
