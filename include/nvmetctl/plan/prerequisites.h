@@ -27,7 +27,8 @@ struct SystemFacts {
   std::string kernel_release;
   bool configfs_mounted = false;
   std::map<std::string, ModuleState> modules;         // by requested name
-  std::map<std::string, std::string> module_problems; // name -> reason + hint
+  std::map<std::string, std::string> module_problems; // name -> why it cannot be loaded
+  std::map<std::string, std::string> module_hints;    // name -> what to do about it
   std::optional<std::vector<RdmaDevice>> rdma_devices;  // nullopt: could not list
   std::string rdma_problem;                            // why not
   std::set<std::string> missing_netdevs;               // declared but absent

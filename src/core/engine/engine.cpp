@@ -28,10 +28,10 @@ SystemFacts gather_facts(const Target& desired, EngineContext& ctx, const LiveSt
         continue;
       }
       facts.modules[module.name] = *state;
-      if (*state == ModuleState::Unavailable)
-        facts.module_problems[module.name] =
-            "module " + module.name + " is not available for kernel " + facts.kernel_release + ". " +
-            module_failure_hint(module.name, ENOENT, facts.kernel_release, ctx.paths);
+      if (*state == ModuleState::Unavailable) {
+        facts.module_problems[module.name] = "module " + module.name + " is not available for kernel " + facts.kernel_release;
+        facts.module_hints[module.name] = module_failure_hint(module.name, ENOENT, facts.kernel_release, ctx.paths);
+      }
     }
   } else {
     // Without a loader (tests on a fake tree) everything counts as present.

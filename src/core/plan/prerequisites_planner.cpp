@@ -33,7 +33,10 @@ Plan plan_prerequisites(const Target& desired, const SystemFacts& facts, const s
   for (const RequiredModule& module : modules) {
     auto problem = facts.module_problems.find(module.name);
     if (problem != facts.module_problems.end()) {
-      plan.problems.error(module.where, "module " + module.name, problem->second + " (needed " + module.reason + ")");
+      auto hint = facts.module_hints.find(module.name);
+      plan.problems.error(module.where, "module " + module.name,
+                          problem->second + " (needed " + module.reason + ")" +
+                              (hint == facts.module_hints.end() ? "" : "; " + hint->second));
       continue;
     }
     auto state = facts.modules.find(module.name);
