@@ -3,12 +3,17 @@
 #include "cli_context.h"
 #include "nvmetctl/exit_codes.h"
 #include "nvmetctl/export/target_writer.h"
+#include "nvmetctl/nvmetcli/nvmetcli_format.h"
 
 namespace nvmetctl::cli {
 
 void register_export(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand("export", "Print the live target in the file format (re-appliable; no secrets)");
-  cmd->callback([&ctx] {
+  auto format = std::make_shared<std::string>("yaml");
+  cmd->add_option("--format", *format, "yaml: the target file format; nvmetcli: nvmetcli's config.json")
+      ->check(CLI::IsMember({"yaml", "nvmetcli"}))
+      ->capture_default_str();
+  cmd->callback([&ctx, format] {
     RealSystem system(ctx.paths);
     auto live = read_live_state(system.fs, system.engine.layout(), ReadScope{});
     if (!live) {
@@ -21,7 +26,8 @@ void register_export(CLI::App& app, CliContext& ctx) {
       if (auto listed = system.rdma->list()) devices = *listed;
     }
     Target exported = exportable_target(live->target, devices);
-    if (ctx.json()) print_json(target_to_json(exported));
+    if (*format == "nvmetcli") print_json(target_to_nvmetcli(exported));
+    else if (ctx.json()) print_json(target_to_json(exported));
     else std::cout << target_to_yaml(exported);
   });
 }
