@@ -302,40 +302,31 @@ data_roundtrip() {
 # ---------------------------------------------------------------- modules
 
 _vm_mod_dir() { echo "/lib/modules/$VM_KVER"; }
+# The unpacked, unmodified modules tree as the guest sees the host's cache.
+_vm_mod_lower() {
+    local arg
+    for arg in $(</proc/cmdline); do
+        [[ $arg == nvmvm.kroot=* ]] && { echo "$VM_STATE/host${arg#nvmvm.kroot=}/lib/modules/$VM_KVER"; return 0; }
+    done
+    fail "no nvmvm.kroot= on the kernel command line"
+}
 
 # module_loaded NAME: true when the module is loaded (dashes or underscores).
 module_loaded() { [[ -e /sys/module/${1//-/_}/initstate ]]; }
 
 _VM_KMOD_INDEXES=(modules.dep modules.dep.bin modules.alias modules.alias.bin modules.symbols modules.symbols.bin)
 
-# _vm_reindex: restore the kmod indexes from the pristine copies, then drop
-# every module listed in $VM_STATE/hidden from them. A real `depmod -a` would
-# take minutes under TCG; guest/kmod-index.pl edits the indexes in well under
-# a second.
-_vm_reindex() {
-    local mdir f names=()
-    mdir=$(_vm_mod_dir)
-    for f in "${_VM_KMOD_INDEXES[@]}"; do
-        cp "$VM_STATE/kmod-orig/$f" "$mdir/$f"
-    done
-    [[ -s $VM_STATE/hidden ]] || return 0
-    mapfile -t names < <(awk '{print $1}' "$VM_STATE/hidden")
-    perl "$VM_LIB_DIR/guest/kmod-index.pl" hide "$mdir" "${names[@]}"
-}
-
 # hide_module NAME...: make modules genuinely unavailable, as if not installed:
 # the .ko file is removed from the guest's (overlay) modules tree and the
 # module, its aliases and its symbols are dropped from modules.dep/.alias/
 # .symbols and their .bin indexes, so modprobe, libkmod and the kernel's
 # request_module cannot find it. The module must not be loaded. Modules that
-# depend on a hidden one still list it and fail to load.
+# depend on a hidden one still list it and fail to load. A real `depmod -a`
+# would take minutes under TCG; guest/kmod-index.pl edits the indexes instead.
 hide_module() {
-    local mdir name path rel f
+    local mdir name path rel names=()
     mdir=$(_vm_mod_dir)
-    if [[ ! -d $VM_STATE/kmod-orig ]]; then
-        mkdir -p "$VM_STATE/kmod-orig" "$VM_STATE/kmod-hidden"
-        for f in "${_VM_KMOD_INDEXES[@]}"; do cp "$mdir/$f" "$VM_STATE/kmod-orig/$f"; done
-    fi
+    mkdir -p "$VM_STATE/kmod-hidden"
     for name in "$@"; do
         name=${name//-/_}
         module_loaded "$name" && fail "hide_module: $name is loaded; unload it first"
@@ -343,28 +334,32 @@ hide_module() {
         [[ $path == /* ]] || fail "hide_module: $name is built into the kernel ($path)"
         rel=${path#"$mdir"/}
         mkdir -p "$VM_STATE/kmod-hidden/$(dirname "$rel")"
-        cp "$path" "$VM_STATE/kmod-hidden/$rel"
-        rm "$path"
+        mv "$path" "$VM_STATE/kmod-hidden/$rel"
         echo "$name $rel" >>"$VM_STATE/hidden"
+        names+=("$name")
         log "hid module $name ($rel)"
     done
-    _vm_reindex
+    perl "$VM_LIB_DIR/guest/kmod-index.pl" hide "$mdir" "${names[@]}"
 }
 
 # unhide_module NAME...: undo hide_module.
 unhide_module() {
-    local mdir name rel
+    local mdir name rel f still=()
     mdir=$(_vm_mod_dir)
     for name in "$@"; do
         name=${name//-/_}
         rel=$(awk -v n="$name" '$1 == n {print $2}' "$VM_STATE/hidden" 2>/dev/null)
         [[ -n $rel ]] || fail "unhide_module: $name is not hidden"
-        cp "$VM_STATE/kmod-hidden/$rel" "$mdir/$rel"
+        mv "$VM_STATE/kmod-hidden/$rel" "$mdir/$rel"
         awk -v n="$name" '$1 != n' "$VM_STATE/hidden" >"$VM_STATE/hidden.new"
         mv "$VM_STATE/hidden.new" "$VM_STATE/hidden"
         log "restored module $name"
     done
-    _vm_reindex
+    # Back to the pristine indexes (the read-only lower layer of the modules
+    # overlay, i.e. the host's unpacked tree), minus what is still hidden.
+    for f in "${_VM_KMOD_INDEXES[@]}"; do cp "$(_vm_mod_lower)/$f" "$mdir/$f"; done
+    mapfile -t still < <(awk '{print $1}' "$VM_STATE/hidden")
+    [[ ${#still[@]} -eq 0 ]] || perl "$VM_LIB_DIR/guest/kmod-index.pl" hide "$mdir" "${still[@]}"
 }
 
 # ---------------------------------------------------------------- nvmet configfs

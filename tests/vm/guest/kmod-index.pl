@@ -226,25 +226,6 @@ sub spew {
     rename($tmp, $file) or die "rename $tmp: $!\n";
 }
 
-sub read_lines {
-    my ($file) = @_;
-    return () unless -e $file;
-    return split /\n/, slurp($file);
-}
-
-sub write_lines {
-    my ($file, @lines) = @_;
-    spew($file, join('', map { "$_\n" } @lines));
-}
-
-# kernel/drivers/nvme/target/nvmet-rdma.ko.xz -> nvmet_rdma
-sub modname {
-    my ($path) = @_;
-    my $base = $path =~ s{.*/}{}r;
-    $base =~ s/\.ko(\.[a-z]+)?$//;
-    return $base =~ tr/-/_/r;
-}
-
 # depmod stores aliases with '-' turned into '_' except inside [...].
 sub normalize_alias {
     my ($alias) = @_;
@@ -272,31 +253,26 @@ if ($cmd eq 'dump') {
 } elsif ($cmd eq 'hide') {
     my ($dir, @mods) = @ARGV;
     die "usage: kmod-index.pl hide DIR MODNAME...\n" unless defined $dir && @mods;
+    # Whole-file regexes rather than line loops: this runs under TCG, where
+    # every interpreted operation is expensive.
+    my %text = map { $_ => (-e "$dir/$_" ? slurp("$dir/$_") : '') } qw(modules.dep modules.alias modules.symbols);
+    my (@depkeys, %aliaskeys, %symkeys);
     for my $mod (map { tr/-/_/r } @mods) {
-        # modules.dep: "path: deps"; the key is the module name of path.
-        my @keep;
-        my $found = 0;
-        for my $line (read_lines("$dir/modules.dep")) {
-            my ($path) = split /:/, $line, 2;
-            if (modname($path) eq $mod) { $found = 1; next; }
-            push @keep, $line;
-        }
-        die "$mod: not in $dir/modules.dep\n" unless $found;
-        write_lines("$dir/modules.dep", @keep);
-        remove_keys("$dir/modules.dep.bin", undef, $mod);
+        # modules.dep: "path: deps"; the module name is the file's base name
+        # with '-' read as '_'.
+        my $rx = join '', map { $_ eq '_' ? '[-_]' : quotemeta } split //, $mod;
+        $text{'modules.dep'} =~ s{^(?:[^:\n]*/)?$rx\.ko(?:\.[a-z]+)?:[^\n]*\n}{}m
+            or die "$mod: not in $dir/modules.dep\n";
+        push @depkeys, $mod;
         # modules.alias / modules.symbols: "alias KEY MODNAME".
-        for my $idx (qw(modules.alias modules.symbols)) {
-            my (@keys, @rest);
-            for my $line (read_lines("$dir/$idx")) {
-                my (undef, $key, $owner) = split / /, $line;
-                if (defined $owner && $owner eq $mod) { push @keys, normalize_alias($key); next; }
-                push @rest, $line;
-            }
-            next unless @keys;
-            write_lines("$dir/$idx", @rest);
-            remove_keys("$dir/$idx.bin", $mod, @keys);
-        }
+        $aliaskeys{$mod}{ normalize_alias($_) } = 1 for $text{'modules.alias'} =~ /^alias (\S+) \Q$mod\E$/mg;
+        $symkeys{$mod}{$_} = 1 for $text{'modules.symbols'} =~ /^alias (\S+) \Q$mod\E$/mg;
+        $text{$_} =~ s/^alias \S+ \Q$mod\E\n//mg for qw(modules.alias modules.symbols);
     }
+    remove_keys("$dir/modules.dep.bin", undef, @depkeys);
+    remove_keys("$dir/modules.alias.bin", $_, keys %{ $aliaskeys{$_} }) for keys %aliaskeys;
+    remove_keys("$dir/modules.symbols.bin", $_, keys %{ $symkeys{$_} }) for keys %symkeys;
+    spew("$dir/$_", $text{$_}) for grep { -e "$dir/$_" } keys %text;
 } else {
     die "usage: kmod-index.pl dump FILE | copy FILE OUT | hide DIR MODNAME...\n"
       . "       kmod-index.pl remove FILE [--value V] KEY...\n";
