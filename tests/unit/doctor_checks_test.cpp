@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "nvmetctl/doctor/catalog.h"
 #include "nvmetctl/net/network_info_fake.h"
 
 namespace nvmetctl::doctor {
@@ -209,7 +210,7 @@ TEST_F(DoctorChecksTest, NamespaceDeviceProblems) {
     s.namespaces.push_back(n);
   };
   add_ns(1, "/dev/does-not-exist");
-  add_ns(2, "");
+  add_ns(2, "(null)");  // what the kernel shows for a device_path never set
   add_ns(3, "/tmp");
   add_ns(4, "/dev/sdb");
   add_ns(5, "/dev/loop0");
@@ -326,6 +327,38 @@ TEST_F(DoctorChecksTest, HumanOutputGroupsByObjectFailuresFirst) {
   EXPECT_EQ(text.rfind("port 2\n", 0), 0u) << text;
   EXPECT_NE(text.find("FAIL rdma-addr-not-local"), std::string::npos);
   EXPECT_EQ(text.find("port-ok"), std::string::npos) << "ok findings only with --verbose";
+}
+
+
+TEST_F(DoctorChecksTest, TcpAddressNotLocalAndAddressInUse) {
+  subsystem();
+  port(1, "tcp", "10.0.0.9", false);
+  port(2, "tcp", "10.0.0.1", false);
+  log("nvmet_tcp: failed to bind port socket -98");
+  Findings f = run_checks(in_);
+  EXPECT_NE(expect(f, "tcp-addr-not-local", "port 1").fix.find("ip addr add 10.0.0.9/24 dev eth0"), std::string::npos);
+  expect(f, "port-addr-in-use", "port 2");
+}
+
+TEST_F(DoctorChecksTest, StaleTransportRefusalIsNotAFailureOnceTheModuleIsLoaded) {
+  subsystem();
+  port(1, "tcp", "10.0.0.1", false);
+  in_.modules["nvmet-tcp"] = ModuleState::Loaded;
+  log("nvmet: transport type 3 not supported");
+  Findings f = run_checks(in_);
+  EXPECT_FALSE(f.has("transport-module-missing")) << format_findings(f, true);
+  expect(f, "port-not-enabled", "port 1", FindingSeverity::Warning);
+}
+
+TEST_F(DoctorChecksTest, EveryReportedIdIsInTheCatalog) {
+  subsystem();
+  port(1, "rdma", "10.0.0.9", false);
+  port(2, "", "", true);
+  in_.privileges.root = false;
+  log("mlx_compat: exports duplicate symbol x (owned by y)");
+  Findings findings = run_checks(in_);
+  for (const auto& finding : findings.all())
+    EXPECT_NE(find_finding_kind(finding.id), nullptr) << finding.id;
 }
 
 }  // namespace

@@ -146,6 +146,7 @@ void check_namespaces(const DoctorInputs& in, Findings& out) {
       subject.object = namespace_object(s.nqn, n.nsid);
       subject.dir = l.namespace_dir(s.nqn, n.nsid);
       subject.device_path = attr(n.attrs, "device_path");
+      if (subject.device_path == "(null)") subject.device_path.clear();  // never set: the kernel shows "(null)"
       subject.enabled = attr(n.attrs, "enable") == "1";
       subject.buffered_io = attr(n.attrs, "buffered_io") == "1";
       std::size_t before = out.all().size();

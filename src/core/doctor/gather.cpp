@@ -189,6 +189,7 @@ DoctorInputs gather_inputs(EngineContext& ctx, const std::string& file) {
     for (const auto& s : in.desired->subsystems)
       for (const auto& n : s.namespaces)
         if (auto it = n.attrs.find("device_path"); it != n.attrs.end() && !it->second.empty()) paths.insert(it->second);
+  paths.erase("(null)");  // an unset device_path reads like that
   for (const auto& path : paths) in.devices[path] = probe_device(ctx.paths, path);
   return in;
 }
