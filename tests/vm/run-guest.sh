@@ -3,6 +3,7 @@
 # it and return the script's exit status.
 #
 # usage: tests/vm/run-guest.sh [options] [--kernel K] <test-script> [args...]
+#        tests/vm/run-guest.sh [--kernel K] --shell      (interactive shell)
 #
 #   --kernel K     6.1, 6.12 or a full version such as 6.12.117+deb12-amd64
 #                  (default: $NVMETCTL_VM_KERNEL or 6.12)
@@ -13,6 +14,8 @@
 #                  (default: tests/vm/logs/<kver>/<script name>/, emptied first)
 #   --quiet        do not stream the console; on failure print the log instead
 #   --mem MB       guest memory (default 1024)     --smp N   vCPUs (default 2)
+#   --shell        boot a guest with an interactive root shell on this terminal
+#                  (lib.sh helpers loaded; `exit` powers off; Ctrl-A x kills QEMU)
 #
 # Environment:
 #   NVMETCTL_VM_ACCEL=tcg|kvm   accelerator (default tcg: this machine's
@@ -33,6 +36,7 @@ kernel=${NVMETCTL_VM_KERNEL:-6.12}
 timeout_s=${NVMETCTL_VM_TIMEOUT:-300}
 log_dir=
 quiet=0
+shell=0
 mem=${NVMETCTL_VM_MEM:-1024}
 smp=${NVMETCTL_VM_SMP:-2}
 accel=${NVMETCTL_VM_ACCEL:-tcg}
@@ -49,12 +53,17 @@ while [[ $# -gt 0 ]]; do
         --quiet|-q) quiet=1; shift ;;
         --mem)      mem=$2; shift 2 ;;
         --smp)      smp=$2; shift 2 ;;
+        --shell)    shell=1; shift ;;
         -h|--help)  usage 0 ;;
         --) shift; break ;;
         -*) vm_die "unknown option $1" ;;
         *) break ;;
     esac
 done
+if [[ $shell -eq 1 ]]; then
+    set -- "$VM_DIR/guest/shell.sh"
+    timeout_s=${NVMETCTL_VM_SHELL_TIMEOUT:-86400}
+fi
 [[ $# -ge 1 ]] || usage
 script=$1; shift
 [[ -f $script ]] || vm_die "no such test script: $script"
@@ -112,7 +121,6 @@ qemu=(qemu-system-x86_64
     -nodefaults -no-user-config -no-reboot
     -machine pc "${accel_args[@]}" -smp "$smp" -m "$mem"
     -display none -vga none -nic none
-    -chardev "file,id=con,path=$log_dir/console.log" -serial chardev:con
     -kernel "$(vm_kernel_image "$kver")" -initrd "$initrd" -append "$cmdline"
     -fsdev local,id=hostroot,path=/,readonly=on,security_model=none,multidevs=remap
     -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
@@ -122,9 +130,23 @@ qemu=(qemu-system-x86_64
     -device nvme,serial=nvmetvm0001,drive=nvm0
 )
 [[ -r /usr/share/qemu/qboot.rom ]] && qemu+=(-bios /usr/share/qemu/qboot.rom)
+if [[ $shell -eq 1 ]]; then
+    qemu+=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$log_dir/console.log" -serial chardev:con -mon chardev=con)
+    quiet=1
+else
+    qemu+=(-chardev "file,id=con,path=$log_dir/console.log" -serial chardev:con)
+fi
 
 start=$(date +%s.%N)
 : >"$log_dir/console.log"
+if [[ $shell -eq 1 ]]; then
+    # Foreground, on this terminal.
+    set +e
+    timeout -k 5 --foreground "$timeout_s" "${qemu[@]}"
+    set -e
+    [[ -r $log_dir/status ]] && exit "$(<"$log_dir/status")"
+    exit 125
+fi
 timeout -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$log_dir/qemu.log" 2>&1 &
 qpid=$!
 if [[ $quiet -eq 0 ]]; then
