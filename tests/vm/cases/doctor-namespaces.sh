@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# nvmetctl doctor on namespaces that will not enable, made for real: a
+# device_path that does not exist (ENOENT), one never set (EINVAL), a
+# directory, a device mounted on this machine, a tmpfs file without
+# buffered_io on 6.1, and the failing apply of a file with a missing device.
+source "$(dirname "$0")/../lib.sh"
+require_nvmetctl
+
+require_nvmetctl
+
+# finding ID OBJECT [FIX-SUBSTRING] [SEVERITY]: the doctor's JSON in $OUT has it.
+finding() {
+    /usr/bin/python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.read())
+want_id, want_obj, want_fix, want_sev = sys.argv[1:5]
+for f in doc["findings"]:
+    if f["id"] == want_id and f["object"] == want_obj:
+        if want_fix and want_fix not in f["fix"]:
+            sys.exit("%s on %s: fix %r lacks %r" % (want_id, want_obj, f["fix"], want_fix))
+        if want_sev and f["severity"] != want_sev:
+            sys.exit("%s on %s: severity %s, not %s" % (want_id, want_obj, f["severity"], want_sev))
+        sys.exit(0)
+sys.exit("no finding %s on %r among: %s" % (want_id, want_obj, [(f["id"], f["object"]) for f in doc["findings"]]))
+' "$1" "$2" "${3:-}" "${4:-}" <<<"$OUT" || fail "doctor: expected finding $1 on '$2'"
+    log "found $1 on '$2'"
+}
+
+WORK=/tmp/doctor
+mkdir -p "$WORK"
+WORK=/tmp/doctor
+mkdir -p "$WORK"
+NQN=nqn.2014-08.org.nvmexpress:doctor-ns
+SUB=$NVMET_CFS/subsystems/$NQN
+OF=" of $NQN"
+
+mount_configfs
+modprobe nvmet
+mkdir "$SUB"
+write_attr "$SUB/attr_allow_any_host" 1
+
+step "device_path does not exist: enable fails with ENOENT; doctor says namespace-device-missing"
+mkdir "$SUB/namespaces/1"
+write_attr "$SUB/namespaces/1/device_path" /dev/does-not-exist
+expect_errno ENOENT write_attr "$SUB/namespaces/1/enable" 1
+expect_status 7 "$NVMETCTL" -o json doctor
+finding namespace-device-missing "namespace 1$OF" "echo /dev/<device> > $SUB/namespaces/1/device_path" failure
+assert_contains "$OUT" "nvmet: failed to open block device /dev/does-not-exist: (-2)"
+
+step "device_path never set: EINVAL; doctor says namespace-device-empty"
+mkdir "$SUB/namespaces/2"
+expect_errno EINVAL write_attr "$SUB/namespaces/2/enable" 1
+expect_status 7 "$NVMETCTL" -o json doctor
+finding namespace-device-empty "namespace 2$OF" "device_path" failure
+
+step "device_path is a directory: doctor says namespace-device-not-usable"
+mkdir -p /srv/not-a-device
+mkdir "$SUB/namespaces/3"
+write_attr "$SUB/namespaces/3/device_path" /srv/not-a-device
+expect_fail write_attr "$SUB/namespaces/3/enable" 1
+expect_status 7 "$NVMETCTL" -o json doctor
+finding namespace-device-not-usable "namespace 3$OF" "" failure
+
+step "a device mounted on this machine: doctor warns namespace-device-busy"
+LOOP=$(loop_file 32M)
+mkfs.ext4 -q "$LOOP"
+mkdir -p /mnt/busy
+mount "$LOOP" /mnt/busy
+mkdir "$SUB/namespaces/4"
+write_attr "$SUB/namespaces/4/device_path" "$LOOP"
+run write_attr "$SUB/namespaces/4/enable" 1
+run "$NVMETCTL" -o json doctor
+finding namespace-device-busy "namespace 4$OF" "umount /mnt/busy"
+
+if ! kernel_at_least 6.6; then
+    step "a tmpfs file without buffered_io on $VM_SERIES: EINVAL; doctor says namespace-file-odirect"
+    truncate -s 16M /tmp/ns.img
+    mkdir "$SUB/namespaces/5"
+    write_attr "$SUB/namespaces/5/device_path" /tmp/ns.img
+    expect_errno EINVAL write_attr "$SUB/namespaces/5/enable" 1
+    expect_status 7 "$NVMETCTL" -o json doctor
+    finding namespace-file-odirect "namespace 5$OF" "buffered_io" failure
+fi
+
+step "a file naming a missing device: doctor FILE predicts it; apply fails and says the same"
+NQN2=nqn.2014-08.org.nvmexpress:doctor-ns2
+cat >"$WORK/ns.yaml" <<YAML
+version: 1
+subsystems:
+  - nqn: $NQN2
+    allow_any_host: true
+    namespaces:
+      - nsid: 7
+        device_path: /dev/nullb7
+        enable: true
+YAML
+expect_status 7 "$NVMETCTL" -o json doctor "$WORK/ns.yaml"
+finding namespace-device-missing "namespace 7 of $NQN2" "modprobe null_blk" failure
+run "$NVMETCTL" apply "$WORK/ns.yaml"
+[[ $RC -eq 4 ]] || fail "apply with a missing device: status $RC, expected 4 (rolled back)"
+assert_contains "$OUT" "doctor: namespace-device-missing"
+assert_contains "$OUT" "failed to open block device /dev/nullb7: (-2)"
+pass
