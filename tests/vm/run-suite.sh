@@ -145,6 +145,13 @@ finish() {
     fi
 }
 
+stop_all() {
+    local p
+    for p in "${!pid_job[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+}
+trap 'stop_all; echo "interrupted" >&2; exit 130' INT TERM HUP
+
 for i in "${!job_case[@]}"; do
     while ((${#pid_job[@]} >= jobs)); do
         set +e; wait -n -p done_pid "${!pid_job[@]}"; rc=$?; set -e
