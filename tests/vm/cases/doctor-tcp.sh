@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# nvmetctl doctor on TCP ports and hosts, made for real: an address on no
+# interface (EADDRNOTAVAIL), the same address and port twice (EADDRINUSE),
+# adrfam never set, and hosts refused at connect time (not in allowed_hosts;
+# a subsystem that does not exist).
+source "$(dirname "$0")/../lib.sh"
+require_nvmetctl
+
+require_nvmetctl
+
+# finding ID OBJECT [FIX-SUBSTRING] [SEVERITY]: the doctor's JSON in $OUT has it.
+finding() {
+    /usr/bin/python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.read())
+want_id, want_obj, want_fix, want_sev = sys.argv[1:5]
+for f in doc["findings"]:
+    if f["id"] == want_id and f["object"] == want_obj:
+        if want_fix and want_fix not in f["fix"]:
+            sys.exit("%s on %s: fix %r lacks %r" % (want_id, want_obj, f["fix"], want_fix))
+        if want_sev and f["severity"] != want_sev:
+            sys.exit("%s on %s: severity %s, not %s" % (want_id, want_obj, f["severity"], want_sev))
+        sys.exit(0)
+sys.exit("no finding %s on %r among: %s" % (want_id, want_obj, [(f["id"], f["object"]) for f in doc["findings"]]))
+' "$1" "$2" "${3:-}" "${4:-}" <<<"$OUT" || fail "doctor: expected finding $1 on '$2'"
+    log "found $1 on '$2'"
+}
+
+WORK=/tmp/doctor
+mkdir -p "$WORK"
+NQN=nqn.2014-08.org.nvmexpress:doctor-tcp
+HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:0c3a5e1e-0000-4000-8000-00000000d0c7
+SUB=$NVMET_CFS/subsystems/$NQN
+DISK=$(nvme_disk)
+
+mount_configfs
+modprobe nvmet
+modprobe nvmet-tcp
+mkdir "$SUB"
+mkdir "$SUB/namespaces/1"
+write_attr "$SUB/namespaces/1/device_path" "$DISK"
+write_attr "$SUB/namespaces/1/enable" 1
+
+tcp_port() {  # ID ADDR [ADRFAM]
+    mkdir "$NVMET_CFS/ports/$1"
+    write_attr "$NVMET_CFS/ports/$1/addr_trtype" tcp
+    [[ -z ${3-ipv4} ]] || write_attr "$NVMET_CFS/ports/$1/addr_adrfam" "${3-ipv4}"
+    write_attr "$NVMET_CFS/ports/$1/addr_traddr" "$2"
+    write_attr "$NVMET_CFS/ports/$1/addr_trsvcid" 4420
+}
+
+step "address on no interface: EADDRNOTAVAIL; doctor says tcp-addr-not-local"
+tcp_port 1 10.111.0.9
+expect_errno EADDRNOTAVAIL ln -s "$SUB" "$NVMET_CFS/ports/1/subsystems/$NQN"
+expect_status 7 "$NVMETCTL" -o json doctor
+finding tcp-addr-not-local "port 1" "ip addr add 10.111.0.9/24" failure
+
+step "the same address and port as an enabled port: EADDRINUSE; doctor says port-addr-in-use"
+tcp_port 2 127.0.0.1
+expect_ok ln -s "$SUB" "$NVMET_CFS/ports/2/subsystems/$NQN"
+tcp_port 3 127.0.0.1
+expect_errno EADDRINUSE ln -s "$SUB" "$NVMET_CFS/ports/3/subsystems/$NQN"
+expect_status 7 "$NVMETCTL" -o json doctor
+finding port-addr-in-use "port 3" "addr_trsvcid" failure
+assert_contains "$OUT" "nvmet_tcp: failed to bind port socket -98"
+
+step "adrfam never set: EINVAL; doctor says adrfam-unset"
+tcp_port 4 127.0.0.2 ""
+expect_errno EINVAL ln -s "$SUB" "$NVMET_CFS/ports/4/subsystems/$NQN"
+expect_status 7 "$NVMETCTL" -o json doctor
+finding adrfam-unset "port 4" "echo ipv4 > $NVMET_CFS/ports/4/addr_adrfam" failure
+
+step "a host not in allowed_hosts, and a subsystem that does not exist: refused at connect"
+modprobe nvme-tcp
+run nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$NQN" --hostnqn "$HOSTNQN"
+[[ $RC -ne 0 ]] || fail "connect succeeded for a host that is not allowed"
+run nvme connect -t tcp -a 127.0.0.1 -s 4420 -n nqn.2014-08.org.nvmexpress:no-such-subsystem --hostnqn "$HOSTNQN"
+[[ $RC -ne 0 ]] || fail "connect succeeded to a subsystem that does not exist"
+run "$NVMETCTL" -o json doctor
+finding host-not-allowed "subsystem $NQN" "ln -s $NVMET_CFS/hosts/$HOSTNQN $SUB/allowed_hosts/$HOSTNQN" warning
+finding connect-invalid-subsystem "subsystem nqn.2014-08.org.nvmexpress:no-such-subsystem" "" warning
+
+step "the doctor's fix lets the host in"
+mkdir "$NVMET_CFS/hosts/$HOSTNQN"
+ln -s "$NVMET_CFS/hosts/$HOSTNQN" "$SUB/allowed_hosts/$HOSTNQN"
+expect_ok nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$NQN" --hostnqn "$HOSTNQN"
+expect_ok nvme disconnect -n "$NQN"
+run "$NVMETCTL" -o json doctor
+assert_not_contains "$OUT" '"host-not-allowed"'
+pass
