@@ -45,7 +45,7 @@ Expected<std::string> RealConfigFs::read(const std::string& attr) const {
   int fd = ::open(attr.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return sys_error(errno, "read", attr);
   std::string content;
-  char buffer[4096];
+  char buffer[4096 + 1];
   for (;;) {
     ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0) {
@@ -55,6 +55,8 @@ Expected<std::string> RealConfigFs::read(const std::string& attr) const {
     }
     if (n == 0) break;
     content.append(buffer, static_cast<size_t>(n));
+    // configfs shows at most a page in one read; a short read is the end.
+    if (static_cast<size_t>(n) < sizeof buffer) break;
   }
   ::close(fd);
   if (!content.empty() && content.back() == '\n') content.pop_back();

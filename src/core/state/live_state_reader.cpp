@@ -19,7 +19,7 @@ bool always_needed(ObjectKind kind, const std::string& file) {
     case ObjectKind::Passthru:
       return file == "enable";
     case ObjectKind::Subsystem:
-      return file == "attr_allow_any_host" || file == "attr_cntlid_min" || file == "attr_cntlid_max";
+      return file == "attr_allow_any_host";
     case ObjectKind::Port:
       return file == "addr_trtype";
     default:
@@ -59,16 +59,36 @@ class Reader {
     return names;
   }
 
+  // Which attribute files (and default groups) an object of `kind` has is a
+  // property of the kernel, not of the object: list the first one, then go
+  // straight to the files. On a big target this halves the syscalls.
+  Expected<const std::set<std::string>*> files_of(ObjectKind kind, const std::string& dir) {
+    auto known = attribute_files_.find(kind);
+    if (known != attribute_files_.end()) return &known->second;
+    auto entries = fs_.list(dir);
+    if (!entries) return entries.error();
+    auto& files = attribute_files_[kind];
+    for (const auto& entry : *entries) {
+      if (entry.type == EntryType::File) files.insert(entry.name);
+      if (entry.type == EntryType::Directory) groups_[kind].insert(entry.name);
+    }
+    return &files;
+  }
+
+  bool has_group(ObjectKind kind, const std::string& name) const {
+    auto it = groups_.find(kind);
+    return it != groups_.end() && it->second.count(name) > 0;
+  }
+
   // `declared` is the matching object in the file, or null when it has none.
   Expected<void> read_attrs(const std::string& dir, ObjectKind kind, const AttrMap* declared,
                             AttrMap& out) {
-    auto files = child_names(dir, EntryType::File);
+    auto files = files_of(kind, dir);
     if (!files) return files.error();
-    for (const auto& file : *files) {
+    for (const auto& file : **files) {
       if (is_write_only(file)) continue;
-      bool wanted = scope_.all_attributes || !declared || declared->count(file) ||
-                    always_needed(kind, file);
-      attribute_files_[kind].insert(file);
+      bool wanted = scope_.all_attributes || !declared || declared->count(file) || always_needed(kind, file) ||
+                    (file == "attr_cntlid_max" && declared->count("attr_cntlid_min"));
       if (!wanted) continue;
       auto value = fs_.read(dir + "/" + file);
       if (!value) return value.error();
@@ -125,7 +145,7 @@ class Reader {
       if (!hosts) return hosts.error();
       s.allowed_hosts = *hosts;
       if (auto r = read_namespaces(s, want); !r) return r;
-      if (fs_.exists(layout_.passthru(nqn))) {
+      if (has_group(ObjectKind::Subsystem, "passthru")) {
         Passthru pt;
         const AttrMap* want_pt = want && want->passthru ? &want->passthru->attrs : nullptr;
         if (auto r = read_attrs(layout_.passthru(nqn), ObjectKind::Passthru, want ? (want_pt ? want_pt : &empty_) : nullptr, pt.attrs); !r)
@@ -212,6 +232,7 @@ class Reader {
   const ReadScope& scope_;
   const AttrMap empty_;
   std::map<ObjectKind, std::set<std::string>> attribute_files_;
+  std::map<ObjectKind, std::set<std::string>> groups_;
 };
 
 }  // namespace
