@@ -56,5 +56,6 @@ void register_export(CLI::App& app, CliContext& ctx);
 void register_clear(CLI::App& app, CliContext& ctx);
 void register_doctor(CLI::App& app, CliContext& ctx);
 void register_import_nvmetcli(CLI::App& app, CliContext& ctx);
+void register_status(CLI::App& app, CliContext& ctx);
 
 }  // namespace nvmetctl::cli

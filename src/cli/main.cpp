@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   cli::register_clear(app, ctx);
   cli::register_doctor(app, ctx);
   cli::register_import_nvmetcli(app, ctx);
+  cli::register_status(app, ctx);
 
   install_signal_handlers();
   try {

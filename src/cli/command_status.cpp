@@ -1,0 +1,44 @@
+#include <iostream>
+
+#include "cli_context.h"
+#include "nvmetctl/exit_codes.h"
+#include "nvmetctl/status/live_status.h"
+
+namespace nvmetctl::cli {
+
+void register_status(CLI::App& app, CliContext& ctx) {
+  auto* cmd = app.add_subcommand(
+      "status", "Show the live target: subsystems, namespaces, ports, RDMA devices and connected hosts");
+  struct Args {
+    std::string subsystem;
+    int port = -1;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("--subsystem", args->subsystem, "Show only this subsystem (and the ports exporting it)");
+  cmd->add_option("--port", args->port, "Show only this port (and the subsystems on it)")->check(CLI::Range(0, 65535));
+  cmd->callback([&ctx, args] {
+    RealSystem system(ctx.paths);
+    auto live = read_live_state(system.fs, system.engine.layout(), ReadScope{});
+    if (!live) {
+      print_error(ctx, live.error().describe(), "run 'nvmetctl doctor'");
+      ctx.exit_status = exit_code::kError;
+      return;
+    }
+    std::vector<RdmaDevice> devices;
+    bool has_rdma_port = false;
+    for (const Port& p : live->target.ports)
+      if (p.attrs.count("addr_trtype") && p.attrs.at("addr_trtype") == "rdma") has_rdma_port = true;
+    if (has_rdma_port)
+      if (auto listed = system.rdma->list()) devices = *listed;
+    StatusFilter filter;
+    filter.subsystem = args->subsystem;
+    if (args->port >= 0) filter.port = static_cast<std::uint16_t>(args->port);
+    TargetStatus status =
+        build_target_status(live->target, ctx.paths, has_rdma_port ? system.network.get() : nullptr, devices, filter);
+    status.nvmet_loaded = live->nvmet_loaded;
+    if (ctx.json()) print_json(status_to_json(status));
+    else print_status_tree(std::cout, status);
+  });
+}
+
+}  // namespace nvmetctl::cli
