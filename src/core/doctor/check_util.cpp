@@ -61,6 +61,12 @@ std::string relink_command(const NvmetLayout& layout, const Port& port, const st
   return text + relink;
 }
 
+std::string device_create_hint(const std::string& path) {
+  if (path.rfind("/dev/nullb", 0) == 0) return "modprobe null_blk nr_devices=1   # creates /dev/nullb0";
+  if (path.rfind("/dev/loop", 0) == 0) return "losetup " + path + " <backing-file>";
+  return "";
+}
+
 std::string unavailable_module_fix(const DoctorInputs& in, const std::string& module) {
   return module_failure_hint(module, ENOENT, in.kernel_release, in.module_env);
 }

@@ -42,6 +42,9 @@ std::string local_addresses(const DoctorInputs& in);
 // "rm L1 L2; echo V > A; ln -s T1 L1; ..." to change a port attribute by hand.
 std::string relink_command(const NvmetLayout& layout, const Port& port, const std::string& between);
 
+// How to make a missing device appear ("modprobe null_blk ..."), or "".
+std::string device_create_hint(const std::string& path);
+
 // Sentences for modules (from module_failure.h), for a module the kernel lacks.
 std::string unavailable_module_fix(const DoctorInputs& in, const std::string& module);
 

@@ -8,12 +8,6 @@ using namespace util;
 
 namespace {
 
-std::string create_hint(const std::string& path) {
-  if (path.rfind("/dev/nullb", 0) == 0) return "modprobe null_blk nr_devices=1   # creates /dev/nullb0";
-  if (path.rfind("/dev/loop", 0) == 0) return "losetup " + path + " <backing-file>";
-  return "";
-}
-
 std::vector<const LogEvent*> open_failures(const std::vector<LogEvent>& events, const std::string& path) {
   std::vector<const LogEvent*> found;
   for (const auto& e : events)
@@ -56,7 +50,7 @@ void check_namespace_device(const DoctorInputs& in, Findings& out, const Namespa
   const DeviceFacts& d = it->second;
   bool enabled = ns.enabled;
   if (!d.exists) {
-    std::string hint = create_hint(path);
+    std::string hint = device_create_hint(path);
     Finding f{"namespace-device-missing", enabled ? FindingSeverity::Warning : FindingSeverity::Failure, ns.object,
               "device_path " + path + " does not exist: " +
                   (enabled ? std::string("the namespace is enabled, but its device is gone")

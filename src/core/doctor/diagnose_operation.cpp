@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "check_util.h"
 #include "nvmetctl/doctor/doctor.h"
 #include "nvmetctl/engine/kernel_facts_reader.h"
 #include "nvmetctl/kernel/module_failure.h"
@@ -121,10 +122,12 @@ Finding diagnose_namespace_enable(const Operation& op, int e, const std::vector<
   const LogEvent* block = last_event(events, LogEventKind::BlockDeviceOpenFailed);
   const LogEvent* file = last_event(events, LogEventKind::FileOpenFailed);
   std::string path = block ? block->path : file ? file->path : "device_path";
-  if (e == ENOENT)
+  if (e == ENOENT) {
+    std::string create = util::device_create_hint(path);
     return with_log({"namespace-device-missing", F, object, "device_path " + path + " does not exist", {},
-                     "create " + path + ", or fix device_path of " + object + " in the file"},
+                     (create.empty() ? "create " + path : create) + ", or fix device_path of " + object + " in the file"},
                     block);
+  }
   if (e == EINVAL && block && block->path.empty())
     return with_log({"namespace-device-empty", F, object, "device_path is not set", {},
                      "set device_path of " + object + " in the file"},
