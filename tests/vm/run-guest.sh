@@ -101,7 +101,7 @@ esac
 } >"$log_dir/job.env"
 
 case "$accel" in
-    tcg) accel_args=(-accel tcg,thread=multi -cpu max) ;;
+    tcg) accel_args=(-accel tcg,thread=multi -cpu "${NVMETCTL_VM_CPU:-max}") ;;
     kvm) accel_args=(-accel kvm -cpu host) ;;
     *) vm_die "NVMETCTL_VM_ACCEL must be tcg or kvm" ;;
 esac
