@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# nvmetctl doctor on a module the kernel refuses for real: nvmet-rdma with its
+# signature stripped, kernel lockdown raised to integrity at run time. The
+# pre-flight warns, apply fails on the module load and names the cause, and
+# the live doctor ties the kernel's lockdown line to a failure.
+source "$(dirname "$0")/../lib.sh"
+require_nvmetctl
+
+require_nvmetctl
+
+# finding ID OBJECT [FIX-SUBSTRING] [SEVERITY]: the doctor's JSON in $OUT has it.
+finding() {
+    /usr/bin/python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.read())
+want_id, want_obj, want_fix, want_sev = sys.argv[1:5]
+for f in doc["findings"]:
+    if f["id"] == want_id and f["object"] == want_obj:
+        if want_fix and want_fix not in f["fix"]:
+            sys.exit("%s on %s: fix %r lacks %r" % (want_id, want_obj, f["fix"], want_fix))
+        if want_sev and f["severity"] != want_sev:
+            sys.exit("%s on %s: severity %s, not %s" % (want_id, want_obj, f["severity"], want_sev))
+        sys.exit(0)
+sys.exit("no finding %s on %r among: %s" % (want_id, want_obj, [(f["id"], f["object"]) for f in doc["findings"]]))
+' "$1" "$2" "${3:-}" "${4:-}" <<<"$OUT" || fail "doctor: expected finding $1 on '$2'"
+    log "found $1 on '$2'"
+}
+
+WORK=/tmp/doctor
+mkdir -p "$WORK"
+WORK=/tmp/doctor
+mkdir -p "$WORK"
+NQN=nqn.2014-08.org.nvmexpress:doctor-lockdown
+
+grep -q ' securityfs ' /proc/mounts || mount -t securityfs securityfs /sys/kernel/security
+[[ -w /sys/kernel/security/lockdown ]] || skip "the lockdown LSM is not active"
+setup_dummy_net
+
+step "strip the signature from nvmet-rdma (the guest's modules tree is a throwaway overlay)"
+MOD=$(modinfo -F filename nvmet_rdma)
+case "$MOD" in
+    *.xz) xz -dc "$MOD" >"$WORK/m.ko" ;;
+    *.ko) cp "$MOD" "$WORK/m.ko" ;;
+    *) skip "unexpected module file $MOD" ;;
+esac
+/usr/bin/python3 - "$WORK/m.ko" <<'PY'
+import struct, sys
+path = sys.argv[1]
+data = open(path, "rb").read()
+magic = b"~Module signature appended~\n"
+if not data.endswith(magic):
+    sys.exit("module is not signed")
+sig_len = struct.unpack(">I", data[-len(magic) - 4:-len(magic)])[0]
+open(path, "wb").write(data[:-(len(magic) + 12 + sig_len)])
+PY
+case "$MOD" in
+    *.xz) xz -c --check=crc32 "$WORK/m.ko" >"$MOD" ;;
+    *.ko) cp "$WORK/m.ko" "$MOD" ;;
+esac
+write_attr /sys/kernel/security/lockdown integrity
+log "lockdown: $(cat /sys/kernel/security/lockdown)"
+
+cat >"$WORK/rdma.yaml" <<YAML
+version: 1
+rdma_links:
+  - {name: rxe_$NET_DEV, type: rxe, netdev: $NET_DEV}
+subsystems:
+  - nqn: $NQN
+    allow_any_host: true
+ports:
+  - {id: 1, trtype: rdma, adrfam: ipv4, traddr: $NET_ADDR, trsvcid: 4420, subsystems: [$NQN]}
+YAML
+
+step "pre-flight: lockdown is active and nvmet-rdma is not loaded yet"
+run "$NVMETCTL" -o json doctor "$WORK/rdma.yaml"
+finding module-lockdown modules "modinfo -F signer" warning
+
+step "apply: the module load is refused (EPERM); the error carries the doctor's diagnosis"
+run "$NVMETCTL" apply "$WORK/rdma.yaml"
+[[ $RC -ne 0 ]] || fail "apply loaded an unsigned module under lockdown"
+assert_contains "$OUT" "doctor: module-signature"
+assert_contains "$OUT" "mokutil"
+
+step "live doctor: the kernel's lockdown line is a failure with the fix"
+expect_status 7 "$NVMETCTL" -o json doctor
+finding module-signature modules "mokutil" failure
+assert_contains "$OUT" "unsigned module loading is restricted"
+pass
