@@ -115,8 +115,11 @@ void check_modules(const DoctorInputs& in, Findings& out) {
     for (const Port& port : in.desired->ports)
       if (auto module = transport_module(attr(port.attrs, "addr_trtype"))) need(std::string(*module));
   if (pending.empty()) return;
-  std::string list;
-  for (const auto& p : std::set<std::string>(pending.begin(), pending.end())) list += (list.empty() ? "" : ", ") + p;
+  std::string list, names;
+  for (const auto& p : std::set<std::string>(pending.begin(), pending.end())) {
+    list += (list.empty() ? "" : ", ") + p;
+    names += " " + p;
+  }
   if (in.module_env.loading_disabled) {
     auto& f = out.failure("module-loading-disabled", "modules",
                           "module loading is disabled (kernel.modules_disabled=1) and " + list + " are not loaded",
@@ -126,7 +129,7 @@ void check_modules(const DoctorInputs& in, Findings& out) {
     auto& f = out.warning("module-lockdown", "modules",
                           "kernel lockdown (" + in.module_env.lockdown + ") is active and " + list +
                               " are not loaded yet: only modules signed with a trusted key will load",
-                          "modinfo -F signer " + pending.front() + "   # must name a key the kernel trusts");
+                          "modinfo -F signer" + names + "   # each must name a key the kernel trusts");
     f.evidence.push_back("read " + in.paths.sysfs + "/kernel/security/lockdown: [" + in.module_env.lockdown + "]");
   }
 }
