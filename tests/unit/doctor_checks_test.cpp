@@ -296,8 +296,12 @@ TEST_F(DoctorChecksTest, FilePreflightCoverageAndDrift) {
 TEST_F(DoctorChecksTest, InvalidFileIsAFailure) {
   in_.file = "t.yaml";
   in_.file_problems.error({"t.yaml", 3, 5}, "ports[0].id", "must be 0..65535");
+  in_.file_problems.error({"t.yaml", 3, 5}, "ports[0]", "missing 'trtype'");
   Findings f = run_checks(in_);
-  expect(f, "file-invalid", "file t.yaml:3");
+  const Finding& x = expect(f, "file-invalid", "file t.yaml");
+  EXPECT_EQ(x.what, "line 3: ports[0].id: must be 0..65535");
+  EXPECT_EQ(x.fix, "edit t.yaml:3; check with: nvmetctl validate t.yaml");
+  EXPECT_EQ(f.count(FindingSeverity::Failure), 2) << "one finding per problem";
 }
 
 TEST_F(DoctorChecksTest, JsonCarriesTheSameFindings) {

@@ -1,4 +1,6 @@
 // doctor FILE: can this file be applied here, and how far is the live target from it.
+#include <algorithm>
+
 #include "check_util.h"
 #include "checks_internal.h"
 #include "nvmetctl/engine/engine.h"
@@ -20,13 +22,30 @@ std::string where(const SourceLocation& at) {
 void file_diagnostics(const DoctorInputs& in, Findings& out) {
   for (const Diagnostic& d : in.file_problems.all()) {
     bool error = d.severity == Severity::Error;
-    std::string object = "file " + (where(d.where).empty() ? in.file : where(d.where));
-    auto& f = out.add({error ? "file-invalid" : "file-warning",
-                       error ? FindingSeverity::Failure : FindingSeverity::Warning, object,
-                       (d.field.empty() ? "" : d.field + ": ") + d.message, {}, "edit " + object.substr(5) +
-                       "; check with: nvmetctl validate " + in.file});
+    std::string line = d.where.line ? "line " + std::to_string(d.where.line) + ": " : "";
+    auto& f = out.add({error ? "file-invalid" : "file-warning", error ? FindingSeverity::Failure : FindingSeverity::Warning,
+                       "file " + in.file, line + (d.field.empty() ? "" : d.field + ": ") + d.message, {},
+                       "edit " + (where(d.where).empty() ? in.file : where(d.where)) +
+                           "; check with: nvmetctl validate " + in.file});
     f.evidence.push_back(d.format());
   }
+}
+
+// "module X is not available for kernel R. <hint> (needed for port 1 (trtype rdma))", in
+// whatever order: keep the first clause and the "(needed ...)" part; the hint is the fix.
+std::string without_hint(const std::string& message) {
+  std::size_t end = message.size();
+  for (const char* stop : {". ", "; ", " (needed "})
+    end = std::min(end, message.find(stop));
+  std::string text = message.substr(0, end);
+  auto needed = message.find(" (needed ");
+  if (needed == std::string::npos) return text;
+  int depth = 0;
+  for (std::size_t i = needed + 1; i < message.size(); ++i) {
+    if (message[i] == '(') ++depth;
+    if (message[i] == ')' && --depth == 0) return text + message.substr(needed, i + 1 - needed);
+  }
+  return text;
 }
 
 // Plan problems the doctor does not compute itself, mapped to finding ids.
@@ -42,6 +61,7 @@ void plan_problems(const DoctorInputs& in, Findings& out) {
     if (field.rfind("module ", 0) == 0) {
       std::string module = field.substr(7);
       f.id = "module-unavailable";
+      f.what = without_hint(d.message);
       f.fix = unavailable_module_fix(in, module);
     } else if (field.rfind("rdma link ", 0) == 0) {
       f.object = "link " + field.substr(10);

@@ -13,7 +13,9 @@ void merge_duplicates(Findings& findings) {
   std::vector<Finding> merged;
   std::map<std::pair<std::string, std::string>, std::size_t> index;
   for (auto& f : findings.all()) {
-    auto key = std::make_pair(f.id, f.object);
+    // Problems in the file are one finding each, even on the same object.
+    bool per_message = f.id == "file-invalid" || f.id == "file-warning" || f.id == "plan-error" || f.id == "plan-warning";
+    auto key = std::make_pair(f.id, f.object + (per_message ? "\n" + f.what : ""));
     auto it = index.find(key);
     if (it == index.end()) {
       index[key] = merged.size();
