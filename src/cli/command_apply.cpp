@@ -1,7 +1,9 @@
 #include <iostream>
+#include <sstream>
 
 #include "apply_report_printer.h"
 #include "cli_context.h"
+#include "nvmetctl/engine/wait_for_resources.h"
 #include "nvmetctl/exit_codes.h"
 #include "nvmetctl/util/run_lock.h"
 #include "plan_command.h"
@@ -14,6 +16,7 @@ void register_apply(CLI::App& app, CliContext& ctx) {
     std::string file;
     bool dry_run = false;
     double lock_timeout = 10;
+    double wait = 0;
     PlanOptions options;
   };
   auto args = std::make_shared<Args>();
@@ -23,6 +26,8 @@ void register_apply(CLI::App& app, CliContext& ctx) {
                 "Recreate subsystems whose identity (serial, model, ...) is frozen; drops their hosts");
   cmd->add_flag("--dry-run", args->dry_run, "Only show the plan (same as 'plan')");
   cmd->add_option("--lock-timeout", args->lock_timeout, "Seconds to wait for another nvmetctl run")->capture_default_str();
+  cmd->add_option("--wait", args->wait, "Seconds to wait first for the port addresses and namespace devices the file needs")
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([&ctx, args] {
     nlohmann::json doc{{"file", args->file}, {"diagnostics", nlohmann::json::array()}};
     auto target = load_target(ctx, args->file, ctx.json() ? &doc : nullptr);
@@ -33,6 +38,24 @@ void register_apply(CLI::App& app, CliContext& ctx) {
     if (args->dry_run) {
       show_plan(ctx, *target, args->options, false, doc);
       return;
+    }
+    if (args->wait > 0) {
+      WaitHooks hooks;
+      hooks.interrupted = &g_interrupted;
+      if (!ctx.json()) hooks.progress = [](const std::string& m) { std::cerr << "nvmetctl: " << m << "\n"; };
+      auto network = make_system_network_info(ctx.paths);
+      WaitResult waited = wait_for_resources(*target, *network, args->wait, hooks);
+      if (!waited.ready) {
+        std::ostringstream seconds;
+        seconds.precision(2);
+        seconds << waited.waited_seconds;
+        print_error(ctx, std::string(waited.interrupted ? "interrupted" : "timed out") + " after " + seconds.str() +
+                             "s waiting for " +
+                             waited.describe_missing() + "; nothing was changed",
+                    "check the network configuration and the storage stack, or raise --wait");
+        ctx.exit_status = exit_code::kError;
+        return;
+      }
     }
     auto lock = RunLock::acquire(ctx.paths.lock_file, static_cast<int>(args->lock_timeout * 1000));
     if (!lock) {
