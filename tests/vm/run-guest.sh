@@ -150,7 +150,7 @@ fi
 timeout -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$log_dir/qemu.log" 2>&1 &
 qpid=$!
 # Never leave a guest behind: Ctrl-C or a kill of this script stops QEMU.
-trap 'kill "$qpid" 2>/dev/null' EXIT
+trap 'kill "$qpid" 2>/dev/null || true' EXIT
 trap 'kill "$qpid" 2>/dev/null; exit 130' INT TERM HUP
 if [[ $quiet -eq 0 ]]; then
     tail -n +1 -s 0.2 -F --pid=$qpid "$log_dir/console.log" 2>/dev/null &
