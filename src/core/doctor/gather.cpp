@@ -125,7 +125,7 @@ DoctorInputs gather_inputs(EngineContext& ctx, const std::string& file) {
   in.privileges = read_privileges(ctx.paths);
 
   std::error_code ec;
-  in.configfs_dir = fs::is_directory(ctx.paths.configfs, ec);
+  in.configfs_dir = fs::is_directory(ctx.paths.configfs, ec) || ctx.fs.exists(ctx.paths.configfs);
   in.configfs_mounted = configfs_mounted_at(ctx.paths, ctx.paths.configfs) || ctx.fs.exists(ctx.paths.nvmet_root());
   if (in.configfs_mounted) {
     auto live = read_live_state(ctx.fs, ctx.layout());
