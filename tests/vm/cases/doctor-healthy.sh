@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# timeout: 900
 # A healthy target from the seed example (NVMe/RDMA over Soft-RoCE, the
 # emulated NVMe disk) gives no failure, live and against its file; a host
 # refused at connect time shows up as a warning on its subsystem.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# timeout: 900
 # nvmetctl doctor on a module the kernel refuses for real: nvmet-rdma with its
 # signature stripped, kernel lockdown raised to integrity at run time. The
 # pre-flight warns, apply fails on the module load and names the cause, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# timeout: 900
 # nvmetctl doctor on a cold kernel and on module trouble, made for real:
 # configfs not mounted, nvmet not loaded, the transport module genuinely
 # absent (EINVAL on the link, "transport type 1 not supported"), a port whose

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# timeout: 900
 # nvmetctl doctor on namespaces that will not enable, made for real: a
 # device_path that does not exist (ENOENT), one never set (EINVAL), a
 # directory, a device mounted on this machine, a tmpfs file without

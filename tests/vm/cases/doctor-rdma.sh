@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# timeout: 900
 # nvmetctl doctor on real RDMA failures, made by hand through configfs:
 # an address on no interface (-99), an address on an interface without an
 # rxe link (-19), the failing apply for the latter, a port left linked after

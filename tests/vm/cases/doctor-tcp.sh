@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# timeout: 900
 # nvmetctl doctor on TCP ports and hosts, made for real: an address on no
 # interface (EADDRNOTAVAIL), the same address and port twice (EADDRINUSE),
 # adrfam never set, and hosts refused at connect time (not in allowed_hosts;
