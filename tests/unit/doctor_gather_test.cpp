@@ -99,5 +99,26 @@ TEST_F(DoctorGatherTest, FilePreflightAndDrift) {
   std::remove(file.c_str());
 }
 
+
+TEST_F(DoctorGatherTest, KernelLogFromAKmsgFileIsTiedToThePort) {
+  std::string kmsg = ::testing::TempDir() + "doctor_gather_kmsg";
+  {
+    std::ofstream out(kmsg);
+    out << "6,100,70731955,-;nvmet_rdma: binding CM ID to 10.0.0.1:4420 failed (-19)\n"
+           "6,101,70800000,-;unrelated: something else\n";
+  }
+  KernelLog log(kmsg);
+  ASSERT_TRUE(log.available());
+  EngineContext ctx{paths_, fs_, &modules_, &rdma_, &network_, nullptr, &log};
+  Findings f = run_checks(gather_inputs(ctx, ""));
+  const Finding* rdma = f.find("rdma-no-device", "port 1");
+  ASSERT_NE(rdma, nullptr);
+  EXPECT_FALSE(f.has("kernel-log-unreadable"));
+  bool tied = false;
+  for (const auto& e : rdma->evidence) tied |= e == "kernel log: [   70.731955] nvmet_rdma: binding CM ID to 10.0.0.1:4420 failed (-19)";
+  EXPECT_TRUE(tied);
+  std::remove(kmsg.c_str());
+}
+
 }  // namespace
 }  // namespace nvmetctl::doctor
