@@ -157,6 +157,12 @@ Finding diagnose_namespace_enable(const Operation& op, int e, const std::vector<
   return {};
 }
 
+std::string clash_symptom(const LogEvent& e) {
+  if (e.detail == "disagrees about version" || e.detail == "unknown symbol" || e.detail == "no symbol version")
+    return e.detail + " " + e.symbol;
+  return "exports duplicate symbol " + e.symbol + ", owned by " + e.detail;
+}
+
 Finding diagnose_module(const Operation& op, const SysError& error, const std::vector<LogEvent>& events) {
   std::string object = "module " + op.path;
   std::string release = read_kernel_release(SystemPaths{}).value_or("");
@@ -175,7 +181,7 @@ Finding diagnose_module(const Operation& op, const SysError& error, const std::v
     case ModuleFailure::BadModule:
       if (auto* clash = last_event(events, LogEventKind::SymbolClash))
         return with_log({"ofed-symbol-clash", F, "module " + clash->module,
-                         "the kernel refused " + clash->module + " (" + clash->detail + " " + clash->symbol +
+                         "the kernel refused " + clash->module + " (" + clash_symptom(*clash) +
                              "): an out-of-tree RDMA stack (MLNX_OFED) is mixed with the kernel's own modules",
                          {}, fix},
                         clash);
