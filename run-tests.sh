@@ -60,10 +60,21 @@ fi
 if [[ $run_vm -eq 1 ]]; then
     banner "Fetching kernels"
     tests/vm/fetch-kernels.sh >/dev/null
+    banner "Test-bed self-test (timeouts, crashes, exit status, kmod indexes)"
+    set +e
+    tests/vm/selftest.sh | tee build/vm-selftest.log
+    self_status=${PIPESTATUS[0]}
+    set -e
+    passed=$((passed + $(grep -c ' \.\.\. ok$' build/vm-selftest.log || true)))
+    failed=$((failed + $(grep -c ' \.\.\. FAILED' build/vm-selftest.log || true)))
+    if [[ $self_status -ne 0 ]]; then
+        vm_status=1
+        [[ $(grep -c ' \.\.\. FAILED' build/vm-selftest.log || true) -gt 0 ]] || failed=$((failed + 1))
+    fi
     banner "Real-kernel suite"
     set +e
     tests/vm/run-suite.sh "${suite_args[@]}" | tee build/vm-suite-summary.log
-    vm_status=${PIPESTATUS[0]}
+    [[ ${PIPESTATUS[0]} -eq 0 ]] || vm_status=1
     set -e
     if read -r p f s < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$/\1 \2 \4/p' build/vm-suite-summary.log | tail -n1); then
         passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
