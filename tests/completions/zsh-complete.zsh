@@ -20,7 +20,9 @@ zpty -w compl 'compadd() {
 }'
 zpty -w compl 'print -- "<<READY>>"'
 local out
-zpty -r -m compl out '*<<READY>>*' || exit 3
+# Wait for the output line itself, not the echo of the typed command, so
+# compinit is done before the line is typed.
+zpty -r -m compl out "*"$'\n'"<<READY>>*" || exit 3
 # Type the line and press Tab, then mark the end.
 zpty -w -n compl "$line"$'\t'
 sleep 0.5
@@ -30,7 +32,7 @@ local all=""
 while zpty -r -t compl out 2>/dev/null || sleep 0.1; do
   all+=$out
   [[ $all == *'<<DONE>>'*'<<DONE>>'* || $all == *$'\n<<DONE>>'* ]] && break
-  (( SECONDS > 20 )) && break
+  (( SECONDS > 60 )) && break
 done
 zpty -d compl
 print -r -- "$all" | grep -o '<<M>>[^<]*<</M>>' | sed -e 's/<<M>>//' -e 's/<<\/M>>//' | sort -u
