@@ -37,6 +37,7 @@ std::string summary_line(const Plan& plan) {
 }
 
 void print_plan(std::ostream& out, const Plan& plan, const NvmetLayout& layout) {
+  for (const auto& note : plan.notes) out << "  =   " << note << "\n";
   for (const Step& step : plan.steps) {
     std::string symbol = change_symbol(step.change);
     out << "  " << symbol << std::string(4 - symbol.size(), ' ') << describe(step, layout);
@@ -65,6 +66,7 @@ nlohmann::json plan_to_json(const Plan& plan, const NvmetLayout& layout) {
   auto s = plan.summary();
   return {{"steps", steps},
           {"unmanaged", plan.unmanaged},
+          {"notes", plan.notes},
           {"summary",
            {{"create", s.create}, {"change", s.update}, {"replace", s.replace}, {"remove", s.remove},
             {"operations", plan.steps.size()}, {"configfs_mutations", plan.configfs_mutations()}}},

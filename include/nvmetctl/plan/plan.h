@@ -27,6 +27,7 @@ struct Step {
 struct Plan {
   std::vector<Step> steps;
   std::vector<std::string> unmanaged;  // live objects the file does not declare
+  std::vector<std::string> notes;      // facts that need no step: "module nvmet: already loaded"
   Diagnostics problems;                // errors block apply; warnings are shown
 
   bool empty() const { return steps.empty(); }

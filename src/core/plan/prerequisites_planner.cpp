@@ -46,6 +46,9 @@ Plan plan_prerequisites(const Target& desired, const SystemFacts& facts, const s
       step.op = {OpKind::LoadModule, module.name, module.reason, {}};
       step.object = "module " + module.name;
       plan.steps.push_back(step);  // never unloaded on rollback: loading is harmless
+    } else if (state->second == ModuleState::Loaded || state->second == ModuleState::BuiltIn) {
+      plan.notes.push_back("module " + module.name + ": " +
+                           (state->second == ModuleState::Loaded ? "already loaded" : "built into the kernel"));
     } else if (state->second == ModuleState::Unavailable) {
       plan.problems.error(module.where, "module " + module.name,
                           "module " + module.name + " is not available for kernel " + facts.kernel_release +
@@ -70,6 +73,7 @@ Plan plan_prerequisites(const Target& desired, const SystemFacts& facts, const s
     }
     auto same_name = std::find_if(devices.begin(), devices.end(), [&](const RdmaDevice& d) { return d.name == link.name; });
     if (same_name != devices.end()) {
+      if (same_name->netdev == link.netdev) plan.notes.push_back(object + ": exists on " + link.netdev);
       if (same_name->netdev != link.netdev)
         plan.problems.error(link.where, object, "RDMA device " + link.name + " exists on netdev '" +
                                                     same_name->netdev + "', the file says '" + link.netdev +

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Identity attributes freeze once a host has identified the subsystem. A new
+# serial for an exposed subsystem is a -/+ in the plan; apply refuses it
+# without --allow-recreate and does it with, after which a host sees the new
+# serial. Also: modules already loaded are reported as such.
+source "$(dirname "$0")/../lib.sh"
+source "$VM_LIB_DIR/engine/common.sh"
+require_nvmetctl
+
+NQN=nqn.2024-01.io.nvmetctl:identity
+DISK=$(nvme_disk)
+write_target() {  # SERIAL
+    cat >"$WORK/target.yaml" <<YAML
+version: 1
+subsystems:
+  - nqn: $NQN
+    serial: $1
+    allow_any_host: true
+    namespaces:
+      - {nsid: 1, device_path: $DISK, enable: true}
+ports:
+  - {id: 1, trtype: tcp, traddr: 127.0.0.1, trsvcid: 4420, subsystems: [$NQN]}
+YAML
+}
+serial_seen_by_host() {
+    modprobe nvme-tcp
+    nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$NQN" >/dev/null
+    local dev
+    dev=$(nvme_dev_for_nqn "$NQN") || fail "no namespace device"
+    nvme id-ctrl "/dev/$(basename "$dev" | sed 's/n[0-9]*$//')" | awk -F: '/^sn/ {gsub(/ /, "", $2); print $2}'
+    nvme disconnect -n "$NQN" >/dev/null
+}
+
+step "a subsystem with serial SERIAL-A, identified by a host"
+write_target SERIAL-A
+expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
+assert_eq SERIAL-A "$(serial_seen_by_host)" "serial the host sees"
+
+step "re-plan reports the modules as already loaded"
+expect_ok "$NVMETCTL" plan "$WORK/target.yaml"
+assert_contains "$OUT" "module nvmet-tcp: already loaded"
+
+step "a new serial: plan shows -/+, apply refuses without --allow-recreate"
+write_target SERIAL-B
+expect_status 3 "$NVMETCTL" plan "$WORK/target.yaml"
+assert_contains "$OUT" "serial: desired 'SERIAL-B', current 'SERIAL-A'"
+assert_contains "$OUT" "--allow-recreate"
+expect_status 3 "$NVMETCTL" apply "$WORK/target.yaml"
+assert_file_eq "$NVMET_CFS/subsystems/$NQN/attr_serial" "SERIAL-A            "
+
+step "writing it by hand is refused by the kernel, as the plan said"
+kmsg_mark >/dev/null
+expect_errno EINVAL sh -c "echo -n SERIAL-B > '$NVMET_CFS/subsystems/$NQN/attr_serial'"
+assert_kmsg "is already assigned"
+
+step "with --allow-recreate the subsystem is recreated and hosts see the new serial"
+expect_status 0 "$NVMETCTL" plan --allow-recreate "$WORK/target.yaml"
+assert_contains "$OUT" "-/+ rmdir  subsystems/$NQN"
+expect_ok "$NVMETCTL" apply --allow-recreate "$WORK/target.yaml"
+assert_eq SERIAL-B "$(serial_seen_by_host)" "serial the host sees after recreate"
+expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/target.yaml"
+pass
