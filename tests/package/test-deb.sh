@@ -125,8 +125,12 @@ if command -v zsh >/dev/null; then
     if grep -qx status <<<"$offers"; then ok "zsh completion from vendor-completions"; else bad "zsh: $offers"; fi
 fi
 if command -v fish >/dev/null; then
-    # fish finds vendor completions by itself.
-    offers=$(fish --no-config -c "complete -C 'nvmetctl '" | cut -f1)
+    # fish finds vendor completions by itself (--no-config would skip them);
+    # an empty home keeps the user's configuration out.
+    fish_home=$(mktemp -d)
+    offers=$(HOME=$fish_home XDG_CONFIG_HOME=$fish_home/.config XDG_DATA_HOME=$fish_home/.local/share \
+        fish -c "complete -C 'nvmetctl '" | cut -f1)
+    rm -rf "$fish_home"
     if grep -qx status <<<"$offers"; then ok "fish completion from vendor_completions.d"; else bad "fish: $offers"; fi
 fi
 
