@@ -338,10 +338,14 @@ TEST_F(DoctorChecksTest, TcpAddressNotLocalAndAddressInUse) {
   subsystem();
   port(1, "tcp", "10.0.0.9", false);
   port(2, "tcp", "10.0.0.1", false);
+  port(3, "tcp", "0.0.0.0", true);
+  port(4, "tcp", "127.0.0.1", false).attrs["addr_trsvcid"] = "4421";
   log("nvmet_tcp: failed to bind port socket -98");
   Findings f = run_checks(in_);
   EXPECT_NE(expect(f, "tcp-addr-not-local", "port 1").fix.find("ip addr add 10.0.0.9/24 dev eth0"), std::string::npos);
-  expect(f, "port-addr-in-use", "port 2");
+  const Finding& in_use = expect(f, "port-addr-in-use", "port 2");
+  EXPECT_NE(in_use.what.find("port 3 (enabled)"), std::string::npos) << in_use.what;
+  EXPECT_FALSE(f.find("port-addr-in-use", "port 4")) << "another trsvcid: the -98 line is not about it";
 }
 
 TEST_F(DoctorChecksTest, StaleTransportRefusalIsNotAFailureOnceTheModuleIsLoaded) {

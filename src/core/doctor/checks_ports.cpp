@@ -193,17 +193,36 @@ class PortChecker {
     return check_in_use(logged);
   }
 
+  // Another enabled port of the same transport already listening on this
+  // address and port (or a wildcard over it).
+  const Port* listener_in_the_way() const {
+    for (const Port& other : in_.live->target.ports) {
+      if (other.id == port_->id || !other.enabled()) continue;
+      if (attr(other.attrs, "addr_trtype") != trtype_ || attr(other.attrs, "addr_trsvcid") != trsvcid_) continue;
+      std::string addr = attr(other.attrs, "addr_traddr");
+      if (same_ip(addr, traddr_) || is_wildcard_address(addr) || is_wildcard_address(traddr_)) return &other;
+    }
+    return nullptr;
+  }
+
+  // tcp logs no address with its bind failure, so an in-use finding needs the
+  // conflicting port; rdma's log line names the address exactly.
   bool check_in_use(const std::vector<const LogEvent*>& logged) {
     if (enabled_) return true;
     std::vector<const LogEvent*> in_use;
     for (auto* e : logged)
       if (e->errnum == EADDRINUSE) in_use.push_back(e);
-    if (in_use.empty()) return true;
+    const Port* other = listener_in_the_way();
+    if (!other && (trtype_ != "rdma" || in_use.empty())) return true;
+    std::string by = other ? "port " + std::to_string(other->id) + " (enabled)" : "another listener";
     auto& f = out_.failure("port-addr-in-use", object_,
-                           traddr_ + ":" + trsvcid_ + " is already in use by another listener (another nvmet port?): "
-                           "linking a subsystem fails with EADDRINUSE",
-                           "ss -ltn 'sport = :" + trsvcid_ + "'; grep -H . " + layout_.ports() +
-                               "/*/addr_trsvcid   # pick a free trsvcid: echo <port> > " + dir_ + "/addr_trsvcid");
+                           traddr_ + ":" + trsvcid_ + " is already in use by " + by +
+                               ": linking a subsystem fails with EADDRINUSE",
+                           "echo <free-port> > " + dir_ + "/addr_trsvcid   # in use: grep -H . " + layout_.ports() +
+                               "/*/addr_trsvcid; ss -ltn");
+    if (other)
+      f.evidence.push_back("port " + std::to_string(other->id) + ": " + trtype_ + " " +
+                           attr(other->attrs, "addr_traddr") + ":" + trsvcid_ + ", linked");
     add_log(f, in_use);
     return false;
   }
