@@ -218,8 +218,9 @@ class ConfigfsPlanner {
       for (const AttributeSpec* spec : attributes_of(ObjectKind::Subsystem)) {
         auto it = s.attrs.find(spec->file);
         if (!is_identity(*spec) || it == s.attrs.end() || !differs(*spec, it->second, live_s->attrs)) continue;
-        frozen.push_back(std::string(spec->key) + ": desired '" + it->second + "', current '" +
-                         get(live_s->attrs, spec->file) + "'");
+        std::string current = get(live_s->attrs, spec->file);
+        while (!current.empty() && current.back() == ' ') current.pop_back();  // serial padding
+        frozen.push_back(std::string(spec->key) + ": desired '" + it->second + "', current '" + current + "'");
       }
       if (frozen.empty()) continue;
       replaced_.insert(s.nqn);

@@ -50,7 +50,7 @@ assert_file_eq "$NVMET_CFS/subsystems/$NQN/attr_serial" "SERIAL-A            "
 
 step "writing it by hand is refused by the kernel, as the plan said"
 kmsg_mark >/dev/null
-expect_errno EINVAL sh -c "echo -n SERIAL-B > '$NVMET_CFS/subsystems/$NQN/attr_serial'"
+expect_errno EINVAL bash -c "printf %s SERIAL-B > '$NVMET_CFS/subsystems/$NQN/attr_serial'"
 assert_kmsg "is already assigned"
 
 step "with --allow-recreate the subsystem is recreated and hosts see the new serial"
