@@ -63,13 +63,29 @@ tcp_port 3 127.0.0.1
 expect_errno EADDRINUSE ln -s "$SUB" "$NVMET_CFS/ports/3/subsystems/$NQN"
 expect_status 7 "$NVMETCTL" -o json doctor
 finding port-addr-in-use "port 3" "addr_trsvcid" failure
-assert_contains "$OUT" "nvmet_tcp: failed to bind port socket -98"
+assert_contains "$OUT" "in use by port 2 (enabled)"
 
 step "adrfam never set: EINVAL; doctor says adrfam-unset"
 tcp_port 4 127.0.0.2 ""
 expect_errno EINVAL ln -s "$SUB" "$NVMET_CFS/ports/4/subsystems/$NQN"
 expect_status 7 "$NVMETCTL" -o json doctor
 finding adrfam-unset "port 4" "echo ipv4 > $NVMET_CFS/ports/4/addr_adrfam" failure
+
+step "param_pi_enable on a tcp port: EINVAL; doctor says port-pi-unsupported"
+if [[ -e $NVMET_CFS/ports/4/param_pi_enable ]]; then
+    mkdir "$NVMET_CFS/ports/5"
+    write_attr "$NVMET_CFS/ports/5/addr_trtype" tcp
+    write_attr "$NVMET_CFS/ports/5/addr_adrfam" ipv4
+    write_attr "$NVMET_CFS/ports/5/addr_traddr" 127.0.0.1
+    write_attr "$NVMET_CFS/ports/5/addr_trsvcid" 4425
+    write_attr "$NVMET_CFS/ports/5/param_pi_enable" 1
+    expect_errno EINVAL ln -s "$SUB" "$NVMET_CFS/ports/5/subsystems/$NQN"
+    expect_status 7 "$NVMETCTL" -o json doctor
+    finding port-pi-unsupported "port 5" "echo 0 > $NVMET_CFS/ports/5/param_pi_enable" failure
+    assert_contains "$OUT" "T10-PI is not supported by transport type 3"
+else
+    log "no param_pi_enable (kernel without BLK_DEV_INTEGRITY): skipped"
+fi
 
 step "a host not in allowed_hosts, and a subsystem that does not exist: refused at connect"
 modprobe nvme-tcp
