@@ -92,7 +92,7 @@ esac
 # The job description the guest's stage 2 sources.
 {
     printf 'VM_TEST=%q\n' "$script"
-    printf 'VM_ARGS=('; printf '%q ' "$@"; printf ')\n'
+    printf 'VM_ARGS=('; [[ $# -eq 0 ]] || printf '%q ' "$@"; printf ')\n'
     printf 'VM_REPO=%q\n' "$REPO_ROOT"
     printf 'VM_NVME_DISK=/dev/nvme0n1\n'
     while IFS= read -r var; do

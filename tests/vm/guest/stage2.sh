@@ -50,18 +50,21 @@ done
 
 # Kernel messages up to "info" go to the console, interleaved with the test's
 # output, so the console log tells the whole story.
-dmesg -n 7 2>/dev/null
+echo 7 >/proc/sys/kernel/printk
 
 if [[ -n ${VM_NVME_DISK:-} ]]; then
+    # A pipe nobody writes to: `read -t` on it is a sleep without an exec.
+    exec {nap}<> <(:)
     for _ in {1..150}; do
         [[ -b $VM_NVME_DISK ]] && break
-        sleep 0.1
+        read -r -t 0.1 -u "$nap" _ || true
     done
+    exec {nap}<&-
     [[ -b $VM_NVME_DISK ]] || note "warning: $VM_NVME_DISK did not appear"
 fi
 wait
 
-KVER=$(uname -r)
+read -r KVER </proc/sys/kernel/osrelease
 boot=$(uptime_s)
 echo "$boot" >"$OUT/boot-seconds"
 note "kernel $KVER ready after ${boot}s; running ${VM_TEST#"$VM_REPO"/} ${VM_ARGS[*]:-}"
