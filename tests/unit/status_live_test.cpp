@@ -298,3 +298,69 @@ TEST(StatusLive, HumanSize) {
 
 }  // namespace
 }  // namespace nvmetctl
+
+namespace nvmetctl {
+namespace {
+
+// Two NVMe/TCP queues from 10.111.0.2 and one from fd00::2 to port 2 (fd00::1
+// port 4420), one from 10.111.0.2 to another service, one listener.
+const char* kProcTcp =
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    "   0: 00000000:1144 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 0 1\n"
+    "   1: 01006F0A:1144 02006F0A:C350 01 00000000:00000000 00:00000000 00000000     0        0 0 1\n"
+    "   2: 01006F0A:1144 02006F0A:C351 01 00000000:00000000 00:00000000 00000000     0        0 0 1\n"
+    "   3: 01006F0A:0016 02006F0A:C352 01 00000000:00000000 00:00000000 00000000     0        0 0 1\n";
+const char* kProcTcp6 =
+    "  sl  local_address                         remote_address                        st tx_queue\n"
+    "   0: 000000FD000000000000000001000000:1144 000000FD000000000000000002000000:D000 01 00000000:00000000\n";
+
+TEST(StatusTcpPeers, ReadsEstablishedSockets) {
+  TempDir root;
+  root.write("proc/net/tcp", kProcTcp);
+  root.write("proc/net/tcp6", kProcTcp6);
+  auto connections = read_tcp_connections(root.path() + "/proc");
+  ASSERT_EQ(connections.size(), 4u);
+  EXPECT_EQ(connections[0].local_address, "10.111.0.1");
+  EXPECT_EQ(connections[0].remote_address, "10.111.0.2");
+  EXPECT_EQ(connections[0].local_port, 4420);
+  EXPECT_EQ(connections[3].local_address, "fd00::1");
+  EXPECT_EQ(connections[3].remote_address, "fd00::2");
+}
+
+TEST(StatusTcpPeers, GroupedByPeerOnTheEnabledTcpPort) {
+  TempDir root;
+  root.write("proc/net/tcp", kProcTcp);
+  root.write("proc/net/tcp6", kProcTcp6);
+  SystemPaths paths;
+  paths.proc = root.path() + "/proc";
+  paths.sysfs = root.path() + "/sys";
+  paths.debugfs = root.path() + "/debug";
+  Target t;
+  Port v4;
+  v4.id = 1;
+  v4.attrs = {{"addr_trtype", "tcp"}, {"addr_adrfam", "ipv4"}, {"addr_traddr", "10.111.0.1"}, {"addr_trsvcid", "4420"}};
+  v4.subsystems = std::vector<std::string>{"nqn.a"};
+  Port v6 = v4;
+  v6.id = 2;
+  v6.attrs["addr_adrfam"] = "ipv6";
+  v6.attrs["addr_traddr"] = "fd00::1";
+  Port idle = v4;
+  idle.id = 3;
+  idle.subsystems = std::vector<std::string>{};
+  t.ports = {v4, v6, idle};
+  TargetStatus s = build_target_status(t, paths, nullptr, {});
+  ASSERT_EQ(s.ports.size(), 3u);
+  ASSERT_EQ(s.ports[0].tcp_peers.size(), 1u);
+  EXPECT_EQ(s.ports[0].tcp_peers[0].first, "10.111.0.2");
+  EXPECT_EQ(s.ports[0].tcp_peers[0].second, 2);
+  ASSERT_EQ(s.ports[1].tcp_peers.size(), 1u);
+  EXPECT_EQ(s.ports[1].tcp_peers[0].first, "fd00::2");
+  EXPECT_TRUE(s.ports[2].tcp_peers.empty());  // not enabled: not listening
+  std::ostringstream text;
+  print_status_tree(text, s);
+  EXPECT_NE(text.str().find("connected from 10.111.0.2  (2 connections)"), std::string::npos) << text.str();
+  EXPECT_EQ(status_to_json(s)["ports"][0]["tcp_peers"][0]["connections"], 2);
+}
+
+}  // namespace
+}  // namespace nvmetctl

@@ -58,7 +58,17 @@ struct PortStatus {
   std::string rdma_problem;  // rdma ports: why none does
   std::vector<std::pair<std::uint32_t, std::string>> ana_groups;  // non-default ones and group 1
   std::vector<std::string> referrals;
+  // tcp ports: established connections by peer address, from
+  // <proc>/net/tcp{,6} (every kernel; one per NVMe queue).
+  std::vector<std::pair<std::string, int>> tcp_peers;
 };
+
+struct TcpConnection {
+  std::string local_address, remote_address;
+  std::uint16_t local_port = 0;
+};
+// ESTABLISHED sockets from <proc>/net/tcp and <proc>/net/tcp6.
+std::vector<TcpConnection> read_tcp_connections(const std::string& proc_root);
 
 struct TargetStatus {
   bool nvmet_loaded = true;

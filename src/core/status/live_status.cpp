@@ -1,5 +1,6 @@
 #include "nvmetctl/status/live_status.h"
 
+#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -7,7 +8,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <cstring>
 #include <set>
+#include <sstream>
 
 #include "nvmetctl/rdma/rdma_address_coverage.h"
 
@@ -49,7 +52,59 @@ std::string address_text(const PortStatus& p) {
   return p.trsvcid.empty() ? host : host + ":" + p.trsvcid;
 }
 
+// /proc/net/tcp prints each 32-bit word of an address as the hex of its
+// in-memory value: copy the words back as they are.
+std::optional<std::string> proc_address(const std::string& hex, bool v6) {
+  std::size_t words = v6 ? 4 : 1;
+  if (hex.size() != words * 8) return std::nullopt;
+  unsigned char bytes[16] = {};
+  for (std::size_t i = 0; i < words; ++i) {
+    std::uint32_t word = 0;
+    try {
+      word = static_cast<std::uint32_t>(std::stoul(hex.substr(i * 8, 8), nullptr, 16));
+    } catch (...) {
+      return std::nullopt;
+    }
+    std::memcpy(bytes + i * 4, &word, 4);
+  }
+  char text[INET6_ADDRSTRLEN] = {};
+  if (!inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, text, sizeof text)) return std::nullopt;
+  std::string out = text;
+  if (v6 && out.rfind("::ffff:", 0) == 0 && out.find('.') != std::string::npos) out = out.substr(7);
+  return out;
+}
+
 }  // namespace
+
+std::vector<TcpConnection> read_tcp_connections(const std::string& proc_root) {
+  std::vector<TcpConnection> out;
+  for (bool v6 : {false, true}) {
+    std::ifstream in(proc_root + (v6 ? "/net/tcp6" : "/net/tcp"));
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      if (!(fields >> slot >> local >> remote >> state) || state != "01") continue;  // 01: ESTABLISHED
+      auto lcolon = local.find(':');
+      auto rcolon = remote.find(':');
+      if (lcolon == std::string::npos || rcolon == std::string::npos) continue;
+      auto laddr = proc_address(local.substr(0, lcolon), v6);
+      auto raddr = proc_address(remote.substr(0, rcolon), v6);
+      if (!laddr || !raddr) continue;
+      TcpConnection c;
+      c.local_address = *laddr;
+      c.remote_address = *raddr;
+      try {
+        c.local_port = static_cast<std::uint16_t>(std::stoul(local.substr(lcolon + 1), nullptr, 16));
+      } catch (...) {
+        continue;
+      }
+      out.push_back(c);
+    }
+  }
+  return out;
+}
 
 std::string human_size(std::uint64_t bytes) {
   static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
@@ -161,6 +216,7 @@ TargetStatus build_target_status(const Target& live, const SystemPaths& paths, N
     status.subsystems.push_back(out);
   }
 
+  std::optional<std::vector<TcpConnection>> tcp_connections;  // read once, when needed
   for (const Port& p : live.ports) {
     if (!keep_port(p)) continue;
     PortStatus out;
@@ -192,6 +248,25 @@ TargetStatus build_target_status(const Target& live, const SystemPaths& paths, N
             out.rdma_problem = "no RDMA device on " + check->interface;
             break;
         }
+      }
+    }
+    if (out.trtype == "tcp" && out.enabled && !out.trsvcid.empty()) {
+      if (!tcp_connections) tcp_connections = read_tcp_connections(paths.proc);
+      bool wildcard = out.traddr == "0.0.0.0" || out.traddr == "::" || out.traddr.empty();
+      for (const TcpConnection& c : *tcp_connections) {
+        if (std::to_string(c.local_port) != out.trsvcid) continue;
+        if (!wildcard) {
+          unsigned char a[16], b[16];
+          int family = out.adrfam == "ipv6" ? AF_INET6 : AF_INET;
+          std::string declared = out.traddr.substr(0, out.traddr.find('%'));
+          if (inet_pton(family, declared.c_str(), a) != 1 || inet_pton(family, c.local_address.c_str(), b) != 1 ||
+              std::memcmp(a, b, family == AF_INET6 ? 16 : 4) != 0)
+            continue;
+        }
+        auto peer = std::find_if(out.tcp_peers.begin(), out.tcp_peers.end(),
+                                 [&](const auto& e) { return e.first == c.remote_address; });
+        if (peer == out.tcp_peers.end()) out.tcp_peers.emplace_back(c.remote_address, 1);
+        else ++peer->second;
       }
     }
     for (const AnaGroup& g : p.ana_groups) out.ana_groups.emplace_back(g.id, attr(g.attrs, "ana_state"));
@@ -243,6 +318,11 @@ nlohmann::json status_to_json(const TargetStatus& status) {
     if (p.trtype == "rdma") {
       port["rdma_device"] = p.rdma_device.empty() ? json(nullptr) : json(p.rdma_device);
       if (!p.rdma_problem.empty()) port["rdma_problem"] = p.rdma_problem;
+    }
+    if (p.trtype == "tcp") {
+      port["tcp_peers"] = json::array();
+      for (const auto& [address, count] : p.tcp_peers)
+        port["tcp_peers"].push_back({{"address", address}, {"connections", count}});
     }
     port["ana_groups"] = json::array();
     for (const auto& [id, state] : p.ana_groups) port["ana_groups"].push_back({{"id", id}, {"state", state}});
@@ -304,6 +384,9 @@ void print_status_tree(std::ostream& out, const TargetStatus& status) {
       else if (!p.rdma_problem.empty()) lines.push_back("rdma device: none (" + p.rdma_problem + ")");
     }
     for (const auto& nqn : p.subsystems) lines.push_back("subsystem " + nqn);
+    for (const auto& [address, count] : p.tcp_peers)
+      lines.push_back("connected from " + address + "  (" + std::to_string(count) + " connection" +
+                      (count == 1 ? "" : "s") + ")");
     for (const auto& [id, state] : p.ana_groups) lines.push_back("ana group " + std::to_string(id) + "  " + state);
     for (const auto& name : p.referrals) lines.push_back("referral " + name);
     for (std::size_t i = 0; i < lines.size(); ++i) out << branch(i + 1 == lines.size()) << lines[i] << "\n";

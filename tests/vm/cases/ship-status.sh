@@ -78,6 +78,8 @@ assert_contains "$OUT" "port 1  enabled  rdma  $NET_ADDR:4420"
 assert_contains "$OUT" "rdma device $RXE_DEV"
 assert_contains "$OUT" "port 2  enabled  tcp  $NET_ADDR:4420"
 assert_contains "$OUT" "port 3  disabled  tcp  $NET_ADDR:4430"
+# On every kernel: the TCP host's queues, from /proc/net/tcp.
+assert_match "$OUT" "connected from $NET_ADDR  \([0-9]+ connections\)"
 if kernel_at_least 6.11 && [[ -d /sys/kernel/debug/nvmet ]]; then
     assert_contains "$OUT" "host $HOST_RDMA  ctrl"
     assert_match "$OUT" "host $HOST_RDMA  ctrl [0-9]+  port 1"
