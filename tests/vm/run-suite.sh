@@ -25,6 +25,7 @@
 {
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+trap 'echo "run-suite.sh: unexpected failure at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 kernels=()
 jobs=${NVMETCTL_VM_JOBS:-}
@@ -89,7 +90,7 @@ for f in "$VM_DIR"/cases/*.sh; do
 done
 [[ ${#cases[@]} -gt 0 ]] || vm_die "no test case matches: ${patterns[*]}"
 
-header() { sed -n "1,25s/^#[[:space:]]*$1:[[:space:]]*\\([^[:space:]]*\\).*/\\1/p" "$2" | head -n1; }
+header() { sed -n "1,25{s/^#[[:space:]]*$1:[[:space:]]*\\([^[:space:]]*\\).*/\\1/p;T;q}" "$2"; }
 
 # Job list: case-major so that parallel guests tend to run different kernels.
 job_case=() job_kver=() job_timeout=()

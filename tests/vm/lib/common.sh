@@ -153,16 +153,18 @@ vm_kernel_image() {
     if [[ -e $out.failed ]]; then echo "$bz"; return 0; fi
     grep -q '^CONFIG_PVH=y' "$kdir/root/boot/config-$kver" 2>/dev/null || { echo "$bz"; return 0; }
     local magic dec off
+    # Pipelines below end early on purpose (head, a decompressor stopping at
+    # the end of its stream); never let pipefail/errexit of a caller trip on it.
     for magic in xz zstd gzip; do
         case $magic in
-            xz)   off=$(grep -abo $'\xfd7zXZ\x00' "$bz" | head -n1 | cut -d: -f1); dec=(xz -dc --single-stream) ;;
-            zstd) off=$(grep -abo $'\x28\xb5\x2f\xfd' "$bz" | head -n1 | cut -d: -f1); dec=(zstd -qdc) ;;
-            gzip) off=$(grep -abo $'\x1f\x8b\x08' "$bz" | head -n1 | cut -d: -f1); dec=(gzip -dc) ;;
+            xz)   off=$(grep -abo -m1 $'\xfd7zXZ\x00' "$bz" | head -n1 | cut -d: -f1 || true); dec=(xz -dc --single-stream) ;;
+            zstd) off=$(grep -abo -m1 $'\x28\xb5\x2f\xfd' "$bz" | head -n1 | cut -d: -f1 || true); dec=(zstd -qdc) ;;
+            gzip) off=$(grep -abo -m1 $'\x1f\x8b\x08' "$bz" | head -n1 | cut -d: -f1 || true); dec=(gzip -dc) ;;
         esac
         [[ -n $off ]] || continue
         command -v "${dec[0]}" >/dev/null || continue
-        tail -c +$((off + 1)) "$bz" | "${dec[@]}" >"$out.tmp" 2>/dev/null
-        if [[ $(head -c 4 "$out.tmp" 2>/dev/null | od -An -c | tr -d ' ') == '177ELF' ]] \
+        { tail -c +$((off + 1)) "$bz" | "${dec[@]}" >"$out.tmp" 2>/dev/null; } || true
+        if [[ "$(head -c 4 "$out.tmp" 2>/dev/null | od -An -c | tr -d ' ' || true)" == '177ELF' ]] \
             && readelf -n "$out.tmp" 2>/dev/null | grep -q 'Xen'; then
             mv "$out.tmp" "$out"
             vm_log "[kernel] $kver: extracted the uncompressed vmlinux for PVH boot"
