@@ -34,7 +34,7 @@ cmake --build build -j2
 banner "[3/4] Fetching the Debian $kernel kernel"
 tests/vm/fetch-kernels.sh "$kernel" >/dev/null
 
-banner "[4/4] Booting a guest on $kernel and running the demo (tests/vm/demo/demo.sh)"
+banner "[4/4] Booting a guest on $kernel: nvmetctl apply examples/rdma.yaml, connect, read back (tests/vm/demo/demo.sh)"
 tests/vm/run-guest.sh --kernel "$kernel" tests/vm/demo/demo.sh
 exit
 }

@@ -1,68 +1,62 @@
 #!/usr/bin/env bash
-# Guest side of ./run-demo.sh: show an NVMe-oF target working on a real
-# kernel, end to end, inside the throwaway guest.
-#
-# For now this is the storage engineers' manual procedure, done by hand
-# through configfs: an NVMe/RDMA target over Soft-RoCE exporting the emulated
-# NVMe disk, a host connecting to it from inside the guest, and data written
-# through the fabric read back from the disk. Once the engine exists this
-# becomes `nvmetctl apply examples/...`.
+# Guest side of ./run-demo.sh: a cold storage node brought up by nvmetctl
+# alone. examples/rdma.yaml, with the guest's dummy netdev and address, is
+# planned and applied; nvmetctl loads the modules, mounts configfs, creates
+# the Soft-RoCE link and builds the target. A host connects over NVMe/RDMA
+# from inside the guest, data written through the fabric reads back from the
+# disk, doctor finds nothing wrong, and clear returns the node to cold.
 source "$(dirname "$0")/../lib.sh"
+require_nvmetctl
 
-NQN=nqn.2024-01.io.nvmetctl:demo
-PORT=1
-SVC=4420
+NQN=nqn.2024-01.io.example:rdma-disk
 DISK=$(nvme_disk)
-SUBSYS=$NVMET_CFS/subsystems/$NQN
-PORTDIR=$NVMET_CFS/ports/$PORT
+TARGET=/tmp/target.yaml
 
-step "A cold storage node: kernel $VM_KVER, nvmet not loaded, disk $DISK"
+step "A cold storage node: kernel $VM_KVER, nvmet not loaded, configfs not mounted, disk $DISK"
+module_loaded nvmet && fail "nvmet is already loaded"
 expect_ok nvme list
 
-step "Load the target and mount configfs"
-mount_configfs
-expect_ok modprobe nvmet
+step "Network: dummy netdev $NET_DEV with $NET_ADDR/$NET_PREFIX (no rxe link yet)"
+modprobe dummy numdummies=0
+ip link add "$NET_DEV" type dummy
+ip addr add "$NET_ADDR/$NET_PREFIX" dev "$NET_DEV"
+ip link set "$NET_DEV" up
 
-step "Network: dummy netdev $NET_DEV with $NET_ADDR/$NET_PREFIX, Soft-RoCE device $RXE_DEV on it"
-setup_dummy_net
-expect_ok rdma link add "$RXE_DEV" type rxe netdev "$NET_DEV"
-wait_until 10 grep -q ACTIVE "/sys/class/infiniband/$RXE_DEV/ports/1/state" || fail "$RXE_DEV not ACTIVE"
+step "The target file: examples/rdma.yaml with this guest's netdev, address and disk"
+sed -e "s|netdev: eth1|netdev: $NET_DEV|" -e "s|192.0.2.10|$NET_ADDR|" -e "s|/dev/nvme0n1|$DISK|" \
+    "$VM_REPO/examples/rdma.yaml" >"$TARGET"
+sed 's/^/   /' "$TARGET"
+
+step "nvmetctl plan"
+expect_status 2 "$NVMETCTL" plan --detailed-exitcode "$TARGET"
+
+step "nvmetctl apply"
+kmsg_mark >/dev/null
+expect_ok "$NVMETCTL" apply "$TARGET"
+assert_kmsg "nvmet_rdma: enabling port 1"
+log "kernel: $(grep enabling <<<"$KMSG")"
 expect_ok rdma link show
 
-step "Subsystem $NQN exporting $DISK as namespace 1"
-expect_ok mkdir "$SUBSYS"
-expect_ok write_attr "$SUBSYS/attr_allow_any_host" 1
-expect_ok mkdir "$SUBSYS/namespaces/1"
-expect_ok write_attr "$SUBSYS/namespaces/1/device_path" "$DISK"
-expect_ok write_attr "$SUBSYS/namespaces/1/enable" 1
-
-step "RDMA port $PORT on $NET_ADDR:$SVC, linked to the subsystem"
-expect_ok mkdir "$PORTDIR"
-expect_ok write_attr "$PORTDIR/addr_trtype" rdma
-expect_ok write_attr "$PORTDIR/addr_adrfam" ipv4
-expect_ok write_attr "$PORTDIR/addr_traddr" "$NET_ADDR"
-expect_ok write_attr "$PORTDIR/addr_trsvcid" "$SVC"
-kmsg_mark >/dev/null
-expect_ok ln -s "$SUBSYS" "$PORTDIR/subsystems/$NQN"
-assert_kmsg "nvmet_rdma: enabling port $PORT"
-log "kernel: $KMSG"
-
-step "The target as configfs shows it"
-(cd "$NVMET_CFS" && find . -mindepth 1 | sort | sed 's/^\.\//   /' | grep -vE '/(attr_|addr_|param_|device_|ana_|buffered|revalidate|p2pmem|passthru|referrals|enable$)' || true)
+step "nvmetctl status"
+expect_ok "$NVMETCTL" status
 
 step "A host connects over NVMe/RDMA from inside the guest"
 expect_ok modprobe nvme-rdma
-expect_ok nvme discover -t rdma -a "$NET_ADDR" -s "$SVC"
-expect_ok nvme connect -t rdma -n "$NQN" -a "$NET_ADDR" -s "$SVC"
+expect_ok nvme discover -t rdma -a "$NET_ADDR" -s 4420
+expect_ok nvme connect -t rdma -n "$NQN" -a "$NET_ADDR" -s 4420
 dev=$(nvme_dev_for_nqn "$NQN") || fail "no block device for $NQN"
 expect_ok nvme list
 
 step "Data written through $dev reads back from $DISK"
 data_roundtrip "$dev" "$DISK" 4
 
-step "Disconnect and tear down"
+step "Re-apply changes nothing; doctor finds no failure"
+expect_ok "$NVMETCTL" apply "$TARGET"
+assert_contains "$OUT" "No changes"
+expect_ok "$NVMETCTL" doctor "$TARGET"
+
+step "Disconnect; nvmetctl clear --rdma-links --unload-modules returns the node to cold"
 expect_ok nvme disconnect -n "$NQN"
-nvmet_teardown
-expect_ok rdma link delete "$RXE_DEV"
-nvmet_is_empty || fail "configfs not empty after teardown"
-pass "NVMe/RDMA target on $VM_KVER: connected, data read back, torn down"
+expect_ok "$NVMETCTL" clear --rdma-links --unload-modules
+module_loaded nvmet && fail "nvmet still loaded"
+pass "NVMe/RDMA target on $VM_KVER set up by nvmetctl apply: connected, data read back, cleared"
