@@ -57,6 +57,21 @@ if [[ $run_unit -eq 1 ]]; then
     if [[ $unit_status -ne 0 && $failed -eq 0 ]]; then failed=$((failed + 1)); fi
 fi
 
+if [[ $run_unit -eq 1 ]]; then
+    # Man pages, completions and the .deb, checked on this machine.
+    for check in "tests/package/check-man.sh build/nvmetctl" tests/completions/run.sh tests/package/test-deb.sh; do
+        banner "Checking: $check"
+        if $check >build/ship-check.log 2>&1; then
+            passed=$((passed + 1))
+            tail -n 3 build/ship-check.log
+        else
+            failed=$((failed + 1)) unit_status=1
+            cat build/ship-check.log
+            echo "FAILED: $check"
+        fi
+    done
+fi
+
 if [[ $run_vm -eq 1 ]]; then
     banner "Fetching kernels"
     tests/vm/fetch-kernels.sh >/dev/null

@@ -15,13 +15,17 @@ build_pkgs=(
 vm_pkgs=(
     qemu-system-x86 busybox-static cpio xz-utils zstd gzip
     kmod nvme-cli rdma-core iproute2 strace
-    util-linux coreutils diffutils perl-base
+    util-linux coreutils diffutils perl-base python3 ansible-core
+)
+# Man page, completion and package checks (tests/completions, tests/package).
+ship_pkgs=(
+    mandoc groff man-db dpkg-dev bash-completion zsh fish
 )
 
 case "${1:-all}" in
     build) wanted=("${build_pkgs[@]}") ;;
     vm)    wanted=("${vm_pkgs[@]}") ;;
-    all)   wanted=("${build_pkgs[@]}" "${vm_pkgs[@]}") ;;
+    all)   wanted=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${ship_pkgs[@]}") ;;
     *) echo "usage: $0 [build|vm|all]" >&2; exit 2 ;;
 esac
 
