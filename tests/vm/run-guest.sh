@@ -164,6 +164,10 @@ if [[ $quiet -eq 0 ]]; then
     wait "$tpid" 2>/dev/null || true
 fi
 elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}')
+# CPU time of the finished children (QEMU), for sizing parallel runs.
+times >"$log_dir/times"
+cpu=$(tail -n1 "$log_dir/times" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); n += a[1] * 60 + a[2] } printf "%.1f", n }')
+echo "$cpu" >"$log_dir/cpu-seconds"
 
 show_log() {
     echo "----- console log ($log_dir/console.log) -----"
@@ -190,7 +194,7 @@ rc=$(<"$log_dir/status")
 if [[ $rc -ne 0 && $quiet -eq 1 && $rc -ne 77 ]]; then
     show_log
 fi
-echo "[$kver] $name: exit status $rc (boot ${boot}s, total ${elapsed}s; logs in ${log_dir#"$REPO_ROOT"/})" >&2
+echo "[$kver] $name: exit status $rc (boot ${boot}s, total ${elapsed}s, cpu ${cpu}s; logs in ${log_dir#"$REPO_ROOT"/})" >&2
 exit "$rc"
 exit
 }

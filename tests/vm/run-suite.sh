@@ -6,6 +6,11 @@
 #
 #   --kernel K    6.1, 6.12 or a full version; repeatable (default: 6.1 and 6.12)
 #   --jobs N      guests run in parallel (default: $NVMETCTL_VM_JOBS or nproc, max 4)
+#   --smp N       vCPUs per guest (default: $NVMETCTL_VM_SMP, else nproc / jobs,
+#                 at least 1: TCG guests whose vCPUs outnumber the host's cores
+#                 burn CPU spinning on each other; measured on 2 cores, 2 guests
+#                 with 1 vCPU each ran the suite 2x faster than 1 guest with 2,
+#                 and 2 guests with 2 vCPUs each were slower than 1 guest)
 #   --timeout S   per-guest hard timeout (default: $NVMETCTL_VM_TIMEOUT or 300);
 #                 a case can ask for another with a "# timeout: S" header line
 #   --list        print the selected case/kernel pairs and exit
@@ -29,6 +34,7 @@ trap 'echo "run-suite.sh: unexpected failure at line $LINENO: $BASH_COMMAND" >&2
 
 kernels=()
 jobs=${NVMETCTL_VM_JOBS:-}
+smp=${NVMETCTL_VM_SMP:-}
 timeout_s=${NVMETCTL_VM_TIMEOUT:-300}
 list_only=0
 patterns=()
@@ -38,6 +44,8 @@ while [[ $# -gt 0 ]]; do
         --kernel=*)  kernels+=("${1#*=}"); shift ;;
         --jobs|-j)   jobs=$2; shift 2 ;;
         --jobs=*)    jobs=${1#*=}; shift ;;
+        --smp)       smp=$2; shift 2 ;;
+        --smp=*)     smp=${1#*=}; shift ;;
         --timeout)   timeout_s=$2; shift 2 ;;
         --timeout=*) timeout_s=${1#*=}; shift ;;
         --list)      list_only=1; shift ;;
@@ -51,6 +59,11 @@ done
 if [[ -z $jobs ]]; then
     jobs=$(nproc)
     ((jobs <= 4)) || jobs=4
+fi
+if [[ -z $smp ]]; then
+    smp=$(($(nproc) / jobs))
+    ((smp >= 1)) || smp=1
+    ((smp <= 2)) || smp=2
 fi
 
 # Resolve the kernels (fetching what is missing) and prepare their boot files
@@ -109,13 +122,25 @@ for f in "${cases[@]}"; do
     done
 done
 
+# Longest first, so a slow case does not run alone at the end: order by the
+# duration of the last run on this machine (tests/vm/logs/.../seconds), else
+# by the case's timeout header (a long timeout hints at a long case).
+order=()
+while read -r _ i; do order+=("$i"); done < <(
+    for i in "${!job_case[@]}"; do
+        f=$VM_LOGS/${job_kver[$i]}/$(basename "${job_case[$i]}" .sh)/seconds
+        if [[ -r $f ]]; then w=$(<"$f"); else w=${job_timeout[$i]}; fi
+        [[ $w =~ ^[0-9]+$ ]] || w=0
+        echo "$w $i"
+    done | sort -s -k1,1nr)
+
 if [[ $list_only -eq 1 ]]; then
-    for i in "${!job_case[@]}"; do echo "[${label_of[${job_kver[$i]}]}] $(basename "${job_case[$i]}" .sh)"; done
+    for i in "${order[@]}"; do echo "[${label_of[${job_kver[$i]}]}] $(basename "${job_case[$i]}" .sh)"; done
     printf '%s\n' "${skipped_lines[@]}"
     exit 0
 fi
 
-echo "Real-kernel suite: ${#cases[@]} case(s) on ${kvers[*]}; ${#job_case[@]} guest(s), $jobs in parallel"
+echo "Real-kernel suite: ${#cases[@]} case(s) on ${kvers[*]}; ${#job_case[@]} guest(s), $jobs in parallel, $smp vCPU(s) each"
 for l in "${skipped_lines[@]}"; do echo "$l"; done
 
 n_passed=0 n_failed=0
@@ -130,6 +155,7 @@ finish() {
     label=${label_of[${job_kver[$i]}]}
     dir=$VM_LOGS/${job_kver[$i]}/$name
     secs=$((SECONDS - ${start_of[$i]}))
+    [[ $rc -eq 124 ]] || echo "$secs" >"$dir/seconds" 2>/dev/null || true
     case $rc in
         0)  result=PASS; n_passed=$((n_passed + 1)) ;;
         77) result=SKIP; n_skipped=$((n_skipped + 1)) ;;
@@ -153,7 +179,7 @@ stop_all() {
 }
 trap 'stop_all; echo "interrupted" >&2; exit 130' INT TERM HUP
 
-for i in "${!job_case[@]}"; do
+for i in "${order[@]}"; do
     while ((${#pid_job[@]} >= jobs)); do
         set +e; wait -n -p done_pid "${!pid_job[@]}"; rc=$?; set -e
         finish "$done_pid" "$rc"
@@ -162,7 +188,7 @@ for i in "${!job_case[@]}"; do
     dir=$VM_LOGS/${job_kver[$i]}/$name
     mkdir -p "$dir"
     start_of[$i]=$SECONDS
-    NVMETCTL_VM_NO_FETCH=1 "$VM_DIR/run-guest.sh" --quiet --kernel "${job_kver[$i]}" \
+    NVMETCTL_VM_NO_FETCH=1 "$VM_DIR/run-guest.sh" --quiet --kernel "${job_kver[$i]}" --smp "$smp" \
         --timeout "${job_timeout[$i]}" --log-dir "$dir" "${job_case[$i]}" >"$dir/run.log" 2>&1 &
     pid_job[$!]=$i
 done
