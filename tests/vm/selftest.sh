@@ -40,7 +40,7 @@ mkdir -p "$logs"
 run() {  # run NAME TIMEOUT SCRIPT [ARGS]: background guest, output in $logs/NAME.out
     local name=$1 to=$2
     shift 2
-    NVMETCTL_VM_NO_FETCH=1 "$VM_DIR/run-guest.sh" --quiet --kernel "$kver" --timeout "$to" \
+    NVMETCTL_VM_NO_FETCH=1 "$VM_DIR/run-guest.sh" --quiet --kernel "$kver" --smp 1 --timeout "$to" \
         --log-dir "$logs/$name" "$@" >"$logs/$name.out" 2>&1 &
 }
 run status 300 "$VM_DIR/selftest/status.sh" 3;  p_status=$!
