@@ -230,6 +230,36 @@ setup_dummy_net() {
     ip link set "$dev" up
 }
 
+# write_seed_target FILE NQN DISK: the issue's seed example (an rxe link on
+# $NET_DEV, one host, one subsystem with namespace 10 on DISK, an rdma port
+# on $NET_ADDR:4420), as a storage engineer would first write it.
+write_seed_target() {
+    local file=$1 nqn=$2 disk=$3
+    cat >"$file" <<YAML
+version: 1
+rdma_links:
+  - name: rxe_eth0
+    type: rxe
+    netdev: $NET_DEV
+hosts:
+  - nqn: nqn.2014-08.org.nvmexpress:uuid:0c3a5e1e-0000-4000-8000-000000000001
+subsystems:
+  - nqn: $nqn
+    allow_any_host: true
+    namespaces:
+      - nsid: 10
+        device_path: $disk
+        enable: true
+ports:
+  - id: 1
+    trtype: rdma
+    adrfam: ipv4
+    traddr: $NET_ADDR
+    trsvcid: 4420
+    subsystems: [$nqn]
+YAML
+}
+
 # setup_rxe [RXE] [NETDEV]: create a Soft-RoCE device on the netdev
 # (default rxe0 on nvmt0) with `rdma link add`.
 setup_rxe() {

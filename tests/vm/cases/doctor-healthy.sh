@@ -14,29 +14,7 @@ NQN=nvme-subsystem-name
 DISK=$(nvme_disk)
 setup_dummy_net
 
-cat >"$WORK/target.yaml" <<YAML
-version: 1
-rdma_links:
-  - name: rxe_eth0
-    type: rxe
-    netdev: $NET_DEV
-hosts:
-  - nqn: nqn.2014-08.org.nvmexpress:uuid:0c3a5e1e-0000-4000-8000-000000000001
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-    namespaces:
-      - nsid: 10
-        device_path: $DISK
-        enable: true
-ports:
-  - id: 1
-    trtype: rdma
-    adrfam: ipv4
-    traddr: $NET_ADDR
-    trsvcid: 4420
-    subsystems: [$NQN]
-YAML
+write_seed_target "$WORK/target.yaml" "$NQN" "$DISK"
 
 step "pre-flight on a cold kernel: applicable (warnings only), drift listed"
 expect_status 0 "$NVMETCTL" -o json doctor "$WORK/target.yaml"

@@ -9,34 +9,9 @@ require_nvmetctl
 
 NQN=nvme-subsystem-name
 DISK=$(nvme_disk)
-modprobe dummy numdummies=0
-ip link add "$NET_DEV" type dummy
-ip addr add "$NET_ADDR/$NET_PREFIX" dev "$NET_DEV"
-ip link set "$NET_DEV" up
+setup_dummy_net
 
-cat >"$WORK/target.yaml" <<YAML
-version: 1
-rdma_links:
-  - name: rxe_eth0
-    type: rxe
-    netdev: $NET_DEV
-hosts:
-  - nqn: nqn.2014-08.org.nvmexpress:uuid:0c3a5e1e-0000-4000-8000-000000000001
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-    namespaces:
-      - nsid: 10
-        device_path: $DISK
-        enable: true
-ports:
-  - id: 1
-    trtype: rdma
-    adrfam: ipv4
-    traddr: $NET_ADDR
-    trsvcid: 4420
-    subsystems: [$NQN]
-YAML
+write_seed_target "$WORK/target.yaml" "$NQN" "$DISK"
 
 step "Cold: nothing loaded, configfs not mounted"
 module_loaded nvmet && fail "nvmet loaded in a fresh guest"
