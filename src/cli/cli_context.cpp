@@ -55,4 +55,15 @@ std::optional<Target> load_target(CliContext& ctx, const std::string& file, nloh
   return std::move(parsed.target);
 }
 
+
+std::optional<LiveState> read_live_or_report(CliContext& ctx, RealSystem& system) {
+  auto live = read_live_state(system.fs, system.engine.layout(), ReadScope{});
+  if (!live) {
+    print_error(ctx, live.error().describe(), "run 'nvmetctl doctor'");
+    ctx.exit_status = exit_code::kError;
+    return std::nullopt;
+  }
+  return std::move(*live);
+}
+
 }  // namespace nvmetctl::cli

@@ -48,6 +48,9 @@ void print_json(const nlohmann::json& document);
 bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, nlohmann::json* json_out = nullptr);
 // Parses and validates; prints problems. Empty when the file has errors.
 std::optional<Target> load_target(CliContext& ctx, const std::string& file, nlohmann::json* json_out = nullptr);
+// Reads the whole live tree; on failure prints the error with a hint and sets
+// the exit status. Empty then.
+std::optional<LiveState> read_live_or_report(CliContext& ctx, RealSystem& system);
 
 void register_validate(CLI::App& app, CliContext& ctx);
 void register_plan(CLI::App& app, CliContext& ctx);

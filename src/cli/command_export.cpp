@@ -1,7 +1,6 @@
 #include <iostream>
 
 #include "cli_context.h"
-#include "nvmetctl/exit_codes.h"
 #include "nvmetctl/export/target_writer.h"
 #include "nvmetctl/nvmetcli/nvmetcli_format.h"
 
@@ -15,12 +14,8 @@ void register_export(CLI::App& app, CliContext& ctx) {
       ->capture_default_str();
   cmd->callback([&ctx, format] {
     RealSystem system(ctx.paths);
-    auto live = read_live_state(system.fs, system.engine.layout(), ReadScope{});
-    if (!live) {
-      print_error(ctx, live.error().describe(), "run 'nvmetctl doctor'");
-      ctx.exit_status = exit_code::kError;
-      return;
-    }
+    auto live = read_live_or_report(ctx, system);
+    if (!live) return;
     std::vector<RdmaDevice> devices;
     if (!live->target.ports.empty() || !live->target.subsystems.empty()) {
       if (auto listed = system.rdma->list()) devices = *listed;

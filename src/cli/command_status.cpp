@@ -1,7 +1,6 @@
 #include <iostream>
 
 #include "cli_context.h"
-#include "nvmetctl/exit_codes.h"
 #include "nvmetctl/status/live_status.h"
 
 namespace nvmetctl::cli {
@@ -18,12 +17,8 @@ void register_status(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--port", args->port, "Show only this port (and the subsystems on it)")->check(CLI::Range(0, 65535));
   cmd->callback([&ctx, args] {
     RealSystem system(ctx.paths);
-    auto live = read_live_state(system.fs, system.engine.layout(), ReadScope{});
-    if (!live) {
-      print_error(ctx, live.error().describe(), "run 'nvmetctl doctor'");
-      ctx.exit_status = exit_code::kError;
-      return;
-    }
+    auto live = read_live_or_report(ctx, system);
+    if (!live) return;
     std::vector<RdmaDevice> devices;
     bool has_rdma_port = false;
     for (const Port& p : live->target.ports)
