@@ -40,6 +40,9 @@ struct FullPlan {
 // rollback); otherwise only what the file declares.
 Expected<FullPlan> make_full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options,
                                   bool full_read);
+// The same from a state the caller has already read (the doctor reads the
+// whole tree once and plans from it).
+FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ctx, const PlanOptions& options);
 
 // "subsystems/x/attr_model: desired 'A', current 'B'" for each step a plan
 // still has after apply, or after rollback against the snapshot.

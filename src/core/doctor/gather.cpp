@@ -169,7 +169,9 @@ DoctorInputs gather_inputs(EngineContext& ctx, const std::string& file) {
     in.file_problems = parsed.diagnostics;
     if (parsed.ok()) {
       in.desired = parsed.target;
-      auto full = make_full_plan(*in.desired, ctx, PlanOptions{}, false);
+      // The tree was read whole above; plan from that instead of reading again.
+      Expected<FullPlan> full = in.live ? Expected<FullPlan>(plan_from_live(*in.desired, *in.live, ctx, PlanOptions{}))
+                                        : make_full_plan(*in.desired, ctx, PlanOptions{}, false);
       if (full) {
         in.plan = std::move(full->plan);
         // The plan may have listed RDMA devices (loading ib_core on the way).

@@ -86,14 +86,18 @@ const char* op_path_suffix(const Operation& op) { return op.kind == OpKind::Syml
 
 Expected<FullPlan> make_full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options,
                                   bool full_read) {
-  FullPlan result;
-  NvmetLayout layout = ctx.layout();
   ReadScope scope;
   scope.all_attributes = full_read;
   scope.declared = &desired;
-  auto live = read_live_state(ctx.fs, layout, scope);
+  auto live = read_live_state(ctx.fs, ctx.layout(), scope);
   if (!live) return live.error();
-  result.live = std::move(*live);
+  return plan_from_live(desired, std::move(*live), ctx, options);
+}
+
+FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ctx, const PlanOptions& options) {
+  FullPlan result;
+  NvmetLayout layout = ctx.layout();
+  result.live = std::move(live);
   result.facts = gather_facts(desired, ctx, result.live);
   result.kernel = read_kernel_facts(ctx.paths, result.facts.kernel_release);
   Plan prerequisites = plan_prerequisites(desired, result.facts, ctx.paths.configfs);
