@@ -11,6 +11,7 @@
 #include <set>
 
 #include "nvmetctl/config/value_syntax.h"
+#include "nvmetctl/model/target_index.h"
 
 namespace nvmetctl {
 namespace {
@@ -42,7 +43,7 @@ void derive_address(AttrMap& attrs) {
 
 class Checker {
  public:
-  Checker(const Target& target, Diagnostics& diagnostics) : t_(target), d_(diagnostics) {}
+  Checker(const Target& target, Diagnostics& diagnostics) : t_(target), index_(target), d_(diagnostics) {}
 
   void run() {
     check_links();
@@ -157,7 +158,7 @@ class Checker {
     for (size_t j = 0; j < s.allowed_hosts->size(); ++j) {
       const std::string& nqn = (*s.allowed_hosts)[j];
       std::string sub = field + ".allowed_hosts[" + std::to_string(j) + "]";
-      if (!t_.find_host(nqn))
+      if (!index_.host(nqn))
         d_.error(s.where, sub, "host '" + nqn + "' is not declared under 'hosts'");
       if (!seen.insert(nqn).second) d_.error(s.where, sub, "host '" + nqn + "' is listed twice");
     }
@@ -204,7 +205,7 @@ class Checker {
         for (size_t j = 0; j < p.subsystems->size(); ++j) {
           const std::string& nqn = (*p.subsystems)[j];
           std::string sub = field + ".subsystems[" + std::to_string(j) + "]";
-          if (!t_.find_subsystem(nqn))
+          if (!index_.subsystem(nqn))
             d_.error(p.where, sub, "subsystem '" + nqn + "' is not declared under 'subsystems'");
           if (!linked.insert(nqn).second) d_.error(p.where, sub, "subsystem '" + nqn + "' is listed twice");
         }
@@ -282,6 +283,7 @@ class Checker {
   }
 
   const Target& t_;
+  const TargetIndex index_;
   Diagnostics& d_;
 };
 

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "nvmetctl/model/attribute_table.h"
+#include "nvmetctl/model/target_index.h"
 #include "nvmetctl/plan/planner.h"
 #include "nvmetctl/plan/recreate_ops.h"
 
@@ -32,7 +33,14 @@ class ConfigfsPlanner {
  public:
   ConfigfsPlanner(const Target& desired, const LiveState& live, const NvmetLayout& layout,
                   const KernelFacts& kernel, const PlanOptions& options)
-      : want_(desired), have_(live.target), live_(live), L_(layout), kernel_(kernel), opt_(options) {}
+      : want_(desired),
+        have_(live.target),
+        wanted_(desired),
+        present_(live.target),
+        live_(live),
+        L_(layout),
+        kernel_(kernel),
+        opt_(options) {}
 
   Plan run() {
     check_capabilities();
@@ -114,13 +122,8 @@ class ConfigfsPlanner {
   }
 
   // ---- lookups -------------------------------------------------------------
-  const Subsystem* live_subsystem(const std::string& nqn) const { return have_.find_subsystem(nqn); }
-
-  bool linked_anywhere(const std::string& nqn) const {
-    for (const Port& p : have_.ports)
-      if (p.subsystems && contains(*p.subsystems, nqn)) return true;
-    return false;
-  }
+  const Subsystem* live_subsystem(const std::string& nqn) const { return present_.subsystem(nqn); }
+  bool linked_anywhere(const std::string& nqn) const { return present_.linked_anywhere(nqn); }
 
   // The port's links once the plan is done.
   std::vector<std::string> final_links(const Port& live_port) const {
@@ -131,12 +134,12 @@ class ConfigfsPlanner {
     }
     std::vector<std::string> kept;
     for (const auto& nqn : live_port.subsystems.value_or(std::vector<std::string>{}))
-      if (!opt_.prune || want_.find_subsystem(nqn)) kept.push_back(nqn);
+      if (!opt_.prune || wanted_.subsystem(nqn)) kept.push_back(nqn);
     return kept;
   }
 
   std::vector<std::string> final_allowed_hosts(const Subsystem& live_s) const {
-    const Subsystem* s = want_.find_subsystem(live_s.nqn);
+    const Subsystem* s = wanted_.subsystem(live_s.nqn);
     if (!s) {
       if (opt_.prune) return {};
     } else {
@@ -145,7 +148,7 @@ class ConfigfsPlanner {
     }
     std::vector<std::string> kept;
     for (const auto& host : live_s.allowed_hosts.value_or(std::vector<std::string>{}))
-      if (!opt_.prune || want_.find_host(host)) kept.push_back(host);
+      if (!opt_.prune || wanted_.host(host)) kept.push_back(host);
     return kept;
   }
 
@@ -279,7 +282,7 @@ class ConfigfsPlanner {
       for (const auto& host : *live_s.allowed_hosts) {
         if (contains(keep, host) && !replaced_.count(live_s.nqn)) continue;
         ChangeKind kind = replaced_.count(live_s.nqn)         ? ChangeKind::Replace
-                          : want_.find_subsystem(live_s.nqn) ? ChangeKind::Update
+                          : wanted_.subsystem(live_s.nqn) ? ChangeKind::Update
                                                              : ChangeKind::Remove;
         unlink(L_.host(host), L_.allowed_host_link(live_s.nqn, host), subsystem_object(live_s.nqn), kind,
                "new connections from " + host + " are refused (connected ones stay)");
@@ -299,7 +302,7 @@ class ConfigfsPlanner {
   }
 
   void plan_host(const Host& h) {
-    const Host* live_h = have_.find_host(h.nqn);
+    const Host* live_h = present_.host(h.nqn);
     std::string object = "host " + h.nqn;
     if (!live_h) {
       mkdir(ChangeKind::Create, L_.host(h.nqn), object);
@@ -548,7 +551,7 @@ class ConfigfsPlanner {
       if (!p) rmdir(ChangeKind::Remove, ObjectKind::Port, L_.port(live_p.id), live_p.attrs, port_object(live_p.id));
     }
     for (const Subsystem& live_s : have_.subsystems) {
-      if (want_.find_subsystem(live_s.nqn)) continue;
+      if (wanted_.subsystem(live_s.nqn)) continue;
       for (const Namespace& ns : live_s.namespaces)
         rmdir(ChangeKind::Remove, ObjectKind::Namespace, L_.namespace_dir(live_s.nqn, ns.nsid), ns.attrs,
               subsystem_object(live_s.nqn));
@@ -561,15 +564,15 @@ class ConfigfsPlanner {
     for (const Subsystem& s : want_.subsystems)
       if (s.allowed_hosts) still_allowed.insert(s.allowed_hosts->begin(), s.allowed_hosts->end());
     for (const Host& live_h : have_.hosts)
-      if (!want_.find_host(live_h.nqn) && !still_allowed.count(live_h.nqn))
+      if (!wanted_.host(live_h.nqn) && !still_allowed.count(live_h.nqn))
         rmdir(ChangeKind::Remove, ObjectKind::Host, L_.host(live_h.nqn), live_h.attrs, "host " + live_h.nqn);
   }
 
   void list_unmanaged() {
     for (const Host& h : have_.hosts)
-      if (!want_.find_host(h.nqn)) plan_.unmanaged.push_back("host " + h.nqn);
+      if (!wanted_.host(h.nqn)) plan_.unmanaged.push_back("host " + h.nqn);
     for (const Subsystem& live_s : have_.subsystems) {
-      const Subsystem* s = want_.find_subsystem(live_s.nqn);
+      const Subsystem* s = wanted_.subsystem(live_s.nqn);
       if (!s) {
         plan_.unmanaged.push_back(subsystem_object(live_s.nqn));
         continue;
@@ -593,6 +596,8 @@ class ConfigfsPlanner {
 
   const Target& want_;
   const Target& have_;
+  const TargetIndex wanted_;
+  const TargetIndex present_;
   const LiveState& live_;
   const NvmetLayout& L_;
   const KernelFacts& kernel_;
