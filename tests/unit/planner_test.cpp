@@ -152,7 +152,7 @@ TEST(Planner, AttributeTooNewForTheKernelIsAPlanError) {
   FakeNvmetFs::Options old_kernel;
   old_kernel.kernel = {6, 1};
   EngineFixture f(old_kernel);
-  f.fs.make_dir("/cfg/nvmet/subsystems/nqn.other");  // shows what 6.1 offers
+  ASSERT_TRUE(f.fs.make_dir("/cfg/nvmet/subsystems/nqn.other"));  // shows what 6.1 offers
   Plan plan = f.plan(parse_ok("version: 1\nsubsystems:\n  - nqn: nqn.a\n    firmware: '1.0'\n"));
   ASSERT_TRUE(plan.blocked());
   EXPECT_NE(plan.problems.all()[0].format().find("attr_firmware needs"), std::string::npos);

@@ -16,7 +16,9 @@ namespace {
 
 std::string where(const SourceLocation& at) {
   if (at.file.empty()) return "";
-  return at.file + (at.line ? ":" + std::to_string(at.line) : "");
+  std::string text = at.file;
+  if (at.line) text += ':' + std::to_string(at.line);
+  return text;
 }
 
 void file_diagnostics(const DoctorInputs& in, Findings& out) {
