@@ -10,32 +10,14 @@
 
 #include "nvmetctl/net/network_info_fake.h"
 #include "nvmetctl/status/live_status.h"
+#include "temp_dir.h"
 
 namespace nvmetctl {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/nvmetctl-status-XXXXXX";
-    path_ = ::mkdtemp(pattern);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  void write(const std::string& relative, const std::string& text) const {
-    fs::path file = fs::path(path_) / relative;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file) << text;
-  }
-
- private:
-  std::string path_;
-};
+using testing_support::TempDir;
 
 // A live target as the configfs reader returns it: two subsystems, one rdma
 // port and one tcp port.

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "nvmetctl/net/tcp_sockets.h"
 #include "nvmetctl/rdma/rdma_address_coverage.h"
 
 namespace nvmetctl {
@@ -52,57 +53,12 @@ std::string address_text(const PortStatus& p) {
   return p.trsvcid.empty() ? host : host + ":" + p.trsvcid;
 }
 
-// /proc/net/tcp prints each 32-bit word of an address as the hex of its
-// in-memory value: copy the words back as they are.
-std::optional<std::string> proc_address(const std::string& hex, bool v6) {
-  std::size_t words = v6 ? 4 : 1;
-  if (hex.size() != words * 8) return std::nullopt;
-  unsigned char bytes[16] = {};
-  for (std::size_t i = 0; i < words; ++i) {
-    std::uint32_t word = 0;
-    try {
-      word = static_cast<std::uint32_t>(std::stoul(hex.substr(i * 8, 8), nullptr, 16));
-    } catch (...) {
-      return std::nullopt;
-    }
-    std::memcpy(bytes + i * 4, &word, 4);
-  }
-  char text[INET6_ADDRSTRLEN] = {};
-  if (!inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, text, sizeof text)) return std::nullopt;
-  std::string out = text;
-  if (v6 && out.rfind("::ffff:", 0) == 0 && out.find('.') != std::string::npos) out = out.substr(7);
-  return out;
-}
-
 }  // namespace
 
 std::vector<TcpConnection> read_tcp_connections(const std::string& proc_root) {
   std::vector<TcpConnection> out;
-  for (bool v6 : {false, true}) {
-    std::ifstream in(proc_root + (v6 ? "/net/tcp6" : "/net/tcp"));
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      std::string slot, local, remote, state;
-      if (!(fields >> slot >> local >> remote >> state) || state != "01") continue;  // 01: ESTABLISHED
-      auto lcolon = local.find(':');
-      auto rcolon = remote.find(':');
-      if (lcolon == std::string::npos || rcolon == std::string::npos) continue;
-      auto laddr = proc_address(local.substr(0, lcolon), v6);
-      auto raddr = proc_address(remote.substr(0, rcolon), v6);
-      if (!laddr || !raddr) continue;
-      TcpConnection c;
-      c.local_address = *laddr;
-      c.remote_address = *raddr;
-      try {
-        c.local_port = static_cast<std::uint16_t>(std::stoul(local.substr(lcolon + 1), nullptr, 16));
-      } catch (...) {
-        continue;
-      }
-      out.push_back(c);
-    }
-  }
+  for (const TcpSocket& s : read_tcp_sockets(proc_root))
+    if (s.state == TcpState::Established) out.push_back({s.local_address, s.remote_address, s.local_port});
   return out;
 }
 

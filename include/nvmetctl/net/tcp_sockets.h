@@ -1,0 +1,38 @@
+#pragma once
+// TCP sockets as <proc>/net/tcp and tcp6 list them. nvmet-tcp's listeners are
+// kernel sockets (inode 0); a listener with an inode belongs to a process,
+// and the kernel refuses to enable a port on its address with EADDRINUSE.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nvmetctl {
+
+enum class TcpState { Established = 0x01, Listen = 0x0A, Other = 0 };
+
+struct TcpSocket {
+  std::string local_address, remote_address;  // IPv4-mapped IPv6 shown as IPv4
+  std::uint16_t local_port = 0;
+  TcpState state = TcpState::Other;
+  bool v6 = false;                             // from tcp6
+  unsigned long inode = 0;                     // 0 for kernel sockets
+};
+
+std::vector<TcpSocket> read_tcp_sockets(const std::string& proc_root);
+
+// A process's listener that a port on traddr:port would collide with: the
+// same address, or a wildcard on either side. `certain` is false when only
+// an IPv6 wildcard covers an IPv4 address (that depends on IPV6_V6ONLY).
+struct ListenerConflict {
+  TcpSocket listener;
+  bool certain = true;
+};
+std::optional<ListenerConflict> find_process_listener(const std::vector<TcpSocket>& sockets,
+                                                      const std::string& traddr, std::uint16_t port);
+
+// "nc (pid 4242)" for the process holding the socket inode, or "" when no
+// process under <proc> does (or it cannot be seen).
+std::string process_holding_socket(const std::string& proc_root, unsigned long inode);
+
+}  // namespace nvmetctl

@@ -1,0 +1,129 @@
+#include <gtest/gtest.h>
+
+#include "engine_fixture.h"
+#include "nvmetctl/net/tcp_sockets.h"
+#include "temp_dir.h"
+
+namespace nvmetctl {
+namespace {
+
+using testing_support::EngineFixture;
+using testing_support::parse_ok;
+using testing_support::TempDir;
+
+// A process (inode 31337) listens on 127.0.0.1:4420, the kernel (inode 0,
+// like nvmet-tcp) on 0.0.0.0:4421, and one connection is established.
+const char* kTcp =
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    "   0: 0100007F:1144 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 31337 1 0 100 0 0 10 0\n"
+    "   1: 00000000:1145 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 0 1 0 100 0 0 10 0\n"
+    "   2: 0100007F:1145 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 0 1 0 20 4 30 10 -1\n";
+// A process listens on [::]:4422 (IPv6 wildcard).
+const char* kTcp6 =
+    "  sl  local_address                         remote_address                        st tx_queue rx_queue tr "
+    "tm->when retrnsmt   uid  timeout inode\n"
+    "   0: 00000000000000000000000000000000:1146 00000000000000000000000000000000:0000 0A 00000000:00000000 "
+    "00:00000000 00000000     0        0 4242 1 0 100 0 0 10 0\n";
+
+struct ProcTree {
+  ProcTree() {
+    dir.write("net/tcp", kTcp);
+    dir.write("net/tcp6", kTcp6);
+    dir.write("77/comm", "listener\n");
+    dir.symlink("77/fd/3", "socket:[31337]");
+    dir.symlink("77/fd/4", "/dev/null");
+  }
+  TempDir dir;
+};
+
+TEST(TcpSockets, ReadsStateInodeAndAddresses) {
+  ProcTree proc;
+  auto sockets = read_tcp_sockets(proc.dir.path());
+  ASSERT_EQ(sockets.size(), 4u);
+  EXPECT_EQ(sockets[0].local_address, "127.0.0.1");
+  EXPECT_EQ(sockets[0].local_port, 4420);
+  EXPECT_EQ(sockets[0].state, TcpState::Listen);
+  EXPECT_EQ(sockets[0].inode, 31337u);
+  EXPECT_EQ(sockets[2].state, TcpState::Established);
+  EXPECT_TRUE(sockets[3].v6);
+  EXPECT_EQ(sockets[3].local_address, "::");
+  EXPECT_EQ(sockets[3].inode, 4242u);
+}
+
+TEST(TcpSockets, AProcessListenerOnTheSameAddressOrAWildcardConflicts) {
+  ProcTree proc;
+  auto sockets = read_tcp_sockets(proc.dir.path());
+  auto exact = find_process_listener(sockets, "127.0.0.1", 4420);
+  ASSERT_TRUE(exact);
+  EXPECT_TRUE(exact->certain);
+  EXPECT_EQ(exact->listener.inode, 31337u);
+  auto wildcard_port = find_process_listener(sockets, "0.0.0.0", 4420);
+  ASSERT_TRUE(wildcard_port);
+  EXPECT_TRUE(wildcard_port->certain);
+  EXPECT_FALSE(find_process_listener(sockets, "10.0.0.1", 4420)) << "another IPv4 address is free";
+  EXPECT_FALSE(find_process_listener(sockets, "127.0.0.1", 4423)) << "another port is free";
+}
+
+TEST(TcpSockets, KernelListenersAreNeverBlamedOnAProcess) {
+  ProcTree proc;
+  EXPECT_FALSE(find_process_listener(read_tcp_sockets(proc.dir.path()), "127.0.0.1", 4421));
+}
+
+TEST(TcpSockets, AnIpv6WildcardOverAnIpv4AddressIsOnlyLikely) {
+  ProcTree proc;
+  auto sockets = read_tcp_sockets(proc.dir.path());
+  auto v4 = find_process_listener(sockets, "127.0.0.1", 4422);
+  ASSERT_TRUE(v4);
+  EXPECT_FALSE(v4->certain);
+  auto v6 = find_process_listener(sockets, "::1", 4422);
+  ASSERT_TRUE(v6);
+  EXPECT_TRUE(v6->certain);
+}
+
+TEST(TcpSockets, NamesTheProcessHoldingTheSocket) {
+  ProcTree proc;
+  EXPECT_EQ(process_holding_socket(proc.dir.path(), 31337), "listener (pid 77)");
+  EXPECT_EQ(process_holding_socket(proc.dir.path(), 4242), "");
+}
+
+const char* kTcpPort =
+    "version: 1\n"
+    "subsystems:\n  - nqn: nqn.s\n    allow_any_host: true\n"
+    "ports:\n  - id: 1\n    trtype: tcp\n    traddr: 127.0.0.1\n    trsvcid: 4420\n    subsystems: [nqn.s]\n";
+
+TEST(TcpSockets, PlanRefusesAPortWhoseAddressAProcessHolds) {
+  ProcTree proc;
+  EngineFixture f;
+  f.ctx.paths.proc = proc.dir.path();
+  Plan plan = f.plan(parse_ok(kTcpPort));
+  ASSERT_TRUE(plan.blocked());
+  std::string message = plan.problems.all()[0].format();
+  EXPECT_NE(message.find("listener (pid 77) listens on 127.0.0.1:4420"), std::string::npos) << message;
+  EXPECT_NE(message.find("EADDRINUSE"), std::string::npos) << message;
+  EXPECT_EQ(f.apply(parse_ok(kTcpPort)).status, ApplyStatus::Blocked);
+  EXPECT_EQ(f.fs.mutations(), 0) << "nothing is touched";
+}
+
+TEST(TcpSockets, APortWithoutSubsystemsBindsNothingAndIsNotRefused) {
+  ProcTree proc;
+  EngineFixture f;
+  f.ctx.paths.proc = proc.dir.path();
+  Plan plan = f.plan(parse_ok("version: 1\nports:\n  - id: 1\n    trtype: tcp\n    traddr: 127.0.0.1\n"
+                              "    trsvcid: 4420\n"));
+  EXPECT_FALSE(plan.blocked());
+}
+
+TEST(TcpSockets, AnIpv6WildcardListenerIsAWarningNotARefusal) {
+  ProcTree proc;
+  EngineFixture f;
+  f.ctx.paths.proc = proc.dir.path();
+  std::string yaml = kTcpPort;
+  yaml.replace(yaml.find("4420"), 4, "4422");
+  Plan plan = f.plan(parse_ok(yaml));
+  EXPECT_FALSE(plan.blocked());
+  ASSERT_FALSE(plan.problems.all().empty());
+  EXPECT_NE(plan.problems.all()[0].format().find("IPv6-only"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nvmetctl
