@@ -348,6 +348,25 @@ TEST_F(DoctorChecksTest, TcpAddressNotLocalAndAddressInUse) {
   EXPECT_FALSE(f.find("port-addr-in-use", "port 4")) << "another trsvcid: the -98 line is not about it";
 }
 
+TEST_F(DoctorChecksTest, AProcessListeningOnATcpPortsAddressIsNamed) {
+  subsystem();
+  port(1, "tcp", "10.0.0.1", false);
+  TcpSocket listener;
+  listener.local_address = "0.0.0.0";
+  listener.local_port = 4420;
+  listener.state = TcpState::Listen;
+  listener.inode = 31337;
+  in_.tcp_sockets.push_back(listener);
+  in_.socket_holders[31337] = "nc (pid 77)";
+  Findings f = run_checks(in_);
+  const Finding& in_use = expect(f, "port-addr-in-use", "port 1");
+  EXPECT_NE(in_use.what.find("nc (pid 77), listening on 0.0.0.0:4420"), std::string::npos) << in_use.what;
+  EXPECT_NE(in_use.fix.find("ss -ltnp 'sport = :4420'"), std::string::npos) << in_use.fix;
+
+  in_.tcp_sockets[0].inode = 0;  // the kernel's own listener (nvmet-tcp) is not a process in the way
+  EXPECT_FALSE(run_checks(in_).find("port-addr-in-use", "port 1"));
+}
+
 TEST_F(DoctorChecksTest, StaleTransportRefusalIsNotAFailureOnceTheModuleIsLoaded) {
   subsystem();
   port(1, "tcp", "10.0.0.1", false);

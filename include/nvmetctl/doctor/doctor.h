@@ -20,6 +20,7 @@
 #include "nvmetctl/model/kernel_version.h"
 #include "nvmetctl/model/target.h"
 #include "nvmetctl/net/network_info.h"
+#include "nvmetctl/net/tcp_sockets.h"
 #include "nvmetctl/plan/operation.h"
 #include "nvmetctl/plan/plan.h"
 #include "nvmetctl/rdma/rdma_device.h"
@@ -74,6 +75,11 @@ struct DoctorInputs {
   NetworkInfo* network = nullptr;  // null: network facts unknown
 
   std::map<std::string, DeviceFacts> devices;  // every device_path named, by path
+
+  // <proc>/net/tcp{,6}, and "name (pid N)" for each process listener on a
+  // trsvcid some tcp port uses (by socket inode).
+  std::vector<TcpSocket> tcp_sockets;
+  std::map<unsigned long, std::string> socket_holders;
 
   // doctor FILE: the pre-flight.
   std::string file;

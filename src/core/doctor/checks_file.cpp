@@ -1,5 +1,6 @@
 // doctor FILE: can this file be applied here, and how far is the live target from it.
 #include <algorithm>
+#include <cstdlib>
 
 #include "check_util.h"
 #include "checks_internal.h"
@@ -70,6 +71,12 @@ void plan_problems(const DoctorInputs& in, Findings& out) {
       f.id = d.message.find("does not exist") != std::string::npos ? "netdev-missing" : "rdma-link-conflict";
       f.fix = f.id == "netdev-missing" ? "ip link show   # then fix rdma_links.netdev in " + in.file
                                        : "rdma link show; fix rdma_links in " + in.file;
+    } else if (field.rfind("port ", 0) == 0 && d.message.find("EADDRINUSE") != std::string::npos) {
+      f.id = "port-addr-in-use";
+      f.what = without_hint(d.message);
+      const Port* port = in.desired->find_port(static_cast<std::uint16_t>(std::strtoul(field.c_str() + 5, nullptr, 10)));
+      std::string service = port ? attr(port->attrs, "addr_trsvcid") : "";
+      f.fix = "ss -ltnp 'sport = :" + service + "'   # stop that process, or change trsvcid in " + in.file;
     } else {
       f.fix = "nvmetctl plan " + in.file;
     }

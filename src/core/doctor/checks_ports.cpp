@@ -205,6 +205,17 @@ class PortChecker {
     return nullptr;
   }
 
+  std::optional<ListenerConflict> process_in_the_way() const {
+    unsigned long service = std::strtoul(trsvcid_.c_str(), nullptr, 10);
+    if (service == 0 || service > 0xffff) return std::nullopt;
+    return find_process_listener(in_.tcp_sockets, traddr_, static_cast<std::uint16_t>(service));
+  }
+
+  std::string holder_of(const ListenerConflict& conflict) const {
+    auto it = in_.socket_holders.find(conflict.listener.inode);
+    return it == in_.socket_holders.end() || it->second.empty() ? "a process" : it->second;
+  }
+
   // tcp logs no address with its bind failure, so an in-use finding needs the
   // conflicting port; rdma's log line names the address exactly.
   bool check_in_use(const std::vector<const LogEvent*>& logged) {
@@ -213,8 +224,10 @@ class PortChecker {
     for (auto* e : logged)
       if (e->errnum == EADDRINUSE) in_use.push_back(e);
     const Port* other = listener_in_the_way();
-    if (!other && (trtype_ != "rdma" || in_use.empty())) return true;
+    std::optional<ListenerConflict> process = other || trtype_ != "tcp" ? std::nullopt : process_in_the_way();
+    if (!other && !process && (trtype_ != "rdma" || in_use.empty())) return true;
     std::string by = other ? "port " + std::to_string(other->id) + " (enabled)" : "another listener";
+    if (process) by = holder_of(*process) + ", listening on " + process->listener.local_address + ":" + trsvcid_;
     auto& f = out_.failure("port-addr-in-use", object_,
                            traddr_ + ":" + trsvcid_ + " is already in use by " + by +
                                ": linking a subsystem fails with EADDRINUSE",
@@ -223,6 +236,14 @@ class PortChecker {
     if (other)
       f.evidence.push_back("port " + std::to_string(other->id) + ": " + trtype_ + " " +
                            attr(other->attrs, "addr_traddr") + ":" + trsvcid_ + ", linked");
+    if (process) {
+      f.fix = "ss -ltnp 'sport = :" + trsvcid_ + "'   # stop that process, or: echo <free-port> > " + dir_ +
+              "/addr_trsvcid";
+      f.evidence.push_back(std::string(process->listener.v6 ? "tcp6" : "tcp") + " LISTEN " +
+                           process->listener.local_address + ":" + trsvcid_ + " inode " +
+                           std::to_string(process->listener.inode) +
+                           (process->certain ? "" : " (an IPv6 wildcard: conflicts unless the socket is IPv6-only)"));
+    }
     add_log(f, in_use);
     return false;
   }

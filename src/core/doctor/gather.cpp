@@ -82,6 +82,28 @@ std::set<dev_t> device_and_partitions(const SystemPaths& paths, dev_t dev, std::
   return devs;
 }
 
+// Process listeners only matter on a trsvcid some tcp port uses; naming
+// their processes scans <proc>/*/fd, so only those are looked up.
+void gather_tcp_listeners(const SystemPaths& paths, DoctorInputs& in) {
+  std::set<std::uint16_t> services;
+  auto collect = [&](const Target& t) {
+    for (const Port& p : t.ports) {
+      auto trtype = p.attrs.find("addr_trtype");
+      auto trsvcid = p.attrs.find("addr_trsvcid");
+      if (trtype == p.attrs.end() || trtype->second != "tcp" || trsvcid == p.attrs.end()) continue;
+      unsigned long service = std::strtoul(trsvcid->second.c_str(), nullptr, 10);
+      if (service > 0 && service <= 0xffff) services.insert(static_cast<std::uint16_t>(service));
+    }
+  };
+  if (in.live) collect(in.live->target);
+  if (in.desired) collect(*in.desired);
+  if (services.empty()) return;
+  in.tcp_sockets = read_tcp_sockets(paths.proc);
+  for (const TcpSocket& s : in.tcp_sockets)
+    if (s.state == TcpState::Listen && s.inode != 0 && services.count(s.local_port))
+      in.socket_holders[s.inode] = process_holding_socket(paths.proc, s.inode);
+}
+
 }  // namespace
 
 DeviceFacts probe_device(const SystemPaths& paths, const std::string& path) {
@@ -193,6 +215,7 @@ DoctorInputs gather_inputs(EngineContext& ctx, const std::string& file) {
         if (auto it = n.attrs.find("device_path"); it != n.attrs.end() && !it->second.empty()) paths.insert(it->second);
   paths.erase("(null)");  // an unset device_path reads like that
   for (const auto& path : paths) in.devices[path] = probe_device(ctx.paths, path);
+  gather_tcp_listeners(ctx.paths, in);
   return in;
 }
 

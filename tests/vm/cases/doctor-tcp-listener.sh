@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# A process (not nvmet) listening on the address a tcp port wants. The kernel
+# would refuse the port with EADDRINUSE only once a subsystem is linked, half
+# way through an apply; nvmetctl refuses at plan time instead and names the
+# process, and the doctor says port-addr-in-use, live and against the file.
+source "$(dirname "$0")/../lib.sh"
+require_nvmetctl
+source "$VM_LIB_DIR/engine/common.sh"
+source "$VM_LIB_DIR/doctor/common.sh"
+
+NQN=nqn.2014-08.org.nvmexpress:listener
+DISK=$(nvme_disk)
+SVC=4430
+
+cat >"$WORK/target.yaml" <<YAML
+version: 1
+subsystems:
+  - nqn: $NQN
+    allow_any_host: true
+    namespaces:
+      - nsid: 1
+        device_path: $DISK
+        enable: true
+ports:
+  - id: 1
+    trtype: tcp
+    traddr: 127.0.0.1
+    trsvcid: $SVC
+    subsystems: [$NQN]
+YAML
+
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen()
+time.sleep(600)
+' "$SVC" &
+LISTENER=$!
+wait_until 5 grep -q ":$(printf '%04X' "$SVC") 00000000:0000 0A" /proc/net/tcp || fail "the listener did not start"
+
+step "plan refuses the port, naming the process; apply touches nothing"
+expect_status 3 "$NVMETCTL" plan "$WORK/target.yaml"
+assert_contains "$OUT" "python3 (pid $LISTENER) listens on 127.0.0.1:$SVC"
+assert_contains "$OUT" "EADDRINUSE"
+nvmetctl_traced "$WORK/refused.strace" apply "$WORK/target.yaml"
+assert_eq 3 "$RC" "apply status"
+assert_eq 0 "$(configfs_mutations "$WORK/refused.strace")" "configfs mutations of a refused apply"
+
+step "doctor FILE says port-addr-in-use"
+expect_status 7 "$NVMETCTL" -o json doctor "$WORK/target.yaml"
+finding port-addr-in-use "port 1" "ss -ltnp 'sport = :$SVC'" failure
+
+step "the same port made by hand: the kernel says EADDRINUSE, the doctor names the process"
+mount_configfs
+modprobe nvmet-tcp
+PORT=$NVMET_CFS/ports/1
+mkdir "$PORT"
+write_attr "$PORT/addr_trtype" tcp
+write_attr "$PORT/addr_adrfam" ipv4
+write_attr "$PORT/addr_traddr" 127.0.0.1
+write_attr "$PORT/addr_trsvcid" "$SVC"
+mkdir "$NVMET_CFS/subsystems/$NQN"
+expect_errno EADDRINUSE ln -s "$NVMET_CFS/subsystems/$NQN" "$PORT/subsystems/$NQN"
+expect_status 7 "$NVMETCTL" -o json doctor
+finding port-addr-in-use "port 1" "ss -ltnp 'sport = :$SVC'" failure
+assert_contains "$OUT" "python3 (pid $LISTENER), listening on 127.0.0.1:$SVC"
+rmdir "$NVMET_CFS/subsystems/$NQN"
+rmdir "$PORT"
+
+step "once the process is gone, apply brings the port up and a host connects"
+kill "$LISTENER"
+wait "$LISTENER" 2>/dev/null || true
+expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
+connect_and_roundtrip tcp 127.0.0.1 "$SVC" "$NQN" "$DISK"
+expect_ok "$NVMETCTL" -o json doctor "$WORK/target.yaml"
+assert_not_contains "$OUT" '"port-addr-in-use"'
+pass
