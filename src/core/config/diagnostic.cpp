@@ -7,7 +7,13 @@ namespace nvmetctl {
 std::string Diagnostic::format() const {
   // Problems of the machine rather than the file carry no location.
   std::string text = where.file;
-  if (!text.empty() && where.line > 0) text += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+  if (!text.empty() && where.line > 0) {
+    // Appended piecewise: GCC 12 warns (-Wrestrict, falsely) on ":" + to_string().
+    text += ':';
+    text += std::to_string(where.line);
+    text += ':';
+    text += std::to_string(where.column);
+  }
   if (!text.empty()) text += ": ";
   text += severity == Severity::Error ? "error: " : "warning: ";
   if (!field.empty()) text += field + ": ";
