@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs inside the guest (see bench/run.sh): for each size, times cold apply,
-# no-op apply, plan and export on the real kernel, and counts their configfs
-# mutations with strace in a second, untimed pass.
+# no-op apply, plan, validate (the parse alone, which plan includes) and
+# export on the real kernel, and counts their configfs mutations with strace
+# in a second, untimed pass.
 source "$(dirname "$0")/../tests/vm/lib.sh"
 source "$VM_LIB_DIR/engine/common.sh"
 require_nvmetctl
@@ -32,6 +33,7 @@ for size in $SIZES; do
     cold=$(seconds "$NVMETCTL" apply "$file")
     noop=$(seconds "$NVMETCTL" apply "$file")
     plan=$(seconds "$NVMETCTL" plan "$file")
+    parse=$(seconds "$NVMETCTL" validate "$file")  # the file alone: what plan spends before configfs
     export_s=$(seconds "$NVMETCTL" export)
     noop_m=$(counted "$WORK/noop.strace" "$NVMETCTL" apply "$file")
     plan_m=$(counted "$WORK/plan.strace" "$NVMETCTL" plan "$file")
@@ -40,7 +42,8 @@ for size in $SIZES; do
     cold_m=$(counted "$WORK/cold.strace" "$NVMETCTL" apply "$file")
     "$NVMETCTL" clear >/dev/null
     printf '%-10s %-12s %10s %12s\n' "${size}x4" "cold apply" "$cold" "$cold_m (minimum $minimum)" \
-        "${size}x4" "no-op apply" "$noop" "$noop_m" "${size}x4" plan "$plan" "$plan_m" "${size}x4" export "$export_s" "$export_m"
+        "${size}x4" "no-op apply" "$noop" "$noop_m" "${size}x4" plan "$plan" "$plan_m" \
+        "${size}x4" "(parse)" "$parse" "-" "${size}x4" export "$export_s" "$export_m"
     awk -v n="$noop" -v c="$cold" 'BEGIN { printf "           no-op/cold = %.3f (target < 0.1)\n", n / c }'
 done
 pass
