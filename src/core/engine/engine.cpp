@@ -1,12 +1,10 @@
 #include "nvmetctl/engine/engine.h"
 
-#include <cstdlib>
 #include <functional>
 
 #include "nvmetctl/engine/kernel_facts_reader.h"
+#include "nvmetctl/engine/port_address_checks.h"
 #include "nvmetctl/kernel/module_failure.h"
-#include "nvmetctl/net/tcp_sockets.h"
-#include "nvmetctl/rdma/rdma_address_coverage.h"
 
 namespace nvmetctl {
 namespace {
@@ -50,78 +48,6 @@ SystemFacts gather_facts(const Target& desired, EngineContext& ctx, const LiveSt
   return facts;
 }
 
-// The kernel refuses an rdma port whose address no RDMA device serves (-99,
-// -19); say so at plan time instead of failing half-way.
-void warn_uncovered_rdma_ports(const Target& desired, const SystemFacts& facts, EngineContext& ctx, Plan& plan) {
-  if (!ctx.network) return;
-  std::vector<RdmaDevice> devices = facts.rdma_devices.value_or(std::vector<RdmaDevice>{});
-  for (const RdmaLink& link : desired.rdma_links) {
-    RdmaDevice planned;
-    planned.name = link.name;
-    planned.link_type = link.type;
-    planned.netdev = link.netdev;
-    planned.port_state = 4;
-    devices.push_back(planned);
-  }
-  for (const Port& port : desired.ports) {
-    if (!port.attrs.count("addr_trtype") || port.attrs.at("addr_trtype") != "rdma") continue;
-    std::string traddr = port.attrs.count("addr_traddr") ? port.attrs.at("addr_traddr") : "";
-    auto check = check_rdma_address(traddr, *ctx.network, devices);
-    if (!check) continue;
-    std::string object = "port " + std::to_string(port.id);
-    if (check->coverage == RdmaAddressCoverage::NotLocal)
-      plan.problems.warning(port.where, object,
-                            "traddr " + traddr + " is not on any local interface: the kernel will refuse the port "
-                            "(binding CM ID failed (-99)); add it with 'ip addr add " + traddr + "/24 dev <netdev>'");
-    else if (check->coverage == RdmaAddressCoverage::NoRdmaDevice)
-      plan.problems.warning(port.where, object,
-                            "traddr " + traddr + " is on " + check->interface + ", which no RDMA device covers: the "
-                            "kernel will refuse the port (-19); add an rdma_links entry {name: rxe_" + check->interface +
-                            ", type: rxe, netdev: " + check->interface + "} or run 'rdma link add rxe_" +
-                            check->interface + " type rxe netdev " + check->interface + "'");
-  }
-}
-
-// A process listening on a tcp port's address makes the kernel refuse the
-// port (EADDRINUSE) only once a subsystem is linked, half-way through apply:
-// refuse at plan time instead, naming the process.
-void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& live, EngineContext& ctx,
-                                        Plan& plan) {
-  std::optional<std::vector<TcpSocket>> sockets;
-  for (const Port& port : desired.ports) {
-    auto attr = [&](const char* file) { return port.attrs.count(file) ? port.attrs.at(file) : std::string(); };
-    if (attr("addr_trtype") != "tcp" || attr("addr_traddr").empty() || attr("addr_trsvcid").empty()) continue;
-    const Port* live_port = live.target.find_port(port.id);
-    bool will_listen = port.subsystems ? !port.subsystems->empty()
-                                       : live_port && live_port->subsystems && !live_port->subsystems->empty();
-    if (!will_listen) continue;
-    auto live_attr = [&](const char* file) {
-      return live_port && live_port->attrs.count(file) ? live_port->attrs.at(file) : std::string();
-    };
-    bool already_listening = live_port && live_port->enabled() && live_attr("addr_trtype") == "tcp" &&
-                             live_attr("addr_traddr") == attr("addr_traddr") &&
-                             live_attr("addr_trsvcid") == attr("addr_trsvcid");
-    if (already_listening) continue;  // nothing to bind: the kernel holds it already
-    unsigned long service = std::strtoul(attr("addr_trsvcid").c_str(), nullptr, 10);
-    if (service == 0 || service > 0xffff) continue;
-    if (!sockets) sockets = read_tcp_sockets(ctx.paths.proc);
-    auto conflict = find_process_listener(*sockets, attr("addr_traddr"), static_cast<std::uint16_t>(service));
-    if (!conflict) continue;
-    std::string holder = process_holding_socket(ctx.paths.proc, conflict->listener.inode);
-    std::string message = "traddr " + attr("addr_traddr") + " trsvcid " + attr("addr_trsvcid") +
-                          " is taken: " + (holder.empty() ? "a process" : holder) + " listens on " +
-                          conflict->listener.local_address + ":" + attr("addr_trsvcid") +
-                          (conflict->certain ? ", so the kernel will refuse the port (EADDRINUSE)"
-                                             : ", so the kernel may refuse the port (EADDRINUSE) unless that "
-                                               "socket is IPv6-only") +
-                          "; stop it, or choose another trsvcid (see: ss -ltnp 'sport = :" + attr("addr_trsvcid") +
-                          "')";
-    std::string object = "port " + std::to_string(port.id);
-    if (conflict->certain) plan.problems.error(port.where, object, message);
-    else plan.problems.warning(port.where, object, message);
-  }
-}
-
 const char* op_path_suffix(const Operation& op) { return op.kind == OpKind::Symlink ? " (link)" : ""; }
 
 }  // namespace
@@ -148,8 +74,7 @@ FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ct
   for (auto& step : configfs.steps) result.plan.steps.push_back(std::move(step));
   result.plan.problems.append(configfs.problems);
   result.plan.unmanaged = std::move(configfs.unmanaged);
-  warn_uncovered_rdma_ports(desired, result.facts, ctx, result.plan);
-  refuse_tcp_ports_held_by_processes(desired, result.live, ctx, result.plan);
+  check_port_addresses(desired, result.live, result.facts, ctx, result.plan);
   return result;
 }
 
