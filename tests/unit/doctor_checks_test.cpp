@@ -367,6 +367,32 @@ TEST_F(DoctorChecksTest, AProcessListeningOnATcpPortsAddressIsNamed) {
   EXPECT_FALSE(run_checks(in_).find("port-addr-in-use", "port 1"));
 }
 
+TEST_F(DoctorChecksTest, ANamespaceInAPassthruSubsystemIsNamedNotJustDisabled) {
+  Subsystem& s = subsystem();
+  s.passthru = Passthru{};
+  s.passthru->attrs = {{"device_path", "/dev/nvme0"}, {"enable", "1"}};
+  s.namespaces[0].attrs["enable"] = "0";
+  log("nvmet: cannot enable both passthru and regular namespaces for a single subsystem");
+  Findings f = run_checks(in_);
+  const Finding& conflict = expect(f, "passthru-with-namespaces", "namespace 1 of " + std::string(kNqn));
+  EXPECT_NE(conflict.fix.find("rmdir /cfg/nvmet/subsystems/" + std::string(kNqn) + "/namespaces/1"),
+            std::string::npos) << conflict.fix;
+  EXPECT_NE(conflict.evidence.back().find("cannot enable both passthru"), std::string::npos);
+  EXPECT_FALSE(f.find("namespace-disabled", "namespace 1 of " + std::string(kNqn))) << "the cause is passthru";
+}
+
+TEST_F(DoctorChecksTest, PassthruRefusedBecauseOfNamespacesNamesTheSubsystem) {
+  Subsystem& s = subsystem();
+  s.passthru = Passthru{};
+  s.passthru->attrs = {{"device_path", "/dev/nvme0"}, {"enable", "0"}};
+  EXPECT_FALSE(run_checks(in_).find("passthru-with-namespaces", "subsystem " + std::string(kNqn)))
+      << "without the kernel's refusal in the log, a prepared but disabled passthru is a choice";
+  log("nvmet: cannot enable both passthru and regular namespaces for a single subsystem");
+  const Finding& refused = expect(run_checks(in_), "passthru-with-namespaces", "subsystem " + std::string(kNqn));
+  EXPECT_NE(refused.fix.find("echo 1 > /cfg/nvmet/subsystems/" + std::string(kNqn) + "/passthru/enable"),
+            std::string::npos) << refused.fix;
+}
+
 TEST_F(DoctorChecksTest, StaleTransportRefusalIsNotAFailureOnceTheModuleIsLoaded) {
   subsystem();
   port(1, "tcp", "10.0.0.1", false);

@@ -35,6 +35,17 @@ TEST(DoctorDiagnose, RdmaLinkWithoutDeviceNamesTheInterface) {
   EXPECT_NE(f.evidence.back().find("(-19)"), std::string::npos);
 }
 
+TEST(DoctorDiagnose, PassthruEnableRefusedBecauseOfNamespaces) {
+  const std::string enable = "/sys/kernel/config/nvmet/subsystems/nqn.x/passthru/enable";
+  Operation op{OpKind::Write, enable, "1", ""};
+  Finding f = diagnose_failed_operation(
+      op, sys_error(EINVAL, "write", enable),
+      log_of({"nvmet: cannot enable both passthru and regular namespaces for a single subsystem"}), nullptr);
+  EXPECT_EQ(f.id, "passthru-with-namespaces");
+  EXPECT_EQ(f.object, "subsystem nqn.x");
+  EXPECT_NE(f.fix.find("rmdir /sys/kernel/config/nvmet/subsystems/nqn.x/namespaces/*"), std::string::npos) << f.fix;
+}
+
 TEST(DoctorDiagnose, TransportNotSupportedNamesTheModule) {
   Operation op{OpKind::Symlink, kLink, "", ""};
   Finding f = diagnose_failed_operation(op, sys_error(EINVAL, "symlink", kLink),

@@ -25,6 +25,7 @@ enum class LogEventKind {
   InvalidSubsystem,         // nvmet: connect request for invalid subsystem S!
   IdentityFrozen,           // nvmet: Can't set serial number. X is already assigned
   DebugfsFailed,            // nvmet: failed to create debugfs directory
+  PassthruConflict,         // nvmet: cannot enable both passthru and regular namespaces for a single subsystem
 };
 
 struct LogEvent {

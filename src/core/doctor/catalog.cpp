@@ -52,6 +52,8 @@ constexpr std::array kCatalog{
     FindingKind{"subsystem-no-namespaces", "the subsystem has no namespaces"},
     FindingKind{"subsystem-no-hosts", "allow_any_host=0 and no allowed host: every host is refused"},
     FindingKind{"subsystem-identity-frozen", "an identity attribute cannot change after a host identified it"},
+    FindingKind{"passthru-with-namespaces",
+                "passthru and regular namespaces in one subsystem: the kernel enables only one kind"},
     FindingKind{"host-not-allowed", "the kernel refused a host's connect: not in allowed_hosts"},
     FindingKind{"connect-invalid-subsystem", "a host asked for a subsystem that is missing or not on that port"},
     // RDMA links

@@ -27,6 +27,25 @@ const LogEvent* last_with(const std::vector<const LogEvent*>& events, int errnum
   return nullptr;
 }
 
+// The kernel accepts enable=1 on such a namespace (status 0), logs the
+// conflict and leaves it disabled: a silent failure worth naming.
+void namespace_in_passthru_subsystem(const NvmetLayout& l, const Subsystem& s, const Namespace& n,
+                                     const std::vector<LogEvent>& events, Findings& out) {
+  std::string dir = l.namespace_dir(s.nqn, n.nsid);
+  auto& f = out.failure("passthru-with-namespaces", namespace_object(s.nqn, n.nsid),
+                        "the subsystem is in passthru mode, so the kernel never enables a regular namespace in it "
+                        "(writing enable=1 succeeds, but it reads back 0)",
+                        "rmdir " + dir + "   # passthru already exports the controller's own namespaces; or: echo 0 > " +
+                            l.subsystem(s.nqn) + "/passthru/enable");
+  f.evidence.push_back(read_evidence(l.subsystem(s.nqn) + "/passthru/enable", "1"));
+  f.evidence.push_back(read_evidence(dir + "/enable", attr(n.attrs, "enable")));
+  for (auto it = events.rbegin(); it != events.rend(); ++it)
+    if (it->kind == LogEventKind::PassthruConflict) {
+      f.evidence.push_back(log_evidence(it->line));
+      break;
+    }
+}
+
 }  // namespace
 
 void check_namespace_device(const DoctorInputs& in, Findings& out, const NamespaceSubject& ns,
@@ -136,6 +155,10 @@ void check_namespaces(const DoctorInputs& in, Findings& out) {
   NvmetLayout l = layout(in);
   for (const Subsystem& s : in.live->target.subsystems)
     for (const Namespace& n : s.namespaces) {
+      if (s.passthru && attr(s.passthru->attrs, "enable") == "1") {
+        namespace_in_passthru_subsystem(l, s, n, events, out);
+        continue;
+      }
       NamespaceSubject subject;
       subject.object = namespace_object(s.nqn, n.nsid);
       subject.dir = l.namespace_dir(s.nqn, n.nsid);

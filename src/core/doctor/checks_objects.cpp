@@ -11,6 +11,10 @@ void check_subsystems(const DoctorInputs& in, Findings& out) {
   if (!in.live || !in.live->nvmet_loaded) return;
   NvmetLayout l = layout(in);
   const Target& live = in.live->target;
+  const LogEvent* passthru_refused = nullptr;
+  auto events = parse_log_events(in.kernel_log);
+  for (const LogEvent& e : events)
+    if (e.kind == LogEventKind::PassthruConflict) passthru_refused = &e;
   for (const Subsystem& s : live.subsystems) {
     std::string object = subsystem_object(s.nqn);
     bool exported = std::any_of(live.ports.begin(), live.ports.end(), [&](const Port& p) {
@@ -20,6 +24,20 @@ void check_subsystems(const DoctorInputs& in, Findings& out) {
       out.warning("subsystem-not-exported", object, "the subsystem is linked to no port: no host can reach it",
                   "ln -s " + l.subsystem(s.nqn) + " " + l.ports() + "/<port-id>/subsystems/" + s.nqn);
     bool passthru = s.passthru && attr(s.passthru->attrs, "enable") == "1";
+    std::string passthru_device = s.passthru ? attr(s.passthru->attrs, "device_path") : "";
+    bool passthru_wanted = !passthru && !passthru_device.empty() && passthru_device != "(null)";
+    if (passthru_wanted && !s.namespaces.empty() && passthru_refused) {
+      // The log line names no subsystem: only one that is set up for
+      // passthru, not enabled, and holding namespaces fits it.
+      std::string rmdirs;
+      for (const Namespace& n : s.namespaces) rmdirs += "rmdir " + l.namespace_dir(s.nqn, n.nsid) + "; ";
+      auto& f = out.failure("passthru-with-namespaces", object,
+                            "passthru/device_path is " + passthru_device +
+                                ", but enabling passthru fails with EINVAL while the subsystem has namespaces",
+                            rmdirs + "echo 1 > " + l.subsystem(s.nqn) + "/passthru/enable");
+      f.evidence.push_back(read_evidence(l.subsystem(s.nqn) + "/passthru/enable", "0"));
+      f.evidence.push_back(log_evidence(passthru_refused->line));
+    }
     if (s.namespaces.empty() && !passthru)
       out.warning("subsystem-no-namespaces", object, "the subsystem has no namespaces: hosts see no storage",
                   "mkdir " + l.namespaces(s.nqn) + "/1; echo /dev/<device> > " + l.namespaces(s.nqn) +

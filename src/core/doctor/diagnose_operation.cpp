@@ -213,6 +213,13 @@ Finding diagnose_failed_operation(const Operation& op, const SysError& error, co
                             "changes until every link is removed",
                             {}, "let nvmetctl apply do it: it unlinks, writes and relinks"},
                            refused);
+      } else if (e == EINVAL && base_name(op.path) == "enable" && base_name(dir_name(op.path)) == "passthru") {
+        std::string subsystem_dir = dir_name(dir_name(op.path));
+        if (auto* conflict = last_event(events, LogEventKind::PassthruConflict))
+          found = with_log({"passthru-with-namespaces", F, "subsystem " + base_name(subsystem_dir),
+                            "passthru cannot be enabled while the subsystem has namespaces", {},
+                            "rmdir " + subsystem_dir + "/namespaces/*   # then apply again"},
+                           conflict);
       } else if (e == EINVAL) {
         if (auto* frozen = last_event(events, LogEventKind::IdentityFrozen))
           found = with_log({"subsystem-identity-frozen", F, "subsystem " + base_name(dir_name(op.path)),

@@ -111,6 +111,8 @@ const std::vector<Pattern>& patterns() {
         [](const std::smatch& m, LogEvent& e) { e.attribute = m[1]; });
     add(LogEventKind::DebugfsFailed, R"(nvmet: failed to create debugfs directory)",
         [](const std::smatch&, LogEvent&) {});
+    add(LogEventKind::PassthruConflict, R"(nvmet: cannot enable both passthru and regular namespaces)",
+        [](const std::smatch&, LogEvent&) {});
     return p;
   }();
   return list;
