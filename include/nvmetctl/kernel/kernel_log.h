@@ -26,7 +26,7 @@ class KernelLog {
   KernelLog& operator=(const KernelLog&) = delete;
 
   bool available() const { return fd_ >= 0; }
-  // Forget everything logged so far.
+  // Forget everything logged so far (writes a marker on /dev/kmsg).
   void skip_to_end();
   // Drop what is already buffered, without waiting for late lines.
   void discard_pending();
@@ -41,6 +41,7 @@ class KernelLog {
 
   std::string path_;
   int fd_ = -1;
+  bool writable_device_ = false;
   unsigned marker_counter_ = 0;
 };
 
