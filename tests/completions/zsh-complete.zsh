@@ -9,7 +9,10 @@ local dir=$1 line=$2
 
 zpty -b compl zsh -f -i
 zpty -w compl 'PROMPT= RPROMPT= PS2= ; unsetopt zle_bracketed_paste 2>/dev/null'
-zpty -w compl "fpath=(${(q)dir} \$fpath); autoload -Uz compinit; compinit -u -D -d /dev/null"
+# compinit replaces its dump file by rename even with -D: never name /dev/null
+# here (that turned the host's /dev/null into a regular file).
+local dump=${TMPDIR:-/tmp}/nvmetctl-zcompdump.$$
+zpty -w compl "fpath=(${(q)dir} \$fpath); autoload -Uz compinit; compinit -u -D -d ${(q)dump}"
 zpty -w compl 'zstyle ":completion:*" list-prompt ""; zstyle ":completion:*" select-prompt ""'
 # Record matches, then let completion go on as usual.
 zpty -w compl 'compadd() {
@@ -35,4 +38,5 @@ while zpty -r -t compl out 2>/dev/null || sleep 0.1; do
   (( SECONDS > 60 )) && break
 done
 zpty -d compl
+rm -f -- $dump $dump.zwc
 print -r -- "$all" | grep -o '<<M>>[^<]*<</M>>' | sed -e 's/<<M>>//' -e 's/<<\/M>>//' | sort -u
