@@ -59,5 +59,22 @@ TEST_F(RdmaAddressCoverageTest, HostNameIsAnError) {
   EXPECT_EQ(check.error().errnum, EINVAL);
 }
 
+TEST_F(RdmaAddressCoverageTest, AFileRdmaLinkCoversItsNetdevBeforeItExists) {
+  RdmaLink link;
+  link.name = "rxe_eth0";
+  link.type = "rxe";
+  link.netdev = "eth0";
+  auto before = check_rdma_address("fd00::1", network_, devices_after_links({}, {}));
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->coverage, RdmaAddressCoverage::NoRdmaDevice);
+  std::vector<RdmaDevice> planned = devices_after_links({}, {link});
+  ASSERT_EQ(planned.size(), 1u);
+  EXPECT_EQ(planned[0].port_state, 4) << "counted as ACTIVE";
+  auto after = check_rdma_address("fd00::1", network_, planned);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->coverage, RdmaAddressCoverage::Covered);
+  EXPECT_EQ(after->device, "rxe_eth0");
+}
+
 }  // namespace
 }  // namespace nvmetctl

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nvmetctl/expected.h"
+#include "nvmetctl/model/target.h"
 #include "nvmetctl/net/network_info.h"
 #include "nvmetctl/rdma/rdma_device.h"
 
@@ -23,6 +24,10 @@ struct RdmaAddressCheck {
   std::string interface;  // owner of the address, when local
   std::string device;     // RDMA device serving it, when covered
 };
+
+// The devices present plus those the file's rdma_links will add (counted as
+// ACTIVE): what a port's address will be checked against once applied.
+std::vector<RdmaDevice> devices_after_links(std::vector<RdmaDevice> present, const std::vector<RdmaLink>& links);
 
 // EINVAL when traddr is not a literal address.
 Expected<RdmaAddressCheck> check_rdma_address(const std::string& traddr, NetworkInfo& network,

@@ -87,15 +87,8 @@ void plan_problems(const DoctorInputs& in, Findings& out) {
 
 void check_file_ports(const DoctorInputs& in, Findings& out) {
   if (!in.network) return;
-  std::vector<RdmaDevice> devices = in.rdma_devices.value_or(std::vector<RdmaDevice>{});
-  for (const RdmaLink& link : in.desired->rdma_links) {
-    RdmaDevice planned;
-    planned.name = link.name;
-    planned.link_type = link.type;
-    planned.netdev = link.netdev;
-    planned.port_state = 4;
-    devices.push_back(planned);
-  }
+  std::vector<RdmaDevice> devices =
+      devices_after_links(in.rdma_devices.value_or(std::vector<RdmaDevice>{}), in.desired->rdma_links);
   for (const Port& port : in.desired->ports) {
     std::string trtype = attr(port.attrs, "addr_trtype");
     std::string traddr = attr(port.attrs, "addr_traddr");

@@ -13,15 +13,8 @@ namespace {
 // -19); say so at plan time instead of failing half-way.
 void warn_uncovered_rdma_ports(const Target& desired, const SystemFacts& facts, EngineContext& ctx, Plan& plan) {
   if (!ctx.network) return;
-  std::vector<RdmaDevice> devices = facts.rdma_devices.value_or(std::vector<RdmaDevice>{});
-  for (const RdmaLink& link : desired.rdma_links) {
-    RdmaDevice planned;
-    planned.name = link.name;
-    planned.link_type = link.type;
-    planned.netdev = link.netdev;
-    planned.port_state = 4;
-    devices.push_back(planned);
-  }
+  std::vector<RdmaDevice> devices =
+      devices_after_links(facts.rdma_devices.value_or(std::vector<RdmaDevice>{}), desired.rdma_links);
   for (const Port& port : desired.ports) {
     if (!port.attrs.count("addr_trtype") || port.attrs.at("addr_trtype") != "rdma") continue;
     std::string traddr = port.attrs.count("addr_traddr") ? port.attrs.at("addr_traddr") : "";

@@ -21,6 +21,18 @@ std::vector<std::string> lower_devices_of(NetworkInfo& network, const std::strin
 
 }  // namespace
 
+std::vector<RdmaDevice> devices_after_links(std::vector<RdmaDevice> present, const std::vector<RdmaLink>& links) {
+  for (const RdmaLink& link : links) {
+    RdmaDevice planned;
+    planned.name = link.name;
+    planned.link_type = link.type;
+    planned.netdev = link.netdev;
+    planned.port_state = 4;  // ACTIVE
+    present.push_back(planned);
+  }
+  return present;
+}
+
 Expected<RdmaAddressCheck> check_rdma_address(const std::string& traddr, NetworkInfo& network,
                                               const std::vector<RdmaDevice>& devices) {
   RdmaAddressCheck check;
