@@ -18,6 +18,9 @@ struct SourceLocation {
 
 // configfs attribute file name -> canonical value
 using AttrMap = std::map<std::string, std::string>;
+
+// The attribute's value, or "" when the map does not hold it.
+std::string attr_value(const AttrMap& attrs, const std::string& file);
 using AttrLocations = std::map<std::string, SourceLocation>;
 
 struct Host {

@@ -18,21 +18,16 @@ namespace {
 
 bool is_ip_transport(const std::string& trtype) { return trtype == "tcp" || trtype == "rdma"; }
 
-std::string get(const AttrMap& attrs, const std::string& key) {
-  auto it = attrs.find(key);
-  return it == attrs.end() ? "" : it->second;
-}
-
 SourceLocation at(const AttrLocations& locations, const std::string& key, const SourceLocation& fallback) {
   auto it = locations.find(key);
   return it == locations.end() ? fallback : it->second;
 }
 
 void derive_address(AttrMap& attrs) {
-  std::string trtype = get(attrs, "addr_trtype");
+  std::string trtype = attr_value(attrs, "addr_trtype");
   if (is_ip_transport(trtype)) {
     bool ipv6 = false;
-    std::string traddr = get(attrs, "addr_traddr");
+    std::string traddr = attr_value(attrs, "addr_traddr");
     if (!attrs.count("addr_adrfam") && is_ip_literal(traddr, ipv6))
       attrs["addr_adrfam"] = ipv6 ? "ipv6" : "ipv4";
     if (!attrs.count("addr_trsvcid")) attrs["addr_trsvcid"] = "4420";
@@ -162,7 +157,7 @@ class Checker {
         d_.error(s.where, sub, "host '" + nqn + "' is not declared under 'hosts'");
       if (!seen.insert(nqn).second) d_.error(s.where, sub, "host '" + nqn + "' is listed twice");
     }
-    if (get(s.attrs, "attr_allow_any_host") == "1" && !s.allowed_hosts->empty())
+    if (attr_value(s.attrs, "attr_allow_any_host") == "1" && !s.allowed_hosts->empty())
       d_.error(at(s.attr_where, "attr_allow_any_host", s.where), field + ".allow_any_host",
                "allow_any_host: true cannot be combined with allowed_hosts; the kernel refuses "
                "host links while any host is allowed");
@@ -175,7 +170,7 @@ class Checker {
       std::string sub = field + ".namespaces[" + std::to_string(j) + "]";
       if (ns.nsid != 0 && !seen.insert(ns.nsid).second)
         d_.error(ns.where, sub + ".nsid", "duplicate nsid " + std::to_string(ns.nsid));
-      bool enabled = get(ns.attrs, "enable") == "1";
+      bool enabled = attr_value(ns.attrs, "enable") == "1";
       if (enabled && !ns.attrs.count("device_path"))
         d_.error(ns.where, sub, "enable: true needs a device_path");
       if (!ns.attrs.count("enable"))
@@ -229,14 +224,14 @@ class Checker {
 
   void check_address(const AttrMap& attrs, const AttrLocations& where_map, const SourceLocation& where,
                      const std::string& field, bool is_port) {
-    std::string trtype = get(attrs, "addr_trtype");
+    std::string trtype = attr_value(attrs, "addr_trtype");
     if (trtype.empty()) {
       if (is_port && !where_map.count("addr_trtype"))
         d_.error(where, field, "missing 'trtype': the kernel cannot enable a port without a transport");
       return;
     }
-    std::string adrfam = get(attrs, "addr_adrfam");
-    std::string traddr = get(attrs, "addr_traddr");
+    std::string adrfam = attr_value(attrs, "addr_adrfam");
+    std::string traddr = attr_value(attrs, "addr_traddr");
     if (is_ip_transport(trtype)) {
       if (traddr.empty()) {
         d_.error(where, field, "missing 'traddr': a " + trtype + " port listens on an IP address");
@@ -251,7 +246,7 @@ class Checker {
                  "adrfam '" + adrfam + "' does not match traddr " + traddr);
       }
       long long port_number = 0;
-      std::string trsvcid = get(attrs, "addr_trsvcid");
+      std::string trsvcid = attr_value(attrs, "addr_trsvcid");
       if (!parse_decimal(trsvcid, port_number) || port_number < 0 || port_number > 65535)
         d_.error(at(where_map, "addr_trsvcid", where), field + ".trsvcid",
                  "expected a TCP/UDP port number 0-65535 in decimal, got '" + trsvcid + "'");
@@ -262,7 +257,7 @@ class Checker {
                  "an fc traddr looks like nn-0x<16 hex>:pn-0x<16 hex>, got '" + traddr + "'");
       if (adrfam != "fc") d_.error(at(where_map, "addr_adrfam", where), field + ".adrfam", "fc ports need adrfam: fc");
     }
-    std::string tsas = get(attrs, "addr_tsas");
+    std::string tsas = attr_value(attrs, "addr_tsas");
     if (!tsas.empty()) {
       bool fits = (trtype == "tcp" && (tsas == "none" || tsas == "tls1.3")) ||
                   (trtype == "rdma" && tsas == "connected");
@@ -271,7 +266,7 @@ class Checker {
                  "tsas '" + tsas + "' does not apply to trtype " + trtype +
                      " (tcp: none or tls1.3; rdma: connected)");
     }
-    if (is_port && get(attrs, "param_pi_enable") == "1" && trtype != "rdma")
+    if (is_port && attr_value(attrs, "param_pi_enable") == "1" && trtype != "rdma")
       d_.error(at(where_map, "param_pi_enable", where), field + ".pi_enable",
                "T10-PI works only on rdma ports; the kernel refuses to enable a " + trtype + " port with it");
   }

@@ -14,11 +14,6 @@ inline std::string namespace_object(const std::string& nqn, std::uint32_t nsid) 
 }
 inline std::string subsystem_object(const std::string& nqn) { return "subsystem " + nqn; }
 
-inline std::string attr(const AttrMap& attrs, const std::string& file) {
-  auto it = attrs.find(file);
-  return it == attrs.end() ? std::string() : it->second;
-}
-
 inline NvmetLayout layout(const DoctorInputs& in) { return NvmetLayout(in.paths.configfs); }
 
 inline std::string log_evidence(const KernelLogLine& line) { return "kernel log: " + line.stamped(); }

@@ -75,7 +75,7 @@ void plan_problems(const DoctorInputs& in, Findings& out) {
       f.id = "port-addr-in-use";
       f.what = without_hint(d.message);
       const Port* port = in.desired->find_port(static_cast<std::uint16_t>(std::strtoul(field.c_str() + 5, nullptr, 10)));
-      std::string service = port ? attr(port->attrs, "addr_trsvcid") : "";
+      std::string service = port ? attr_value(port->attrs, "addr_trsvcid") : "";
       f.fix = "ss -ltnp 'sport = :" + service + "'   # stop that process, or change trsvcid in " + in.file;
     } else {
       f.fix = "nvmetctl plan " + in.file;
@@ -90,8 +90,8 @@ void check_file_ports(const DoctorInputs& in, Findings& out) {
   std::vector<RdmaDevice> devices =
       devices_after_links(in.rdma_devices.value_or(std::vector<RdmaDevice>{}), in.desired->rdma_links);
   for (const Port& port : in.desired->ports) {
-    std::string trtype = attr(port.attrs, "addr_trtype");
-    std::string traddr = attr(port.attrs, "addr_traddr");
+    std::string trtype = attr_value(port.attrs, "addr_trtype");
+    std::string traddr = attr_value(port.attrs, "addr_traddr");
     std::string object = port_object(port.id);
     std::string at = where(port.where);
     std::string change = "change traddr of port " + std::to_string(port.id) + " in " + (at.empty() ? in.file : at);
@@ -137,7 +137,7 @@ void check_file_namespaces(const DoctorInputs& in, Findings& out) {
       NamespaceSubject subject;
       subject.object = namespace_object(s.nqn, n.nsid);
       subject.device_path = path->second;
-      subject.buffered_io = attr(n.attrs, "buffered_io") == "1";
+      subject.buffered_io = attr_value(n.attrs, "buffered_io") == "1";
       subject.in_file = true;
       check_namespace_device(in, out, subject, events);
     }

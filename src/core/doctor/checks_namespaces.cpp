@@ -38,7 +38,7 @@ void namespace_in_passthru_subsystem(const NvmetLayout& l, const Subsystem& s, c
                         "rmdir " + dir + "   # passthru already exports the controller's own namespaces; or: echo 0 > " +
                             l.subsystem(s.nqn) + "/passthru/enable");
   f.evidence.push_back(read_evidence(l.subsystem(s.nqn) + "/passthru/enable", "1"));
-  f.evidence.push_back(read_evidence(dir + "/enable", attr(n.attrs, "enable")));
+  f.evidence.push_back(read_evidence(dir + "/enable", attr_value(n.attrs, "enable")));
   for (auto it = events.rbegin(); it != events.rend(); ++it)
     if (it->kind == LogEventKind::PassthruConflict) {
       f.evidence.push_back(log_evidence(it->line));
@@ -155,17 +155,17 @@ void check_namespaces(const DoctorInputs& in, Findings& out) {
   NvmetLayout l = layout(in);
   for (const Subsystem& s : in.live->target.subsystems)
     for (const Namespace& n : s.namespaces) {
-      if (s.passthru && attr(s.passthru->attrs, "enable") == "1") {
+      if (s.passthru && attr_value(s.passthru->attrs, "enable") == "1") {
         namespace_in_passthru_subsystem(l, s, n, events, out);
         continue;
       }
       NamespaceSubject subject;
       subject.object = namespace_object(s.nqn, n.nsid);
       subject.dir = l.namespace_dir(s.nqn, n.nsid);
-      subject.device_path = attr(n.attrs, "device_path");
+      subject.device_path = attr_value(n.attrs, "device_path");
       if (subject.device_path == "(null)") subject.device_path.clear();  // never set: the kernel shows "(null)"
-      subject.enabled = attr(n.attrs, "enable") == "1";
-      subject.buffered_io = attr(n.attrs, "buffered_io") == "1";
+      subject.enabled = attr_value(n.attrs, "enable") == "1";
+      subject.buffered_io = attr_value(n.attrs, "buffered_io") == "1";
       std::size_t before = out.all().size();
       check_namespace_device(in, out, subject, events);
       if (out.all().size() == before) out.ok("namespace-ok", subject.object, "enabled on " + subject.device_path);

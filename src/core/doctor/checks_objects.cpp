@@ -23,8 +23,8 @@ void check_subsystems(const DoctorInputs& in, Findings& out) {
     if (!exported)
       out.warning("subsystem-not-exported", object, "the subsystem is linked to no port: no host can reach it",
                   "ln -s " + l.subsystem(s.nqn) + " " + l.ports() + "/<port-id>/subsystems/" + s.nqn);
-    bool passthru = s.passthru && attr(s.passthru->attrs, "enable") == "1";
-    std::string passthru_device = s.passthru ? attr(s.passthru->attrs, "device_path") : "";
+    bool passthru = s.passthru && attr_value(s.passthru->attrs, "enable") == "1";
+    std::string passthru_device = s.passthru ? attr_value(s.passthru->attrs, "device_path") : "";
     bool passthru_wanted = !passthru && !passthru_device.empty() && passthru_device != "(null)";
     if (passthru_wanted && !s.namespaces.empty() && passthru_refused) {
       // The log line names no subsystem: only one that is set up for
@@ -42,7 +42,7 @@ void check_subsystems(const DoctorInputs& in, Findings& out) {
       out.warning("subsystem-no-namespaces", object, "the subsystem has no namespaces: hosts see no storage",
                   "mkdir " + l.namespaces(s.nqn) + "/1; echo /dev/<device> > " + l.namespaces(s.nqn) +
                       "/1/device_path; echo 1 > " + l.namespaces(s.nqn) + "/1/enable");
-    bool any_host = attr(s.attrs, "attr_allow_any_host") == "1";
+    bool any_host = attr_value(s.attrs, "attr_allow_any_host") == "1";
     if (!any_host && (!s.allowed_hosts || s.allowed_hosts->empty())) {
       auto& f = out.warning("subsystem-no-hosts", object,
                             "allow_any_host is 0 and allowed_hosts is empty: every host is refused",
@@ -60,7 +60,7 @@ void check_connect_log(const DoctorInputs& in, Findings& out) {
   for (const auto& e : parse_log_events(in.kernel_log)) {
     if (e.kind == LogEventKind::HostNotAllowed) {
       const Subsystem* s = live.find_subsystem(e.subsystem);
-      if (!s || attr(s->attrs, "attr_allow_any_host") == "1") continue;
+      if (!s || attr_value(s->attrs, "attr_allow_any_host") == "1") continue;
       if (s->allowed_hosts &&
           std::find(s->allowed_hosts->begin(), s->allowed_hosts->end(), e.detail) != s->allowed_hosts->end())
         continue;

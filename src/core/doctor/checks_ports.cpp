@@ -20,9 +20,9 @@ std::string adrfam_for(const std::string& traddr) {
 // transport when the kernel says no more.
 std::vector<const LogEvent*> events_for(const std::vector<LogEvent>& events, const Port& port, LogEventKind kind) {
   std::vector<const LogEvent*> found;
-  std::string trtype = attr(port.attrs, "addr_trtype");
-  std::string traddr = attr(port.attrs, "addr_traddr");
-  std::string trsvcid = attr(port.attrs, "addr_trsvcid");
+  std::string trtype = attr_value(port.attrs, "addr_trtype");
+  std::string traddr = attr_value(port.attrs, "addr_traddr");
+  std::string trsvcid = attr_value(port.attrs, "addr_trsvcid");
   for (const auto& e : events) {
     if (e.kind != kind) continue;
     switch (kind) {
@@ -69,9 +69,9 @@ class PortChecker {
     object_ = port_object(port.id);
     dir_ = layout_.port(port.id);
     enabled_ = port.enabled();
-    trtype_ = attr(port.attrs, "addr_trtype");
-    traddr_ = attr(port.attrs, "addr_traddr");
-    trsvcid_ = attr(port.attrs, "addr_trsvcid");
+    trtype_ = attr_value(port.attrs, "addr_trtype");
+    traddr_ = attr_value(port.attrs, "addr_traddr");
+    trsvcid_ = attr_value(port.attrs, "addr_trsvcid");
     std::size_t before = out_.all().size();
     check_trtype() && check_address() && check_reachability();
     check_pi();
@@ -136,7 +136,7 @@ class PortChecker {
 
   bool check_address() {
     if (!is_ip_transport(trtype_)) return true;
-    std::string adrfam = attr(port_->attrs, "addr_adrfam");
+    std::string adrfam = attr_value(port_->attrs, "addr_adrfam");
     if (adrfam != "ipv4" && adrfam != "ipv6") {
       auto& f = out_.failure("adrfam-unset", object_,
                              "trtype " + trtype_ + " needs adrfam ipv4 or ipv6, the port has '" + adrfam +
@@ -198,8 +198,8 @@ class PortChecker {
   const Port* listener_in_the_way() const {
     for (const Port& other : in_.live->target.ports) {
       if (other.id == port_->id || !other.enabled()) continue;
-      if (attr(other.attrs, "addr_trtype") != trtype_ || attr(other.attrs, "addr_trsvcid") != trsvcid_) continue;
-      std::string addr = attr(other.attrs, "addr_traddr");
+      if (attr_value(other.attrs, "addr_trtype") != trtype_ || attr_value(other.attrs, "addr_trsvcid") != trsvcid_) continue;
+      std::string addr = attr_value(other.attrs, "addr_traddr");
       if (same_ip(addr, traddr_) || is_wildcard_address(addr) || is_wildcard_address(traddr_)) return &other;
     }
     return nullptr;
@@ -235,7 +235,7 @@ class PortChecker {
                                "/*/addr_trsvcid; ss -ltn");
     if (other)
       f.evidence.push_back("port " + std::to_string(other->id) + ": " + trtype_ + " " +
-                           attr(other->attrs, "addr_traddr") + ":" + trsvcid_ + ", linked");
+                           attr_value(other->attrs, "addr_traddr") + ":" + trsvcid_ + ", linked");
     if (process) {
       f.fix = "ss -ltnp 'sport = :" + trsvcid_ + "'   # stop that process, or: echo <free-port> > " + dir_ +
               "/addr_trsvcid";
@@ -327,7 +327,7 @@ class PortChecker {
   }
 
   void check_pi() {
-    if (attr(port_->attrs, "param_pi_enable") != "1" || trtype_ == "rdma" || enabled_) return;
+    if (attr_value(port_->attrs, "param_pi_enable") != "1" || trtype_ == "rdma" || enabled_) return;
     auto& f = out_.failure("port-pi-unsupported", object_,
                            "param_pi_enable is 1 but only rdma supports T10-PI: linking a subsystem fails with EINVAL",
                            "echo 0 > " + dir_ + "/param_pi_enable");
@@ -373,7 +373,7 @@ void check_ports(const DoctorInputs& in, Findings& out) {
     if (!module || module_present(in, std::string(*module))) continue;
     bool named = false;
     for (const Port& port : in.live->target.ports)
-      if (attr(port.attrs, "addr_trtype") == *trtype) named = true;
+      if (attr_value(port.attrs, "addr_trtype") == *trtype) named = true;
     if (named || out.find("transport-module-missing", "module " + std::string(*module))) continue;
     auto state = module_state(in, std::string(*module));
     bool unavailable = state && *state == ModuleState::Unavailable;

@@ -109,11 +109,11 @@ void check_modules(const DoctorInputs& in, Findings& out) {
   };
   if (in.live)
     for (const Port& port : in.live->target.ports)
-      if (auto module = transport_module(attr(port.attrs, "addr_trtype"))) need(std::string(*module));
+      if (auto module = transport_module(attr_value(port.attrs, "addr_trtype"))) need(std::string(*module));
   if (!in.live || !in.live->nvmet_loaded) need(std::string(kTargetCoreModule));
   if (in.desired)
     for (const Port& port : in.desired->ports)
-      if (auto module = transport_module(attr(port.attrs, "addr_trtype"))) need(std::string(*module));
+      if (auto module = transport_module(attr_value(port.attrs, "addr_trtype"))) need(std::string(*module));
   if (pending.empty()) return;
   std::string list, names;
   for (const auto& p : std::set<std::string>(pending.begin(), pending.end())) {

@@ -88,10 +88,8 @@ void gather_tcp_listeners(const SystemPaths& paths, DoctorInputs& in) {
   std::set<std::uint16_t> services;
   auto collect = [&](const Target& t) {
     for (const Port& p : t.ports) {
-      auto trtype = p.attrs.find("addr_trtype");
-      auto trsvcid = p.attrs.find("addr_trsvcid");
-      if (trtype == p.attrs.end() || trtype->second != "tcp" || trsvcid == p.attrs.end()) continue;
-      unsigned long service = std::strtoul(trsvcid->second.c_str(), nullptr, 10);
+      if (attr_value(p.attrs, "addr_trtype") != "tcp") continue;
+      unsigned long service = std::strtoul(attr_value(p.attrs, "addr_trsvcid").c_str(), nullptr, 10);
       if (service > 0 && service <= 0xffff) services.insert(static_cast<std::uint16_t>(service));
     }
   };

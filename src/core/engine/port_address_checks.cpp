@@ -16,8 +16,8 @@ void warn_uncovered_rdma_ports(const Target& desired, const SystemFacts& facts, 
   std::vector<RdmaDevice> devices =
       devices_after_links(facts.rdma_devices.value_or(std::vector<RdmaDevice>{}), desired.rdma_links);
   for (const Port& port : desired.ports) {
-    if (!port.attrs.count("addr_trtype") || port.attrs.at("addr_trtype") != "rdma") continue;
-    std::string traddr = port.attrs.count("addr_traddr") ? port.attrs.at("addr_traddr") : "";
+    if (attr_value(port.attrs, "addr_trtype") != "rdma") continue;
+    std::string traddr = attr_value(port.attrs, "addr_traddr");
     auto check = check_rdma_address(traddr, *ctx.network, devices);
     if (!check) continue;
     std::string object = "port " + std::to_string(port.id);
@@ -41,15 +41,13 @@ void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& 
                                         Plan& plan) {
   std::optional<std::vector<TcpSocket>> sockets;
   for (const Port& port : desired.ports) {
-    auto attr = [&](const char* file) { return port.attrs.count(file) ? port.attrs.at(file) : std::string(); };
+    auto attr = [&](const char* file) { return attr_value(port.attrs, file); };
     if (attr("addr_trtype") != "tcp" || attr("addr_traddr").empty() || attr("addr_trsvcid").empty()) continue;
     const Port* live_port = live.target.find_port(port.id);
     bool will_listen = port.subsystems ? !port.subsystems->empty()
                                        : live_port && live_port->subsystems && !live_port->subsystems->empty();
     if (!will_listen) continue;
-    auto live_attr = [&](const char* file) {
-      return live_port && live_port->attrs.count(file) ? live_port->attrs.at(file) : std::string();
-    };
+    auto live_attr = [&](const char* file) { return live_port ? attr_value(live_port->attrs, file) : std::string(); };
     bool already_listening = live_port && live_port->enabled() && live_attr("addr_trtype") == "tcp" &&
                              live_attr("addr_traddr") == attr("addr_traddr") &&
                              live_attr("addr_trsvcid") == attr("addr_trsvcid");

@@ -11,6 +11,11 @@ auto find_in(const Range& range, Pred pred) -> decltype(&*range.begin()) {
 }
 }  // namespace
 
+std::string attr_value(const AttrMap& attrs, const std::string& file) {
+  auto it = attrs.find(file);
+  return it == attrs.end() ? std::string() : it->second;
+}
+
 const Namespace* Subsystem::find_namespace(std::uint32_t id) const {
   return find_in(namespaces, [&](const Namespace& ns) { return ns.nsid == id; });
 }

@@ -9,11 +9,6 @@
 namespace nvmetctl {
 namespace {
 
-std::string get(const AttrMap& attrs, const std::string& key) {
-  auto it = attrs.find(key);
-  return it == attrs.end() ? "" : it->second;
-}
-
 bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -84,7 +79,7 @@ class ConfigfsPlanner {
     std::vector<Operation> undo;
     std::optional<std::string> old;
     if (live_attrs) {
-      old = get(*live_attrs, spec.file);
+      old = attr_value(*live_attrs, spec.file);
       std::string restore = *old;
       if (spec.type == ValueType::Text)
         while (!restore.empty() && restore.back() == ' ') restore.pop_back();
@@ -144,7 +139,7 @@ class ConfigfsPlanner {
       if (opt_.prune) return {};
     } else {
       if (s->allowed_hosts) return *s->allowed_hosts;
-      if (get(s->attrs, "attr_allow_any_host") == "1") return {};
+      if (attr_value(s->attrs, "attr_allow_any_host") == "1") return {};
     }
     std::vector<std::string> kept;
     for (const auto& host : live_s.allowed_hosts.value_or(std::vector<std::string>{}))
@@ -221,7 +216,7 @@ class ConfigfsPlanner {
       for (const AttributeSpec* spec : attributes_of(ObjectKind::Subsystem)) {
         auto it = s.attrs.find(spec->file);
         if (!is_identity(*spec) || it == s.attrs.end() || !differs(*spec, it->second, live_s->attrs)) continue;
-        std::string current = get(live_s->attrs, spec->file);
+        std::string current = attr_value(live_s->attrs, spec->file);
         while (!current.empty() && current.back() == ' ') current.pop_back();  // serial padding
         frozen.push_back(std::string(spec->key) + ": desired '" + it->second + "', current '" + current + "'");
       }
@@ -360,7 +355,7 @@ class ConfigfsPlanner {
     // Never let cntlid_min cross cntlid_max: raise max first when min moves above it.
     auto min_it = s.attrs.find("attr_cntlid_min");
     if (min_it != s.attrs.end() &&
-        std::stoll(min_it->second) >= std::atoll(get(live_s.attrs, "attr_cntlid_max").c_str())) {
+        std::stoll(min_it->second) >= std::atoll(attr_value(live_s.attrs, "attr_cntlid_max").c_str())) {
       auto min_pos = std::find_if(specs.begin(), specs.end(), [](auto* sp) { return std::string(sp->file) == "attr_cntlid_min"; });
       auto max_pos = std::find_if(specs.begin(), specs.end(), [](auto* sp) { return std::string(sp->file) == "attr_cntlid_max"; });
       std::iter_swap(min_pos, max_pos);
@@ -395,7 +390,7 @@ class ConfigfsPlanner {
       if (spec->mutability == Mutability::WhileNamespaceDisabled) needs_disable = true;
     }
     const AttributeSpec* enable = find_attribute_by_file(ObjectKind::Namespace, "enable");
-    bool live_enabled = get(live_ns->attrs, "enable") == "1";
+    bool live_enabled = attr_value(live_ns->attrs, "enable") == "1";
     std::string want_enable = ns.attrs.count("enable") ? ns.attrs.at("enable") : (live_enabled ? "1" : "0");
     bool cycle = needs_disable && live_enabled;
     if (cycle)
@@ -423,7 +418,7 @@ class ConfigfsPlanner {
     bool path_changes = s.passthru->attrs.count("device_path") &&
                         differs(*find_attribute_by_file(ObjectKind::Passthru, "device_path"),
                                 s.passthru->attrs.at("device_path"), live_pt->attrs);
-    bool live_enabled = get(live_pt->attrs, "enable") == "1";
+    bool live_enabled = attr_value(live_pt->attrs, "enable") == "1";
     const AttributeSpec* enable = find_attribute_by_file(ObjectKind::Passthru, "enable");
     if (path_changes && live_enabled)
       write(ChangeKind::Update, dir, *enable, "0", &live_pt->attrs, object,
@@ -494,7 +489,7 @@ class ConfigfsPlanner {
       auto it = r.attrs.find(spec->file);
       if (spec != enable && it != r.attrs.end() && differs(*spec, it->second, live_r->attrs)) changes.push_back(spec);
     }
-    bool live_enabled = get(live_r->attrs, "enable") == "1";
+    bool live_enabled = attr_value(live_r->attrs, "enable") == "1";
     bool cycle = !changes.empty() && live_enabled;
     if (cycle) write(ChangeKind::Update, dir, *enable, "0", &live_r->attrs, object);
     for (const AttributeSpec* spec : changes)

@@ -1,6 +1,5 @@
 #include "nvmetctl/status/live_status.h"
 
-#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -8,10 +7,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <cstring>
 #include <set>
 #include <sstream>
 
+#include "nvmetctl/net/ip_address.h"
 #include "nvmetctl/net/tcp_sockets.h"
 #include "nvmetctl/rdma/rdma_address_coverage.h"
 
@@ -29,10 +28,10 @@ std::optional<std::string> read_line(const fs::path& file) {
   return line;
 }
 
-std::string attr(const AttrMap& attrs, const std::string& file) {
-  auto it = attrs.find(file);
-  if (it == attrs.end() || it->second == "(null)") return {};
-  return it->second;
+// As shown to people: an unset path reads "(null)" in configfs.
+std::string shown_attr(const AttrMap& attrs, const std::string& file) {
+  std::string value = attr_value(attrs, file);
+  return value == "(null)" ? std::string() : value;
 }
 
 bool parse_u32(const std::string& text, std::uint32_t& out) {
@@ -147,24 +146,24 @@ TargetStatus build_target_status(const Target& live, const SystemPaths& paths, N
     if (!keep_subsystem(s)) continue;
     SubsystemStatus out;
     out.nqn = s.nqn;
-    out.allow_any_host = attr(s.attrs, "attr_allow_any_host") == "1";
+    out.allow_any_host = shown_attr(s.attrs, "attr_allow_any_host") == "1";
     if (s.allowed_hosts) out.allowed_hosts = *s.allowed_hosts;
     for (const Namespace& ns : s.namespaces) {
       NamespaceStatus n;
       n.nsid = ns.nsid;
-      n.enabled = attr(ns.attrs, "enable") == "1";
-      n.device = attr(ns.attrs, "device_path");
+      n.enabled = shown_attr(ns.attrs, "enable") == "1";
+      n.device = shown_attr(ns.attrs, "device_path");
       std::uint32_t grpid = 1;
-      if (parse_u32(attr(ns.attrs, "ana_grpid"), grpid)) n.ana_grpid = grpid;
+      if (parse_u32(shown_attr(ns.attrs, "ana_grpid"), grpid)) n.ana_grpid = grpid;
       n.size_bytes = backing_device_size(n.device, paths);
       n.device_present = !n.device.empty() && fs::exists(n.device, ec);
       out.namespaces.push_back(n);
     }
     std::sort(out.namespaces.begin(), out.namespaces.end(), [](const auto& a, const auto& b) { return a.nsid < b.nsid; });
     if (s.passthru) {
-      std::string device = attr(s.passthru->attrs, "device_path");
+      std::string device = shown_attr(s.passthru->attrs, "device_path");
       if (!device.empty()) out.passthru_device = device;
-      out.passthru_enabled = attr(s.passthru->attrs, "enable") == "1";
+      out.passthru_enabled = shown_attr(s.passthru->attrs, "enable") == "1";
     }
     for (const Port& p : live.ports)
       if (port_links(p, s.nqn)) out.ports.push_back(p.id);
@@ -178,10 +177,10 @@ TargetStatus build_target_status(const Target& live, const SystemPaths& paths, N
     PortStatus out;
     out.id = p.id;
     out.enabled = p.enabled();
-    out.trtype = attr(p.attrs, "addr_trtype");
-    out.adrfam = attr(p.attrs, "addr_adrfam");
-    out.traddr = attr(p.attrs, "addr_traddr");
-    out.trsvcid = attr(p.attrs, "addr_trsvcid");
+    out.trtype = shown_attr(p.attrs, "addr_trtype");
+    out.adrfam = shown_attr(p.attrs, "addr_adrfam");
+    out.traddr = shown_attr(p.attrs, "addr_traddr");
+    out.trsvcid = shown_attr(p.attrs, "addr_trsvcid");
     if (p.subsystems) out.subsystems = *p.subsystems;
     if (out.trtype == "rdma" && !out.traddr.empty() && network) {
       auto check = check_rdma_address(out.traddr, *network, rdma_devices);
@@ -191,10 +190,8 @@ TargetStatus build_target_status(const Target& live, const SystemPaths& paths, N
         switch (check->coverage) {
           case RdmaAddressCoverage::Covered: out.rdma_device = check->device; break;
           case RdmaAddressCoverage::Wildcard: {
-            std::string all;
-            for (const RdmaDevice& d : rdma_devices) all += (all.empty() ? "" : ",") + d.name;
-            out.rdma_device = all.empty() ? "" : all;
-            if (all.empty()) out.rdma_problem = "no RDMA device";
+            for (const RdmaDevice& d : rdma_devices) out.rdma_device += (out.rdma_device.empty() ? "" : ",") + d.name;
+            if (out.rdma_device.empty()) out.rdma_problem = "no RDMA device";
             break;
           }
           case RdmaAddressCoverage::NotLocal:
@@ -208,16 +205,13 @@ TargetStatus build_target_status(const Target& live, const SystemPaths& paths, N
     }
     if (out.trtype == "tcp" && out.enabled && !out.trsvcid.empty()) {
       if (!tcp_connections) tcp_connections = read_tcp_connections(paths.proc);
-      bool wildcard = out.traddr == "0.0.0.0" || out.traddr == "::" || out.traddr.empty();
+      auto declared = parse_ip_address(out.traddr);
+      bool wildcard = out.traddr.empty() || (declared && declared->is_wildcard());
       for (const TcpConnection& c : *tcp_connections) {
         if (std::to_string(c.local_port) != out.trsvcid) continue;
         if (!wildcard) {
-          unsigned char a[16], b[16];
-          int family = out.adrfam == "ipv6" ? AF_INET6 : AF_INET;
-          std::string declared = out.traddr.substr(0, out.traddr.find('%'));
-          if (inet_pton(family, declared.c_str(), a) != 1 || inet_pton(family, c.local_address.c_str(), b) != 1 ||
-              std::memcmp(a, b, family == AF_INET6 ? 16 : 4) != 0)
-            continue;
+          auto local = parse_ip_address(c.local_address);
+          if (!declared || !local || !declared->same_address(*local)) continue;
         }
         auto peer = std::find_if(out.tcp_peers.begin(), out.tcp_peers.end(),
                                  [&](const auto& e) { return e.first == c.remote_address; });
@@ -225,7 +219,7 @@ TargetStatus build_target_status(const Target& live, const SystemPaths& paths, N
         else ++peer->second;
       }
     }
-    for (const AnaGroup& g : p.ana_groups) out.ana_groups.emplace_back(g.id, attr(g.attrs, "ana_state"));
+    for (const AnaGroup& g : p.ana_groups) out.ana_groups.emplace_back(g.id, shown_attr(g.attrs, "ana_state"));
     std::sort(out.ana_groups.begin(), out.ana_groups.end());
     for (const Referral& r : p.referrals) out.referrals.push_back(r.name);
     status.ports.push_back(out);
@@ -327,7 +321,7 @@ void print_status_tree(std::ostream& out, const TargetStatus& status) {
         if (!c.host_traddr.empty()) line += "  from " + c.host_traddr;
         if (!c.state.empty()) line += "  " + c.state;
         lines.push_back(line);
-        }
+      }
     }
     for (std::size_t i = 0; i < lines.size(); ++i) out << branch(i + 1 == lines.size()) << lines[i] << "\n";
   }
