@@ -5,16 +5,19 @@
 #include <sstream>
 #include <thread>
 
+#include "nvmetctl/net/ip_address.h"
+
 namespace nvmetctl {
 namespace {
 
-std::string attr(const AttrMap& attrs, const char* file) {
-  auto it = attrs.find(file);
-  return it == attrs.end() ? std::string() : it->second;
-}
+// Listens on every address: nothing to wait for. "[::]" is how people
+// write it, though the kernel itself takes no brackets.
+bool is_wildcard(const std::string& traddr) { return traddr == "[::]" || is_wildcard_address(traddr); }
 
-bool is_wildcard(const std::string& traddr) {
-  return traddr == "0.0.0.0" || traddr == "::" || traddr == "[::]";
+std::string describe_all(const std::vector<WaitedResource>& resources) {
+  std::string text;
+  for (const auto& r : resources) text += (text.empty() ? "" : ", ") + r.describe();
+  return text;
 }
 
 // A listed address may carry an IPv6 scope ("fe80::1%eth0"); the lookup
@@ -30,18 +33,14 @@ std::string WaitedResource::describe() const {
   return std::string(kind == Kind::Address ? "address " : "device ") + name + " (" + user + ")";
 }
 
-std::string WaitResult::describe_missing() const {
-  std::string text;
-  for (const auto& r : missing) text += (text.empty() ? "" : ", ") + r.describe();
-  return text;
-}
+std::string WaitResult::describe_missing() const { return describe_all(missing); }
 
 std::vector<WaitedResource> resources_to_wait_for(const Target& target) {
   std::vector<WaitedResource> out;
   for (const Port& p : target.ports) {
-    std::string trtype = attr(p.attrs, "addr_trtype");
-    std::string adrfam = attr(p.attrs, "addr_adrfam");
-    std::string traddr = attr(p.attrs, "addr_traddr");
+    std::string trtype = attr_value(p.attrs, "addr_trtype");
+    std::string adrfam = attr_value(p.attrs, "addr_adrfam");
+    std::string traddr = attr_value(p.attrs, "addr_traddr");
     if (trtype != "tcp" && trtype != "rdma") continue;
     if (adrfam != "ipv4" && adrfam != "ipv6") continue;
     if (traddr.empty() || is_wildcard(traddr)) continue;
@@ -51,14 +50,14 @@ std::vector<WaitedResource> resources_to_wait_for(const Target& target) {
   }
   for (const Subsystem& s : target.subsystems) {
     for (const Namespace& ns : s.namespaces) {
-      std::string device = attr(ns.attrs, "device_path");
-      if (device.empty() || attr(ns.attrs, "enable") != "1") continue;
+      std::string device = attr_value(ns.attrs, "device_path");
+      if (device.empty() || attr_value(ns.attrs, "enable") != "1") continue;
       out.push_back({WaitedResource::Kind::Device, device,
                      "subsystem " + s.nqn + " namespace " + std::to_string(ns.nsid)});
     }
     if (s.passthru) {
-      std::string device = attr(s.passthru->attrs, "device_path");
-      if (!device.empty() && attr(s.passthru->attrs, "enable") == "1")
+      std::string device = attr_value(s.passthru->attrs, "device_path");
+      if (!device.empty() && attr_value(s.passthru->attrs, "enable") == "1")
         out.push_back({WaitedResource::Kind::Device, device, "subsystem " + s.nqn + " passthru"});
     }
   }
@@ -110,11 +109,9 @@ WaitResult wait_for_resources(const Target& target, NetworkInfo& network, double
       return result;
     }
     if (!announced && hooks.progress) {
-      std::string what;
-      for (const auto& r : pending) what += (what.empty() ? "" : ", ") + r.describe();
       std::ostringstream seconds;
       seconds << timeout_seconds;
-      hooks.progress("waiting up to " + seconds.str() + "s for " + what);
+      hooks.progress("waiting up to " + seconds.str() + "s for " + describe_all(pending));
       announced = true;
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - hooks.now());
