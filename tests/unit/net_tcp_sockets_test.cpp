@@ -86,6 +86,14 @@ TEST(TcpSockets, NamesTheProcessHoldingTheSocket) {
   EXPECT_EQ(process_holding_socket(proc.dir.path(), 4242), "");
 }
 
+TEST(TcpSockets, ServiceNumbersAreTcpPorts) {
+  EXPECT_EQ(parse_tcp_service("4420"), std::optional<std::uint16_t>(4420));
+  EXPECT_EQ(parse_tcp_service("65535"), std::optional<std::uint16_t>(65535));
+  EXPECT_FALSE(parse_tcp_service("0"));
+  EXPECT_FALSE(parse_tcp_service("65536"));
+  EXPECT_FALSE(parse_tcp_service(""));
+}
+
 const char* kTcpPort =
     "version: 1\n"
     "subsystems:\n  - nqn: nqn.s\n    allow_any_host: true\n"

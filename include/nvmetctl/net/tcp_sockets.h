@@ -21,6 +21,9 @@ struct TcpSocket {
 
 std::vector<TcpSocket> read_tcp_sockets(const std::string& proc_root);
 
+// A port's trsvcid as a TCP port number; nullopt for 0 or out of range.
+std::optional<std::uint16_t> parse_tcp_service(const std::string& trsvcid);
+
 // A process's listener that a port on traddr:port would collide with: the
 // same address, or a wildcard on either side. `certain` is false when only
 // an IPv6 wildcard covers an IPv4 address (that depends on IPV6_V6ONLY).

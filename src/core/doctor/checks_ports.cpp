@@ -206,9 +206,9 @@ class PortChecker {
   }
 
   std::optional<ListenerConflict> process_in_the_way() const {
-    unsigned long service = std::strtoul(trsvcid_.c_str(), nullptr, 10);
-    if (service == 0 || service > 0xffff) return std::nullopt;
-    return find_process_listener(in_.tcp_sockets, traddr_, static_cast<std::uint16_t>(service));
+    auto service = parse_tcp_service(trsvcid_);
+    if (!service) return std::nullopt;
+    return find_process_listener(in_.tcp_sockets, traddr_, *service);
   }
 
   std::string holder_of(const ListenerConflict& conflict) const {

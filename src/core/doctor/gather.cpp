@@ -89,8 +89,7 @@ void gather_tcp_listeners(const SystemPaths& paths, DoctorInputs& in) {
   auto collect = [&](const Target& t) {
     for (const Port& p : t.ports) {
       if (attr_value(p.attrs, "addr_trtype") != "tcp") continue;
-      unsigned long service = std::strtoul(attr_value(p.attrs, "addr_trsvcid").c_str(), nullptr, 10);
-      if (service > 0 && service <= 0xffff) services.insert(static_cast<std::uint16_t>(service));
+      if (auto service = parse_tcp_service(attr_value(p.attrs, "addr_trsvcid"))) services.insert(*service);
     }
   };
   if (in.live) collect(in.live->target);

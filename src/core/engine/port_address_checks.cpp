@@ -1,6 +1,5 @@
 #include "nvmetctl/engine/port_address_checks.h"
 
-#include <cstdlib>
 #include <optional>
 
 #include "nvmetctl/net/tcp_sockets.h"
@@ -52,10 +51,10 @@ void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& 
                              live_attr("addr_traddr") == attr("addr_traddr") &&
                              live_attr("addr_trsvcid") == attr("addr_trsvcid");
     if (already_listening) continue;  // nothing to bind: the kernel holds it already
-    unsigned long service = std::strtoul(attr("addr_trsvcid").c_str(), nullptr, 10);
-    if (service == 0 || service > 0xffff) continue;
+    auto service = parse_tcp_service(attr("addr_trsvcid"));
+    if (!service) continue;
     if (!sockets) sockets = read_tcp_sockets(ctx.paths.proc);
-    auto conflict = find_process_listener(*sockets, attr("addr_traddr"), static_cast<std::uint16_t>(service));
+    auto conflict = find_process_listener(*sockets, attr("addr_traddr"), *service);
     if (!conflict) continue;
     std::string holder = process_holding_socket(ctx.paths.proc, conflict->listener.inode);
     std::string message = "traddr " + attr("addr_traddr") + " trsvcid " + attr("addr_trsvcid") +

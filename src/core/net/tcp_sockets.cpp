@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -85,6 +86,12 @@ std::vector<TcpSocket> read_tcp_sockets(const std::string& proc_root) {
     }
   }
   return out;
+}
+
+std::optional<std::uint16_t> parse_tcp_service(const std::string& trsvcid) {
+  unsigned long service = std::strtoul(trsvcid.c_str(), nullptr, 10);
+  if (service == 0 || service > 0xffff) return std::nullopt;
+  return static_cast<std::uint16_t>(service);
 }
 
 std::optional<ListenerConflict> find_process_listener(const std::vector<TcpSocket>& sockets,
