@@ -41,16 +41,7 @@ esac
 write_attr /sys/kernel/security/lockdown integrity
 log "lockdown: $(cat /sys/kernel/security/lockdown)"
 
-cat >"$WORK/rdma.yaml" <<YAML
-version: 1
-rdma_links:
-  - {name: rxe_$NET_DEV, type: rxe, netdev: $NET_DEV}
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-ports:
-  - {id: 1, trtype: rdma, adrfam: ipv4, traddr: $NET_ADDR, trsvcid: 4420, subsystems: [$NQN]}
-YAML
+write_rdma_port_target "$WORK/rdma.yaml" "$NQN"
 
 step "pre-flight: lockdown is active and nvmet-rdma is not loaded yet"
 run "$NVMETCTL" -o json doctor "$WORK/rdma.yaml"

@@ -51,16 +51,7 @@ finding trtype-unset "port 2" "echo tcp > $NVMET_CFS/ports/2/addr_trtype" failur
 step "doctor FILE for an rdma file: the module is missing for this kernel"
 rmdir "$NVMET_CFS/ports/1" "$NVMET_CFS/ports/2"
 rmdir "$NVMET_CFS/subsystems/$NQN"
-cat >"$WORK/rdma.yaml" <<YAML
-version: 1
-rdma_links:
-  - {name: rxe_$NET_DEV, type: rxe, netdev: $NET_DEV}
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-ports:
-  - {id: 1, trtype: rdma, adrfam: ipv4, traddr: $NET_ADDR, trsvcid: 4420, subsystems: [$NQN]}
-YAML
+write_rdma_port_target "$WORK/rdma.yaml" "$NQN"
 expect_status 7 "$NVMETCTL" -o json doctor "$WORK/rdma.yaml"
 finding module-unavailable "module nvmet-rdma" "" failure
 run "$NVMETCTL" apply "$WORK/rdma.yaml"

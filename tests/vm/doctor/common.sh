@@ -18,3 +18,19 @@ sys.exit("no finding %s on %r among: %s" % (want_id, want_obj, [(f["id"], f["obj
 ' "$1" "$2" "${3:-}" "${4:-}" <<<"$OUT" || fail "doctor: expected finding $1 on '$2'"
     log "found $1 on '$2'"
 }
+
+# write_rdma_port_target FILE NQN: an rxe link on $NET_DEV and one rdma port
+# on $NET_ADDR:4420 exporting an empty subsystem: a file that needs
+# nvmet-rdma and rdma_rxe, for the module pre-flights.
+write_rdma_port_target() {
+    cat >"$1" <<YAML
+version: 1
+rdma_links:
+  - {name: rxe_$NET_DEV, type: rxe, netdev: $NET_DEV}
+subsystems:
+  - nqn: $2
+    allow_any_host: true
+ports:
+  - {id: 1, trtype: rdma, adrfam: ipv4, traddr: $NET_ADDR, trsvcid: 4420, subsystems: [$2]}
+YAML
+}
