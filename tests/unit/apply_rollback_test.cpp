@@ -4,6 +4,7 @@
 
 #include "engine_fixture.h"
 #include "nvmetctl/export/target_writer.h"
+#include "nvmetctl/rdma/rdma_links_fake.h"
 
 namespace nvmetctl {
 namespace {
@@ -94,6 +95,24 @@ TEST(ApplyRollback, SuccessfulApplyVerifies) {
   ASSERT_EQ(report.status, ApplyStatus::Applied) << (report.failure ? report.failure->error.describe() : "")
                                                  << testing::PrintToString(report.verify_drift);
   EXPECT_TRUE(f.plan(parse_ok(kAfter), options).empty());
+}
+
+// Facts about the system (here: the RDMA device list) are gathered once per
+// apply, even though an apply with changes reads configfs twice.
+TEST(ApplyRollback, GathersSystemFactsOncePerApply) {
+  EngineFixture f;
+  FakeRdmaLinks rdma;
+  rdma.add_netdev("eth0");
+  f.ctx.rdma = &rdma;
+  ApplyReport report = f.apply(parse_ok(R"(version: 1
+rdma_links:
+  - {name: rxe_eth0, type: rxe, netdev: eth0}
+subsystems:
+  - nqn: nqn.s
+    allow_any_host: true
+)"));
+  ASSERT_EQ(report.status, ApplyStatus::Applied);
+  EXPECT_EQ(rdma.calls(), (std::vector<std::string>{"list", "add rxe_eth0 rxe eth0"}));
 }
 
 TEST(ApplyRollback, MissingDeviceFailsAndLeavesNothingBehind) {

@@ -52,30 +52,44 @@ const char* op_path_suffix(const Operation& op) { return op.kind == OpKind::Syml
 
 }  // namespace
 
-Expected<FullPlan> make_full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options,
-                                  bool full_read) {
+namespace {
+
+Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, bool full_read) {
   ReadScope scope;
   scope.all_attributes = full_read;
   scope.declared = &desired;
-  auto live = read_live_state(ctx.fs, ctx.layout(), scope);
-  if (!live) return live.error();
-  return plan_from_live(desired, std::move(*live), ctx, options);
+  return read_live_state(ctx.fs, ctx.layout(), scope);
 }
 
-FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ctx, const PlanOptions& options) {
+FullPlan plan_with_facts(const Target& desired, LiveState live, SystemFacts facts, KernelFacts kernel,
+                         EngineContext& ctx, const PlanOptions& options) {
   FullPlan result;
-  NvmetLayout layout = ctx.layout();
   result.live = std::move(live);
-  result.facts = gather_facts(desired, ctx, result.live);
-  result.kernel = read_kernel_facts(ctx.paths, result.facts.kernel_release);
+  result.facts = std::move(facts);
+  result.kernel = std::move(kernel);
   Plan prerequisites = plan_prerequisites(desired, result.facts, ctx.paths.configfs);
-  Plan configfs = plan_configfs(desired, result.live, layout, result.kernel, options);
+  Plan configfs = plan_configfs(desired, result.live, ctx.layout(), result.kernel, options);
   result.plan = std::move(prerequisites);
   for (auto& step : configfs.steps) result.plan.steps.push_back(std::move(step));
   result.plan.problems.append(configfs.problems);
   result.plan.unmanaged = std::move(configfs.unmanaged);
   check_port_addresses(desired, result.live, result.facts, ctx, result.plan);
   return result;
+}
+
+}  // namespace
+
+Expected<FullPlan> make_full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options,
+                                  bool full_read) {
+  auto live = read_live_for(desired, ctx, full_read);
+  if (!live) return live.error();
+  return plan_from_live(desired, std::move(*live), ctx, options);
+}
+
+FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ctx, const PlanOptions& options) {
+  SystemFacts facts = gather_facts(desired, ctx, live);
+  KernelFacts kernel = read_kernel_facts(ctx.paths, facts.kernel_release);
+  return plan_with_facts(desired, std::move(live), std::move(facts), std::move(kernel), ctx, options);
 }
 
 std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& layout) {
@@ -148,28 +162,29 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
     report.status = report.plan.blocked() ? ApplyStatus::Blocked : ApplyStatus::NoChanges;
     return report;
   }
-  auto full = make_full_plan(desired, ctx, options, true);
-  if (!full) {
+  // The snapshot rollback needs: every attribute. The module, RDMA and
+  // kernel facts cannot have changed since the quick pass, so it keeps them.
+  auto snapshot_live = read_live_for(desired, ctx, true);
+  if (!snapshot_live) {
     report.status = ApplyStatus::Blocked;
-    report.plan.problems.error({}, "", full.error().describe());
+    report.plan.problems.error({}, "", snapshot_live.error().describe());
     return report;
   }
-  if (full->plan.blocked()) {
-    report.plan = std::move(full->plan);
+  FullPlan full = plan_with_facts(desired, std::move(*snapshot_live), std::move(quick->facts), std::move(quick->kernel),
+                                  ctx, options);
+  if (full.plan.blocked()) {
+    report.plan = std::move(full.plan);
     report.status = ApplyStatus::Blocked;
     return report;
   }
-  Target snapshot = full->live.target;
+  Target snapshot = full.live.target;
   auto verify = [&]() -> std::vector<std::string> {
-    ReadScope scope;
-    scope.all_attributes = false;
-    scope.declared = &desired;
-    auto after = read_live_state(ctx.fs, ctx.layout(), scope);
+    auto after = read_live_for(desired, ctx, false);
     if (!after) return {"cannot re-read configfs: " + after.error().describe()};
-    Plan residue = plan_configfs(desired, *after, ctx.layout(), full->kernel, options);
+    Plan residue = plan_configfs(desired, *after, ctx.layout(), full.kernel, options);
     return describe_drift(residue, ctx.layout());
   };
-  return execute_with_rollback(std::move(full->plan), snapshot, ctx, verify, interrupted);
+  return execute_with_rollback(std::move(full.plan), snapshot, ctx, verify, interrupted);
 }
 
 ApplyReport clear_target(EngineContext& ctx, const ClearOptions& options, const std::atomic<bool>* interrupted) {
