@@ -20,6 +20,8 @@
 #include "nvmetctl/engine/engine.h"
 #include "nvmetctl/engine/kernel_facts_reader.h"
 #include "nvmetctl/kernel/module_names.h"
+#include "nvmetctl/util/block_device_sysfs.h"
+#include "nvmetctl/util/sys_files.h"
 
 namespace nvmetctl::doctor {
 namespace {
@@ -56,17 +58,10 @@ std::string filesystem_name(long type) {
   }
 }
 
-std::string read_line(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
 // dev_t of a block device and of its partitions, with their sysfs dirs.
 std::set<dev_t> device_and_partitions(const SystemPaths& paths, dev_t dev, std::vector<std::string>& holders) {
   std::set<dev_t> devs{dev};
-  std::string sys = paths.sysfs + "/dev/block/" + std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+  std::string sys = block_device_sysfs_dir(paths, dev);
   std::error_code ec;
   auto add_holders = [&](const std::string& dir) {
     for (const auto& h : fs::directory_iterator(dir + "/holders", ec)) holders.push_back(h.path().filename().string());
@@ -74,7 +69,7 @@ std::set<dev_t> device_and_partitions(const SystemPaths& paths, dev_t dev, std::
   add_holders(sys);
   for (const auto& child : fs::directory_iterator(sys, ec)) {
     if (!fs::exists(child.path() / "partition")) continue;
-    std::string numbers = read_line((child.path() / "dev").string());
+    std::string numbers = sys_files::read_trimmed((child.path() / "dev").string()).value_or("");
     unsigned ma = 0, mi = 0;
     if (std::sscanf(numbers.c_str(), "%u:%u", &ma, &mi) == 2) devs.insert(makedev(ma, mi));
     add_holders(child.path().string());
@@ -120,8 +115,7 @@ DeviceFacts probe_device(const SystemPaths& paths, const std::string& path) {
     if (::statfs(path.c_str(), &sf) == 0) d.filesystem = filesystem_name(sf.f_type);
   }
   if (!d.block) return d;
-  std::string sys = paths.sysfs + "/dev/block/" + std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev));
-  d.size = std::strtoull(read_line(sys + "/size").c_str(), nullptr, 10) * 512;
+  d.size = block_device_bytes(paths, st.st_rdev).value_or(0);
   auto devs = device_and_partitions(paths, st.st_rdev, d.holders);
   std::ifstream mounts(paths.proc + "/mounts");
   std::string line;

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "module_text_file.h"
+#include "nvmetctl/util/sys_files.h"
 
 namespace nvmetctl {
 namespace {
@@ -57,12 +57,12 @@ ModuleEnvironment read_module_environment(const SystemPaths& paths,
                                           const std::string& kernel_release) {
   ModuleEnvironment env;
   env.can_load_modules = has_cap_sys_module(paths);
-  if (auto lockdown = module_files::read_trimmed(paths.sysfs + "/kernel/security/lockdown"))
+  if (auto lockdown = sys_files::read_trimmed(paths.sysfs + "/kernel/security/lockdown"))
     env.lockdown = active_lockdown_mode(*lockdown);
   env.loading_disabled =
-      module_files::read_trimmed(paths.proc + "/sys/kernel/modules_disabled").value_or("0") == "1";
+      sys_files::read_trimmed(paths.proc + "/sys/kernel/modules_disabled").value_or("0") == "1";
   env.kernel_modules_dir = paths.modules_dir + "/" + kernel_release;
-  env.modules_installed = module_files::exists(env.kernel_modules_dir);
+  env.modules_installed = sys_files::exists(env.kernel_modules_dir);
   return env;
 }
 

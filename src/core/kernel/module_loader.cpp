@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "module_text_file.h"
+#include "nvmetctl/util/sys_files.h"
 
 namespace nvmetctl {
 
@@ -27,7 +27,7 @@ std::string to_string(ModuleAction action) {
 
 Expected<std::string> read_kernel_release(const SystemPaths& paths) {
   const std::string path = paths.proc + "/sys/kernel/osrelease";
-  auto release = module_files::read_trimmed(path);
+  auto release = sys_files::read_trimmed(path);
   if (!release || release->empty()) {
     return sys_error(release ? ENODATA : ENOENT, "read kernel release", path);
   }

@@ -2,24 +2,24 @@
 
 #include <cstdlib>
 
-#include "module_text_file.h"
+#include "nvmetctl/util/sys_files.h"
 
 namespace nvmetctl::module_sysfs {
 
 Presence presence(const SystemPaths& paths, const std::string& kernel_name) {
   const std::string dir = paths.sysfs + "/module/" + kernel_name;
   if (kernel_name.empty() || kernel_name.find('/') != std::string::npos) return Presence::Absent;
-  if (module_files::exists(dir + "/initstate")) return Presence::Loadable;
-  if (module_files::exists(dir)) return Presence::BuiltIn;
+  if (sys_files::exists(dir + "/initstate")) return Presence::Loadable;
+  if (sys_files::exists(dir)) return Presence::BuiltIn;
   return Presence::Absent;
 }
 
 Usage usage(const SystemPaths& paths, const std::string& kernel_name) {
   const std::string dir = paths.sysfs + "/module/" + kernel_name;
   Usage result;
-  if (auto refcnt = module_files::read_trimmed(dir + "/refcnt"); refcnt && !refcnt->empty())
+  if (auto refcnt = sys_files::read_trimmed(dir + "/refcnt"); refcnt && !refcnt->empty())
     result.refcount = std::atoi(refcnt->c_str());
-  result.holders = module_files::list_dir(dir + "/holders");
+  result.holders = sys_files::list_dir(dir + "/holders");
   return result;
 }
 

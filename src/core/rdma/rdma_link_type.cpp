@@ -1,8 +1,9 @@
 #include "nvmetctl/rdma/rdma_link_type.h"
 
 #include <filesystem>
-#include <fstream>
 #include <system_error>
+
+#include "nvmetctl/util/sys_files.h"
 
 namespace nvmetctl {
 namespace {
@@ -33,10 +34,7 @@ std::string infer_link_type(const SystemPaths& paths, const std::string& ibdev,
 
 std::string rxe_parent_netdev(const SystemPaths& paths, const std::string& ibdev) {
   if (!is_plain_name(ibdev)) return "";
-  std::ifstream in(class_dir(paths, ibdev) / "parent");
-  std::string netdev;
-  std::getline(in, netdev);
-  return netdev;
+  return sys_files::read_trimmed(class_dir(paths, ibdev) / "parent").value_or("");
 }
 
 }  // namespace nvmetctl

@@ -1,32 +1,22 @@
 #include "nvmetctl/status/live_status.h"
 
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "nvmetctl/net/ip_address.h"
 #include "nvmetctl/net/tcp_sockets.h"
 #include "nvmetctl/rdma/rdma_address_coverage.h"
+#include "nvmetctl/util/block_device_sysfs.h"
+#include "nvmetctl/util/sys_files.h"
 
 namespace nvmetctl {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::optional<std::string> read_line(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) return std::nullopt;
-  std::string line;
-  std::getline(in, line);
-  while (!line.empty() && (line.back() == '\n' || line.back() == ' ' || line.back() == '\r')) line.pop_back();
-  return line;
-}
 
 // As shown to people: an unset path reads "(null)" in configfs.
 std::string shown_attr(const AttrMap& attrs, const std::string& file) {
@@ -80,15 +70,7 @@ std::optional<std::uint64_t> backing_device_size(const std::string& path, const 
   if (path.empty() || ::stat(path.c_str(), &st) != 0) return std::nullopt;
   if (S_ISREG(st.st_mode)) return static_cast<std::uint64_t>(st.st_size);
   if (!S_ISBLK(st.st_mode)) return std::nullopt;
-  fs::path size_file = fs::path(paths.sysfs) / "dev" / "block" /
-                       (std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev))) / "size";
-  auto sectors = read_line(size_file);
-  if (!sectors) return std::nullopt;
-  try {
-    return static_cast<std::uint64_t>(std::stoull(*sectors)) * 512;  // always 512-byte units
-  } catch (...) {
-    return std::nullopt;
-  }
+  return block_device_bytes(paths, st.st_rdev);
 }
 
 std::vector<ConnectedController> read_connected_controllers(const std::string& debugfs_nvmet, const std::string& nqn) {
@@ -103,12 +85,12 @@ std::vector<ConnectedController> read_connected_controllers(const std::string& d
     c.subsystem = nqn;
     c.cntlid = cntlid;
     std::uint32_t port = 0;
-    if (auto text = read_line(entry.path() / "port"); text && parse_u32(*text, port) && port <= 0xffff)
+    if (auto text = sys_files::read_trimmed(entry.path() / "port"); text && parse_u32(*text, port) && port <= 0xffff)
       c.port = static_cast<std::uint16_t>(port);
-    c.hostnqn = read_line(entry.path() / "hostnqn").value_or("");
-    c.host_traddr = read_line(entry.path() / "host_traddr").value_or("");
-    c.state = read_line(entry.path() / "state").value_or("");
-    c.kato = read_line(entry.path() / "kato").value_or("");
+    c.hostnqn = sys_files::read_trimmed(entry.path() / "hostnqn").value_or("");
+    c.host_traddr = sys_files::read_trimmed(entry.path() / "host_traddr").value_or("");
+    c.state = sys_files::read_trimmed(entry.path() / "state").value_or("");
+    c.kato = sys_files::read_trimmed(entry.path() / "kato").value_or("");
     out.push_back(c);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.cntlid < b.cntlid; });

@@ -1,4 +1,4 @@
-#include "module_text_file.h"
+#include "nvmetctl/util/sys_files.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,7 +6,7 @@
 #include <sstream>
 #include <system_error>
 
-namespace nvmetctl::module_files {
+namespace nvmetctl::sys_files {
 
 std::optional<std::string> read_trimmed(const std::string& path) {
   std::ifstream in(path);
@@ -15,7 +15,7 @@ std::optional<std::string> read_trimmed(const std::string& path) {
   text << in.rdbuf();
   if (in.bad()) return std::nullopt;
   std::string content = text.str();
-  while (!content.empty() && (content.back() == '\n' || content.back() == ' '))
+  while (!content.empty() && (content.back() == '\n' || content.back() == '\r' || content.back() == ' '))
     content.pop_back();
   return content;
 }
@@ -34,4 +34,4 @@ std::vector<std::string> list_dir(const std::string& path) {
   return names;
 }
 
-}  // namespace nvmetctl::module_files
+}  // namespace nvmetctl::sys_files
