@@ -42,5 +42,20 @@ TEST(KernelLog, APlainFileStandingInForKmsgIsNeverWritten) {
   EXPECT_EQ(read_file(dir.path() + "/kmsg"), original) << "no marker may land in the stand-in file";
 }
 
+// A marker that became readable late (the kernel held it back) or one that
+// a concurrent run wrote is not evidence of anything: never quoted.
+TEST(KernelLog, MarkersAreNeverQuoted) {
+  TempDir dir;
+  dir.write("kmsg", "");
+  const std::string path = dir.path() + "/kmsg";
+  KernelLog log(path);
+  log.skip_to_end();
+  std::ofstream(path, std::ios::app) << "7,1,1000,-;nvmetctl: log mark 170.1\n"
+                                     << "5,2,2000,-;Lockdown: nvmetctl: unsigned module loading is restricted\n";
+  auto lines = log.take_new();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].text, "Lockdown: nvmetctl: unsigned module loading is restricted");
+}
+
 }  // namespace
 }  // namespace nvmetctl

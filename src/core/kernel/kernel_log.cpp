@@ -54,6 +54,10 @@ void KernelLog::skip_to_end() {
   take_new();
 }
 
+namespace {
+const std::string kMarkerPrefix = "nvmetctl: log mark ";
+}  // namespace
+
 std::vector<KernelLogLine> KernelLog::read_until_marker(const std::string& marker) {
   std::vector<KernelLogLine> lines;
   if (fd_ < 0) return lines;
@@ -80,6 +84,8 @@ std::vector<KernelLogLine> KernelLog::read_until_marker(const std::string& marke
       KernelLogLine line;
       if (record.empty() || record[0] == ' ' || !parse_kmsg_record(record, line)) continue;
       if (!marker.empty() && line.text.find(marker) != std::string::npos) return lines;
+      // Another run's marker (or one of ours that came late) is nobody's evidence.
+      if (line.text.find(kMarkerPrefix) != std::string::npos) continue;
       lines.push_back(std::move(line));
     }
   }
@@ -89,10 +95,13 @@ std::vector<KernelLogLine> KernelLog::read_until_marker(const std::string& marke
 void KernelLog::discard_pending() { read_until_marker({}); }
 
 std::vector<KernelLogLine> KernelLog::take_new() {
-  std::string marker = "nvmetctl: log mark " + std::to_string(::getpid()) + "." + std::to_string(++marker_counter_);
+  std::string marker = kMarkerPrefix + std::to_string(::getpid()) + "." + std::to_string(++marker_counter_);
   int out = writable_device_ ? ::open(path_.c_str(), O_WRONLY | O_CLOEXEC) : -1;
   if (out >= 0) {
-    std::string record = "<7>" + marker;  // debug level: invisible on consoles
+    // Debug level: invisible on consoles. The newline makes the kernel
+    // finalize the record at once; without it the record (like nvmet's
+    // newline-less messages) only becomes readable when the next one comes.
+    std::string record = "<7>" + marker + "\n";
     bool written = ::write(out, record.data(), record.size()) == static_cast<ssize_t>(record.size());
     ::close(out);
     if (!written) marker.clear();

@@ -50,6 +50,12 @@ finding module-lockdown modules "modinfo -F signer" warning
 step "apply: the module load is refused (EPERM); the error carries the doctor's diagnosis"
 run "$NVMETCTL" apply "$WORK/rdma.yaml"
 [[ $RC -ne 0 ]] || fail "apply loaded an unsigned module under lockdown"
+assert_contains "$OUT" "refused by kernel lockdown"
+assert_contains "$OUT" "kernel: "
+assert_not_contains "$OUT" "log mark" "nvmetctl's own kmsg markers are not evidence"
+run "$NVMETCTL" -o json apply "$WORK/rdma.yaml"
+/usr/bin/python3 -c 'import errno, json, sys; d = json.loads(sys.argv[1]); assert d["failure"]["errno"] == errno.EPERM, d["failure"]' "$OUT" \
+    || fail "the JSON report does not carry EPERM"
 assert_contains "$OUT" "doctor: module-signature"
 assert_contains "$OUT" "mokutil"
 
