@@ -14,6 +14,7 @@ int status_code(ApplyStatus status) {
     case ApplyStatus::NoChanges:
     case ApplyStatus::Applied: return exit_code::kOk;
     case ApplyStatus::Blocked: return exit_code::kInvalidInput;
+    case ApplyStatus::ReadFailed: return exit_code::kError;
     case ApplyStatus::FailedRolledBack: return exit_code::kRolledBack;
     case ApplyStatus::FailedRollbackIncomplete: return exit_code::kRollbackIncomplete;
   }
@@ -25,6 +26,7 @@ const char* status_name(ApplyStatus status) {
     case ApplyStatus::NoChanges: return "no-changes";
     case ApplyStatus::Applied: return "applied";
     case ApplyStatus::Blocked: return "blocked";
+    case ApplyStatus::ReadFailed: return "read-failed";
     case ApplyStatus::FailedRolledBack: return "rolled-back";
     case ApplyStatus::FailedRollbackIncomplete: return "rollback-incomplete";
   }
@@ -35,6 +37,10 @@ const char* status_name(ApplyStatus status) {
 
 int print_apply_report(const CliContext& ctx, const ApplyReport& report, const NvmetLayout& layout,
                        nlohmann::json& doc, const std::string& file) {
+  if (report.status == ApplyStatus::ReadFailed) {
+    print_error(ctx, report.read_error->describe(), "run 'nvmetctl doctor'");
+    return status_code(report.status);
+  }
   report_diagnostics(ctx, report.plan.problems, ctx.json() ? &doc : nullptr);
   doc["status"] = status_name(report.status);
   doc["plan"] = plan_to_json(report.plan, layout);

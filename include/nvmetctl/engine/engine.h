@@ -48,12 +48,15 @@ FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ct
 // still has after apply, or after rollback against the snapshot.
 std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& layout);
 
-enum class ApplyStatus { NoChanges, Applied, Blocked, FailedRolledBack, FailedRollbackIncomplete };
+// ReadFailed: configfs could not be read, so nothing was planned or changed
+// (an I/O problem, not a problem of the file).
+enum class ApplyStatus { NoChanges, Applied, Blocked, ReadFailed, FailedRolledBack, FailedRollbackIncomplete };
 
 struct ApplyReport {
   ApplyStatus status = ApplyStatus::NoChanges;
   Plan plan;
   std::size_t completed = 0;
+  std::optional<SysError> read_error;       // with ReadFailed
   std::optional<StepFailure> failure;
   std::vector<std::string> verify_drift;    // apply ran but configfs does not match
   RollbackResult rollback;

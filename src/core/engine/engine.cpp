@@ -48,6 +48,13 @@ SystemFacts gather_facts(const Target& desired, EngineContext& ctx, const LiveSt
   return facts;
 }
 
+ApplyReport read_failed(const SysError& error) {
+  ApplyReport report;
+  report.status = ApplyStatus::ReadFailed;
+  report.read_error = error;
+  return report;
+}
+
 const char* op_path_suffix(const Operation& op) { return op.kind == OpKind::Symlink ? " (link)" : ""; }
 
 }  // namespace
@@ -152,11 +159,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
   ApplyReport report;
   // A cheap read first: a no-op apply must not pay for a full snapshot.
   auto quick = make_full_plan(desired, ctx, options, false);
-  if (!quick) {
-    report.status = ApplyStatus::Blocked;
-    report.plan.problems.error({}, "", quick.error().describe());
-    return report;
-  }
+  if (!quick) return read_failed(quick.error());
   if (quick->plan.blocked() || quick->plan.empty()) {
     report.plan = std::move(quick->plan);
     report.status = report.plan.blocked() ? ApplyStatus::Blocked : ApplyStatus::NoChanges;
@@ -165,11 +168,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
   // The snapshot rollback needs: every attribute. The module, RDMA and
   // kernel facts cannot have changed since the quick pass, so it keeps them.
   auto snapshot_live = read_live_for(desired, ctx, true);
-  if (!snapshot_live) {
-    report.status = ApplyStatus::Blocked;
-    report.plan.problems.error({}, "", snapshot_live.error().describe());
-    return report;
-  }
+  if (!snapshot_live) return read_failed(snapshot_live.error());
   FullPlan full = plan_with_facts(desired, std::move(*snapshot_live), std::move(quick->facts), std::move(quick->kernel),
                                   ctx, options);
   if (full.plan.blocked()) {
@@ -190,11 +189,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
 ApplyReport clear_target(EngineContext& ctx, const ClearOptions& options, const std::atomic<bool>* interrupted) {
   ApplyReport report;
   auto live = read_live_state(ctx.fs, ctx.layout(), ReadScope{});
-  if (!live) {
-    report.status = ApplyStatus::Blocked;
-    report.plan.problems.error({}, "", live.error().describe());
-    return report;
-  }
+  if (!live) return read_failed(live.error());
   Plan plan = plan_teardown(*live, ctx.layout());
   if (options.rdma_links && ctx.rdma) {
     auto devices = ctx.rdma->list();

@@ -35,7 +35,8 @@ assert_contains "$OUT" "not available for kernel $VM_KVER"
 assert_contains "$OUT" "for port 1 (trtype rdma)"
 module_loaded nvmet && fail "nvmet was loaded although apply was refused"
 grep -q ' configfs ' /proc/mounts && fail "configfs was mounted although apply was refused"
-assert_eq "" "$(rdma link show)" "no rdma link created"
+expect_ok rdma link show
+assert_eq "" "$OUT" "no rdma link created"
 unhide_module nvmet-rdma
 
 step "a netdev that does not exist is refused at plan time"
@@ -44,6 +45,7 @@ expect_status 3 "$NVMETCTL" plan "$WORK/nodev.yaml"
 assert_contains "$OUT" "netdev 'nosuchdev0' does not exist"
 expect_status 3 "$NVMETCTL" apply "$WORK/nodev.yaml"
 module_loaded nvmet && fail "nvmet was loaded although apply was refused"
+grep -q ' configfs ' /proc/mounts && fail "configfs was mounted although apply was refused"
 
 step "an rdma port on an address no RDMA device covers is warned about at plan time"
 cat >"$WORK/uncovered.yaml" <<YAML
@@ -61,4 +63,16 @@ ports:
 YAML
 expect_ok "$NVMETCTL" plan "$WORK/notlocal.yaml"
 assert_contains "$OUT" "is not on any local interface"
+
+step "a configfs nvmetctl cannot read: every command exits 1 (an I/O error, not a bad file) and names the path"
+mkdir -p "$WORK/broken-configfs"
+echo "not a directory" >"$WORK/broken-configfs/nvmet"
+for command in "plan $WORK/notlocal.yaml" "apply $WORK/notlocal.yaml" clear export status; do
+    # shellcheck disable=SC2086  # the command and its file are separate words
+    expect_status 1 "$NVMETCTL" --configfs "$WORK/broken-configfs" $command
+    assert_contains "$OUT" "nvmetctl: error: list $WORK/broken-configfs/nvmet: $(errno_text ENOTDIR)"
+done
+expect_status 1 "$NVMETCTL" -o json --configfs "$WORK/broken-configfs" apply "$WORK/notlocal.yaml"
+/usr/bin/python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert "broken-configfs/nvmet" in d["error"], d' "$OUT" \
+    || fail "apply -o json does not report the read error as JSON"
 pass
