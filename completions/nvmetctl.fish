@@ -86,4 +86,6 @@ complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l rdma-links -d 'Al
 complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l unload-modules -d 'Also unload the modules'
 complete -c nvmetctl -n "__fish_seen_subcommand_from import-nvmetcli" -l key-dir -x -a '(__fish_complete_directories)' -d 'Write inline DH-HMAC-CHAP keys here'
 complete -c nvmetctl -n "__fish_seen_subcommand_from status" -l subsystem -x -a '(__nvmetctl_live subsystems)' -d 'Show only this subsystem'
+complete -c nvmetctl -n "__fish_seen_subcommand_from doctor" -s v -l verbose -d 'Also list what was checked and found healthy'
+complete -c nvmetctl -n "__fish_seen_subcommand_from doctor" -l list -d 'List every finding id and what it checks'
 complete -c nvmetctl -n "__fish_seen_subcommand_from status" -l port -x -a '(__nvmetctl_live ports)' -d 'Show only this port'

@@ -84,6 +84,8 @@ for sh in bash zsh fish; do
     expect $sh 'nvmetctl export --' +--format
     expect $sh 'nvmetctl export --format ' +yaml +nvmetcli
     expect $sh 'nvmetctl status --' +--subsystem +--port
+    expect $sh 'nvmetctl doctor --' +--verbose +--list +--help -prune
+    expect $sh 'nvmetctl doctor ' +target.yaml -notes.txt
     expect $sh 'nvmetctl validate ' +target.yaml +other.yml +sub -notes.txt -config.json
     expect $sh 'nvmetctl apply --prune ' +target.yaml -notes.txt
     expect $sh 'nvmetctl import-nvmetcli ' +config.json -target.yaml -notes.txt
