@@ -4,6 +4,7 @@
 
 #include "nvmetctl/config/key_secrets.h"
 #include "nvmetctl/exit_codes.h"
+#include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl::cli {
 
@@ -27,7 +28,11 @@ void print_error(const CliContext& ctx, const std::string& what, const std::stri
   if (!hint.empty()) std::cerr << "hint: " << hint << "\n";
 }
 
-void print_json(const nlohmann::json& document) { std::cout << document.dump(2) << "\n"; }
+// Names read from configfs or a file may hold any bytes; a report must never
+// abort on one that is not UTF-8, so such bytes print as U+FFFD.
+void print_json(const nlohmann::json& document) {
+  std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
 
 bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, nlohmann::json* json_out) {
   for (const Diagnostic& d : diagnostics.all()) {
@@ -46,7 +51,19 @@ bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, n
 }
 
 std::optional<Target> load_target(CliContext& ctx, const std::string& file, nlohmann::json* json_out) {
-  ParsedTarget parsed = parse_target_file(file);
+  auto text = read_text_file(file);
+  if (!text) {
+    const char* hint = "give the path of a target file (YAML)";
+    if (json_out) {  // the caller prints the one JSON document
+      (*json_out)["error"] = text.error().describe();
+      (*json_out)["hint"] = hint;
+    } else {
+      print_error(ctx, text.error().describe(), hint);
+    }
+    ctx.exit_status = exit_code::kError;
+    return std::nullopt;
+  }
+  ParsedTarget parsed = parse_target_text(*text, file);
   if (parsed.ok()) load_key_secrets(parsed.target, parsed.diagnostics);
   if (!report_diagnostics(ctx, parsed.diagnostics, json_out)) {
     ctx.exit_status = exit_code::kInvalidInput;

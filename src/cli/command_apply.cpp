@@ -20,7 +20,7 @@ void register_apply(CLI::App& app, CliContext& ctx) {
     PlanOptions options;
   };
   auto args = std::make_shared<Args>();
-  cmd->add_option("FILE", args->file, "Target file (YAML)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("FILE", args->file, "Target file (YAML)")->required();
   cmd->add_flag("--prune", args->options.prune, "Also remove objects the file does not declare");
   cmd->add_flag("--allow-recreate", args->options.allow_recreate,
                 "Recreate subsystems whose identity (serial, model, ...) is frozen; drops their hosts");

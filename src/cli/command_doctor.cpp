@@ -19,7 +19,7 @@ void register_doctor(CLI::App& app, CliContext& ctx) {
     bool list = false;
   };
   auto args = std::make_shared<Args>();
-  cmd->add_option("FILE", args->file, "Target file (YAML) to check before applying it")->check(CLI::ExistingFile);
+  cmd->add_option("FILE", args->file, "Target file (YAML) to check before applying it");
   cmd->add_flag("-v,--verbose", args->verbose, "Also list what was checked and found healthy");
   cmd->add_flag("--list", args->list, "List every finding id and what it checks, then exit");
   cmd->footer("Exit status: 0 when no finding is a failure (warnings allowed), 7 when any is.");

@@ -5,13 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli_context.h"
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/exit_codes.h"
 #include "nvmetctl/export/target_writer.h"
 #include "nvmetctl/nvmetcli/nvmetcli_format.h"
+#include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl::cli {
 namespace {
@@ -45,14 +45,17 @@ void register_import_nvmetcli(CLI::App& app, CliContext& ctx) {
     std::string key_dir;
   };
   auto args = std::make_shared<Args>();
-  cmd->add_option("CONFIG", args->file, "nvmetcli saved configuration (JSON)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("CONFIG", args->file, "nvmetcli saved configuration (JSON)")->required();
   cmd->add_option("--key-dir", args->key_dir,
                   "Write DH-HMAC-CHAP keys held inline in the JSON file to key files in this directory");
   cmd->callback([&ctx, args] {
-    std::ifstream in(args->file);
-    std::stringstream text;
-    text << in.rdbuf();
-    NvmetcliImport imported = target_from_nvmetcli_text(text.str());
+    auto text = read_text_file(args->file);
+    if (!text) {
+      print_error(ctx, text.error().describe(), "give the path of an nvmetcli config (/etc/nvmet/config.json)");
+      ctx.exit_status = exit_code::kError;
+      return;
+    }
+    NvmetcliImport imported = target_from_nvmetcli_text(*text);
     nlohmann::json doc{{"file", args->file}, {"warnings", nlohmann::json::array()}, {"errors", nlohmann::json::array()}};
     auto warn = [&](const std::string& what) {
       if (ctx.json()) doc["warnings"].push_back(what);

@@ -8,7 +8,7 @@ namespace nvmetctl::cli {
 void register_validate(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand("validate", "Check a target file alone, without touching the kernel");
   auto file = std::make_shared<std::string>();
-  cmd->add_option("FILE", *file, "Target file (YAML)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("FILE", *file, "Target file (YAML)")->required();
   cmd->callback([&ctx, file] {
     nlohmann::json doc{{"file", *file}, {"diagnostics", nlohmann::json::array()}};
     auto target = load_target(ctx, *file, ctx.json() ? &doc : nullptr);

@@ -120,10 +120,10 @@ TEST(TargetParser, ControlCharacterInName) {
   expect_single_error("version: 1\nsubsystems:\n  - nqn: \"nqn.a\\tb\"\n", "control characters", 3);
 }
 TEST(TargetParser, DanglingPortSubsystem) {
-  expect_single_error("version: 1\nports:\n  - id: 1\n    trtype: loop\n    subsystems: [nqn.nope]\n", "not declared", 3);
+  expect_single_error("version: 1\nports:\n  - id: 1\n    trtype: loop\n    subsystems: [nqn.nope]\n", "not declared", 5);
 }
 TEST(TargetParser, DanglingAllowedHost) {
-  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    allowed_hosts: [nqn.h]\n", "not declared under 'hosts'", 3);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    allowed_hosts: [nqn.h]\n", "not declared under 'hosts'", 4);
 }
 TEST(TargetParser, AllowAnyHostWithAllowList) {
   expect_single_error(
@@ -157,6 +157,116 @@ TEST(TargetParser, ReportsEveryProblemNotJustTheFirst) {
   auto parsed = parse_target_text(
       "version: 1\nsubsystems:\n  - nqn: nqn.a/b\n    bogus: 1\nports:\n  - id: 99999\n    trtype: warp\n", "t.yaml");
   EXPECT_EQ(errors_of(parsed).size(), 4u) << testing::PrintToString(errors_of(parsed));
+}
+
+TEST(TargetParser, ASecondYamlDocumentIsAnError) {
+  expect_single_error("version: 1\n---\nversion: 2\nbogus: 1\n", "2 YAML documents", 3);
+}
+
+TEST(TargetParser, UnknownTopLevelKeyNamesTheTopLevel) {
+  ParsedTarget parsed = parse_target_text("version: 1\nsubsytems: []\n", "t.yaml");
+  auto errors = errors_of(parsed);
+  ASSERT_EQ(errors.size(), 1u) << testing::PrintToString(errors);
+  EXPECT_NE(errors[0].find("t.yaml:2:1: error: subsytems: unknown key for the top level"), std::string::npos)
+      << errors[0];
+}
+
+TEST(TargetParser, UnsupportedVersionSaysWhichVersionIsRead) {
+  expect_single_error("version: 2\n", "unsupported version '2'; this nvmetctl reads version 1", 1);
+}
+
+TEST(TargetParser, IntegersTooLargeForAnyTypeAreOutOfRangeAndQuotedNumbersSaySo) {
+  expect_single_error("version: 1\nports:\n  - {id: 99999999999999999999, trtype: loop}\n",
+                      "must be between 0 and 65535, got 99999999999999999999", 3);
+  expect_single_error("version: 1\nports:\n  - {id: \"7\", trtype: loop}\n",
+                      "got the quoted string '7' (remove the quotes)", 3);
+}
+
+TEST(TargetParser, InvalidRdmaLinksAreKeptSoLaterIndicesMatchTheFile) {
+  ParsedTarget parsed = parse_target_text(R"(version: 1
+rdma_links:
+  - {name: "", type: rxe, netdev: eth0}
+  - {name: rxe1, type: rxe, netdev: eth1}
+  - {name: rxe2, type: rxe, netdev: eth1}
+)", "t.yaml");
+  auto errors = errors_of(parsed);
+  ASSERT_EQ(errors.size(), 2u) << testing::PrintToString(errors);
+  EXPECT_NE(errors[0].find("t.yaml:3:5: error: rdma_links[0].name: '' must not be empty"), std::string::npos)
+      << errors[0];
+  EXPECT_NE(errors[1].find("t.yaml:5:5: error: rdma_links[2].netdev: a second link on netdev 'eth1'"),
+            std::string::npos) << errors[1];
+}
+
+TEST(TargetParser, OneProblemIsOneError) {
+  expect_single_error("version: 1\nsubsystems:\n  - {}\n", "missing required key 'nqn'", 3);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: ~\n", "a value is required", 3);
+  expect_single_error("version: 1\nports:\n  - {id: 1, trtype: tcp, traddr: " + std::string(300, '1') + "}\n",
+                      "must be at most 255 characters", 3);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn." + std::string(252, 'a') + "\n",
+                      "longer than 255 bytes", 3);
+}
+
+TEST(TargetParser, NamesMustBeValidUtf8) {
+  expect_single_error("version: 1\nhosts:\n  - nqn: \"nqn.2024-01.io.x:h\xff\"\n", "is not valid UTF-8", 3);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.s\xc3\x28\n", "is not valid UTF-8", 3);
+  ParsedTarget fine = parse_target_text("version: 1\nsubsystems:\n  - nqn: nqn.2024-01.io.example:caf\xc3\xa9\n",
+                                        "t.yaml");
+  EXPECT_TRUE(fine.ok()) << testing::PrintToString(errors_of(fine));
+}
+
+TEST(TargetParser, ControlCharactersAreEscapedInMessages) {
+  ParsedTarget parsed = parse_target_text("version: 1\nsubsystems:\n  - nqn: \"nqn.a\\x1b[2Jb\"\n", "t.yaml");
+  auto errors = errors_of(parsed);
+  ASSERT_EQ(errors.size(), 1u) << testing::PrintToString(errors);
+  EXPECT_NE(errors[0].find("nqn.a\\x1b[2Jb"), std::string::npos) << errors[0];
+  EXPECT_EQ(errors[0].find('\x1b'), std::string::npos);
+}
+
+TEST(TargetParser, AKeyFileThatIsNoRegularFileIsRefusedWithoutReadingIt) {
+  // /dev/zero would never end a getline; a directory holds no key.
+  for (const char* path : {"/dev/zero", "/tmp"}) {
+    ParsedTarget parsed = parse_target_text(std::string("version: 1\nhosts:\n  - nqn: nqn.h\n    dhchap_key_file: ") +
+                                                path + "\n",
+                                            "t.yaml");
+    auto errors = errors_of(parsed);
+    ASSERT_EQ(errors.size(), 1u) << testing::PrintToString(errors);
+    EXPECT_NE(errors[0].find("not a regular file"), std::string::npos) << errors[0];
+  }
+}
+
+TEST(TargetParser, UnreadableFileIsOneLocatedError) {
+  ParsedTarget parsed = parse_target_file("/nonexistent/target.yaml");
+  auto errors = errors_of(parsed);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("cannot read the file: No such file or directory"), std::string::npos) << errors[0];
+}
+
+TEST(TargetParser, TwoListeningPortsOnTheSameAddressClash) {
+  const std::string head = "version: 1\nsubsystems:\n  - nqn: nqn.s\nports:\n";
+  expect_single_error(head +
+                          "  - {id: 1, trtype: tcp, traddr: 10.0.0.1, subsystems: [nqn.s]}\n"
+                          "  - {id: 2, trtype: tcp, traddr: 10.0.0.1, trsvcid: 4420, subsystems: [nqn.s]}\n",
+                      "tcp 10.0.0.1:4420 is already taken by port 1", 6);
+  expect_single_error(head +
+                          "  - {id: 1, trtype: tcp, traddr: 0.0.0.0, subsystems: [nqn.s]}\n"
+                          "  - {id: 2, trtype: tcp, traddr: 10.0.0.1, subsystems: [nqn.s]}\n",
+                      "already taken by port 1 (0.0.0.0:4420)", 6);
+  // Another service, another transport, or a port with nothing linked: no clash.
+  for (const char* second : {"  - {id: 2, trtype: tcp, traddr: 10.0.0.1, trsvcid: 4421, subsystems: [nqn.s]}\n",
+                             "  - {id: 2, trtype: rdma, traddr: 10.0.0.1, subsystems: [nqn.s]}\n",
+                             "  - {id: 2, trtype: tcp, traddr: 10.0.0.1}\n"}) {
+    ParsedTarget parsed =
+        parse_target_text(head + "  - {id: 1, trtype: tcp, traddr: 10.0.0.1, subsystems: [nqn.s]}\n" + second, "t.yaml");
+    EXPECT_TRUE(parsed.ok()) << second << testing::PrintToString(errors_of(parsed));
+  }
+}
+
+TEST(TargetParser, ListEntriesAreLocatedAtTheirOwnLine) {
+  expect_single_error("version: 1\nhosts:\n  - nqn: nqn.h\nsubsystems:\n  - nqn: nqn.a\n    allowed_hosts:\n"
+                      "      - nqn.h\n      - nqn.h\n",
+                      "host 'nqn.h' is listed twice", 8);
+  expect_single_error("version: 1\nmodules:\n  - nvme-fabrics\n  - ../../evil\n", "is not a module name", 4);
+  expect_single_error("version: 1\nmodules: [\"a b\"]\n", "is not a module name", 2);
 }
 
 }  // namespace

@@ -51,6 +51,7 @@ struct Subsystem {
   std::vector<Namespace> namespaces;
   // nullopt: the file leaves the allow-list alone; a value is authoritative.
   std::optional<std::vector<std::string>> allowed_hosts;
+  std::vector<SourceLocation> allowed_hosts_where;  // per entry, when read from a file
   std::optional<Passthru> passthru;
   SourceLocation where;
   AttrLocations attr_where;
@@ -76,6 +77,7 @@ struct Port {
   std::uint16_t id = 0;
   AttrMap attrs;
   std::optional<std::vector<std::string>> subsystems;  // nullopt as for allowed_hosts
+  std::vector<SourceLocation> subsystems_where;        // per entry, when read from a file
   std::vector<Referral> referrals;
   std::vector<AnaGroup> ana_groups;
   SourceLocation where;
@@ -96,6 +98,7 @@ struct RdmaLink {
 struct Target {
   int version = 1;
   std::vector<std::string> modules;  // extra modules to load
+  std::vector<SourceLocation> modules_where;  // per entry, when read from a file
   std::vector<RdmaLink> rdma_links;
   std::vector<Host> hosts;
   std::vector<Subsystem> subsystems;

@@ -4,6 +4,28 @@
 
 namespace nvmetctl {
 
+namespace {
+
+// Values from the file are quoted in messages: a NUL or an escape sequence
+// must not reach the terminal raw.
+std::string escape_control_characters(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    unsigned char byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out += c;
+      continue;
+    }
+    static const char kHex[] = "0123456789abcdef";
+    out += "\\x";
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xf];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string Diagnostic::format() const {
   // Problems of the machine rather than the file carry no location.
   std::string text = where.file;
@@ -16,11 +38,30 @@ std::string Diagnostic::format() const {
   }
   if (!text.empty()) text += ": ";
   text += severity == Severity::Error ? "error: " : "warning: ";
-  if (!field.empty()) text += field + ": ";
-  return text + message;
+  if (!field.empty()) text += escape_control_characters(field) + ": ";
+  return text + escape_control_characters(message);
 }
 
+namespace {
+
+bool within(const std::string& field, const std::string& enclosing) {
+  return field.size() > enclosing.size() && field.compare(0, enclosing.size(), enclosing) == 0 &&
+         (field[enclosing.size()] == '.' || field[enclosing.size()] == '[');
+}
+
+}  // namespace
+
 void Diagnostics::error(const SourceLocation& where, std::string field, std::string message) {
+  // One error per problem: a later check that trips over what an earlier
+  // error already reported (an empty nqn after "missing required key 'nqn'",
+  // a 256-byte NQN that is also over 223) would only repeat it.
+  for (const Diagnostic& earlier : items_) {
+    if (earlier.severity != Severity::Error || field.empty()) continue;
+    bool same_field = earlier.field == field;
+    bool inside_reported_object = where.line > 0 && earlier.where.line == where.line &&
+                                  earlier.where.column == where.column && within(field, earlier.field);
+    if (same_field || inside_reported_object) return;
+  }
   items_.push_back({Severity::Error, where, std::move(field), std::move(message)});
 }
 

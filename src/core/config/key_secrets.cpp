@@ -1,23 +1,40 @@
 #include "nvmetctl/config/key_secrets.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 
 namespace nvmetctl {
+namespace {
+// A DHHC-1 secret is at most ~100 characters; anything much larger is not one.
+constexpr off_t kLargestKeyFile = 4096;
+}  // namespace
+
+Expected<std::string> read_key_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return sys_error(errno, "read key file", path);
+  if (!S_ISREG(st.st_mode)) return logic_error("read key file", path, "not a regular file");
+  if (st.st_size > kLargestKeyFile)
+    return logic_error("read key file", path, "larger than " + std::to_string(kLargestKeyFile) + " bytes: not a key");
+  std::ifstream in(path);
+  if (!in) return sys_error(errno, "read key file", path);
+  std::string key;
+  std::getline(in, key);
+  while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
+  return key;
+}
 
 void load_key_secrets(Target& target, Diagnostics& diagnostics) {
   for (Host& host : target.hosts) {
     for (const auto& [attr, path] : host.key_files) {
-      std::ifstream in(path);
-      std::string key;
-      if (!in || !std::getline(in, key)) {
+      auto key = read_key_file(path);
+      if (!key) {
         auto where = host.attr_where.count(attr) ? host.attr_where.at(attr) : host.where;
-        diagnostics.error(where, "host " + host.nqn, "cannot read key file " + path + ": " + std::strerror(errno));
+        diagnostics.error(where, "host " + host.nqn, key.error().describe());
         continue;
       }
-      while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
-      host.attrs[attr] = key;
+      host.attrs[attr] = *key;
     }
   }
 }

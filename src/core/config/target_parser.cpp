@@ -2,18 +2,34 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "nvmetctl/config/target_validator.h"
 #include "nvmetctl/config/value_syntax.h"
 #include "nvmetctl/model/attribute_table.h"
+#include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl {
 namespace {
+
+// Digits without a leading zero, too many for a 64-bit number: out of range,
+// not malformed.
+bool is_long_digit_string(const std::string& text) {
+  std::string digits = !text.empty() && text[0] == '-' ? text.substr(1) : text;
+  return digits.size() > 18 && digits[0] != '0' &&
+         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "subsystems[0]" + "nqn" -> "subsystems[0].nqn"; top-level keys stand alone.
+std::string subfield(const std::string& field, const std::string& key) {
+  return field.empty() ? key : field + "." + key;
+}
 
 class Reader {
  public:
@@ -32,9 +48,12 @@ class Reader {
 
   // Walks a mapping once: reports duplicate and unknown keys, hands the rest
   // to `handle(key, keynode, value)`; returns false when it is no mapping.
+  // `what` names the mapping in messages ("a subsystem"); `attributes_of`,
+  // when set, adds that kind's configfs attributes to the known keys.
   template <class Handler>
-  bool for_each_key(const YAML::Node& map, const std::string& field,
-                    const std::set<std::string>& structural, ObjectKind kind, Handler handle) {
+  bool for_each_key(const YAML::Node& map, const std::string& field, const std::string& what,
+                    const std::set<std::string>& structural, std::optional<ObjectKind> attributes_of,
+                    Handler handle) {
     if (!map.IsMap()) {
       error(map, field, "expected a mapping of keys to values");
       return false;
@@ -48,15 +67,13 @@ class Reader {
       }
       std::string key = key_node.Scalar();
       if (!seen.insert(key).second) {
-        error(key_node, field + "." + key, "duplicate key");
+        error(key_node, subfield(field, key), "duplicate key");
         continue;
       }
-      bool known = structural.count(key) ||
-                   (kind != ObjectKind::AnaGroup && find_attribute_by_key(kind, key));
+      bool known = structural.count(key) || (attributes_of && find_attribute_by_key(*attributes_of, key));
       if (!known) {
-        error(key_node, field + "." + key,
-              "unknown key for a " + std::string(object_kind_name(kind)) + "; known keys: " +
-                  known_keys(structural, kind));
+        error(key_node, subfield(field, key),
+              "unknown key for " + what + "; known keys: " + known_keys(structural, attributes_of));
         continue;
       }
       handle(key, key_node, it->second);
@@ -83,7 +100,17 @@ class Reader {
     auto input = scalar(node, field);
     if (!input) return std::nullopt;
     long long value = 0;
-    if (input->quoted || !parse_decimal(input->text, value)) {
+    bool decimal = parse_decimal(input->text, value);
+    if (input->quoted && decimal) {
+      error(node, field, "expected a number, got the quoted string '" + input->text + "' (remove the quotes)");
+      return std::nullopt;
+    }
+    if (!decimal && is_long_digit_string(input->text)) {
+      error(node, field, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                             input->text);
+      return std::nullopt;
+    }
+    if (input->quoted || !decimal) {
       error(node, field, "expected a decimal integer without leading zeros, got '" + input->text + "'");
       return std::nullopt;
     }
@@ -110,15 +137,21 @@ class Reader {
     locations[spec->file] = where(value);
   }
 
-  std::vector<std::string> name_list(const YAML::Node& node, const std::string& field) {
+  // Entries that are no single value are reported and left out; `where` gets
+  // the location of each entry kept.
+  std::vector<std::string> name_list(const YAML::Node& node, const std::string& field,
+                                     std::vector<SourceLocation>& where_out) {
     std::vector<std::string> names;
+    where_out.clear();
     if (!node.IsSequence()) {
       error(node, field, "expected a list");
       return names;
     }
     for (size_t i = 0; i < node.size(); ++i)
-      if (auto name = string_value(node[i], field + "[" + std::to_string(i) + "]"))
+      if (auto name = string_value(node[i], field + "[" + std::to_string(i) + "]")) {
         names.push_back(*name);
+        where_out.push_back(where(node[i]));
+      }
     return names;
   }
 
@@ -137,11 +170,11 @@ class Reader {
   }
 
  private:
-  static std::string known_keys(const std::set<std::string>& structural, ObjectKind kind) {
+  static std::string known_keys(const std::set<std::string>& structural, std::optional<ObjectKind> kind) {
     std::string text;
     for (const auto& key : structural) text += (text.empty() ? "" : ", ") + key;
-    if (kind != ObjectKind::AnaGroup)
-      for (const auto* spec : attributes_of(kind)) text += std::string(", ") + spec->key;
+    if (kind)
+      for (const auto* spec : attributes_of(*kind)) text += std::string(", ") + spec->key;
     return text;
   }
 
@@ -151,7 +184,7 @@ class Reader {
 
 bool parse_namespace(Reader& r, const YAML::Node& node, const std::string& field, Namespace& ns) {
   bool has_nsid = false;
-  bool ok = r.for_each_key(node, field, {"nsid"}, ObjectKind::Namespace,
+  bool ok = r.for_each_key(node, field, "a namespace", {"nsid"}, ObjectKind::Namespace,
                            [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
     if (key == "nsid") {
       if (auto nsid = r.integer(value, field + ".nsid", 1, 4294967294LL)) {
@@ -171,14 +204,14 @@ bool parse_namespace(Reader& r, const YAML::Node& node, const std::string& field
 
 bool parse_passthru(Reader& r, const YAML::Node& node, const std::string& field, Passthru& pt) {
   pt.where = r.where(node);
-  return r.for_each_key(node, field, {}, ObjectKind::Passthru,
+  return r.for_each_key(node, field, "passthru", {}, ObjectKind::Passthru,
                         [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
     r.attribute(ObjectKind::Passthru, key, value, field + "." + key, pt.attrs, pt.attr_where);
   });
 }
 
 bool parse_subsystem(Reader& r, const YAML::Node& node, const std::string& field, Subsystem& s) {
-  bool ok = r.for_each_key(node, field, {"nqn", "namespaces", "allowed_hosts", "passthru"},
+  bool ok = r.for_each_key(node, field, "a subsystem", {"nqn", "namespaces", "allowed_hosts", "passthru"},
                            ObjectKind::Subsystem,
                            [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
     std::string sub = field + "." + key;
@@ -189,7 +222,7 @@ bool parse_subsystem(Reader& r, const YAML::Node& node, const std::string& field
         return parse_namespace(r, n, f, ns);
       });
     } else if (key == "allowed_hosts") {
-      s.allowed_hosts = r.name_list(value, sub);
+      s.allowed_hosts = r.name_list(value, sub, s.allowed_hosts_where);
     } else if (key == "passthru") {
       Passthru pt;
       if (parse_passthru(r, value, sub, pt)) s.passthru = pt;
@@ -202,7 +235,7 @@ bool parse_subsystem(Reader& r, const YAML::Node& node, const std::string& field
 }
 
 bool parse_referral(Reader& r, const YAML::Node& node, const std::string& field, Referral& ref) {
-  bool ok = r.for_each_key(node, field, {"name"}, ObjectKind::Referral,
+  bool ok = r.for_each_key(node, field, "a referral", {"name"}, ObjectKind::Referral,
                            [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
     if (key == "name") {
       if (auto name = r.string_value(value, field + ".name")) ref.name = *name;
@@ -215,7 +248,7 @@ bool parse_referral(Reader& r, const YAML::Node& node, const std::string& field,
 }
 
 bool parse_ana_group(Reader& r, const YAML::Node& node, const std::string& field, AnaGroup& g) {
-  bool ok = r.for_each_key(node, field, {"id", "state"}, ObjectKind::AnaGroup,
+  bool ok = r.for_each_key(node, field, "an ANA group", {"id", "state"}, std::nullopt,
                            [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
     if (key == "id") {
       if (auto id = r.integer(value, field + ".id", 1, 128)) g.id = static_cast<std::uint32_t>(*id);
@@ -229,7 +262,7 @@ bool parse_ana_group(Reader& r, const YAML::Node& node, const std::string& field
 
 bool parse_port(Reader& r, const YAML::Node& node, const std::string& field, Port& p) {
   bool has_id = false;
-  bool ok = r.for_each_key(node, field, {"id", "subsystems", "referrals", "ana_groups"},
+  bool ok = r.for_each_key(node, field, "a port", {"id", "subsystems", "referrals", "ana_groups"},
                            ObjectKind::Port,
                            [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
     std::string sub = field + "." + key;
@@ -239,7 +272,7 @@ bool parse_port(Reader& r, const YAML::Node& node, const std::string& field, Por
         p.id = static_cast<std::uint16_t>(*id);
       }
     } else if (key == "subsystems") {
-      p.subsystems = r.name_list(value, sub);
+      p.subsystems = r.name_list(value, sub, p.subsystems_where);
     } else if (key == "referrals") {
       r.sequence(value, sub, p.referrals, [&](const YAML::Node& n, const std::string& f, Referral& ref) {
         return parse_referral(r, n, f, ref);
@@ -257,7 +290,7 @@ bool parse_port(Reader& r, const YAML::Node& node, const std::string& field, Por
 }
 
 bool parse_host(Reader& r, const YAML::Node& node, const std::string& field, Host& h) {
-  bool ok = r.for_each_key(node, field, {"nqn"}, ObjectKind::Host,
+  bool ok = r.for_each_key(node, field, "a host", {"nqn"}, ObjectKind::Host,
                            [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
     std::string sub = field + "." + key;
     if (key == "nqn") {
@@ -282,33 +315,26 @@ bool parse_host(Reader& r, const YAML::Node& node, const std::string& field, Hos
 }
 
 bool parse_rdma_link(Reader& r, const YAML::Node& node, const std::string& field, RdmaLink& l) {
-  if (!node.IsMap()) {
-    r.error(node, field, "expected a mapping of keys to values");
-    return false;
-  }
-  std::set<std::string> seen;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    std::string key = it->first.Scalar();
-    std::string sub = field + "." + key;
-    if (!seen.insert(key).second) {
-      r.error(it->first, sub, "duplicate key");
-      continue;
-    }
-    auto value = r.string_value(it->second, sub);
-    if (!value) continue;
-    if (key == "name") l.name = *value;
-    else if (key == "netdev") l.netdev = *value;
-    else if (key == "type") {
-      if (*value != "rxe" && *value != "siw")
-        r.error(it->second, sub, "must be one of rxe, siw, got '" + *value + "'");
-      l.type = *value;
+  std::set<std::string> given;
+  bool ok = r.for_each_key(node, field, "an rdma link", {"name", "type", "netdev"}, std::nullopt,
+                           [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+    given.insert(key);
+    auto text = r.string_value(value, field + "." + key);
+    if (!text) return;
+    if (key == "name") {
+      l.name = *text;
+    } else if (key == "netdev") {
+      l.netdev = *text;
+    } else if (*text != "rxe" && *text != "siw") {
+      r.error(value, field + ".type", "must be one of rxe, siw, got '" + *text + "'");
     } else {
-      r.error(it->first, sub, "unknown key for an rdma link; known keys: name, type, netdev");
+      l.type = *text;
     }
-  }
+  });
+  if (!ok) return false;
   for (const char* required : {"name", "type", "netdev"})
-    if (!seen.count(required)) r.error(node, field, std::string("missing required key '") + required + "'");
-  return !l.name.empty() && !l.type.empty() && !l.netdev.empty();
+    if (!given.count(required)) r.error(node, field, std::string("missing required key '") + required + "'");
+  return true;  // kept even when invalid, so later indices match the file
 }
 
 }  // namespace
@@ -317,7 +343,15 @@ ParsedTarget parse_target_text(const std::string& text, const std::string& file_
   ParsedTarget result;
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      YAML::Mark second = documents[1].Mark();
+      result.diagnostics.error({file_name, second.is_null() ? 0 : second.line + 1, second.is_null() ? 0 : second.column + 1},
+                               "", "the file holds " + std::to_string(documents.size()) +
+                                       " YAML documents ('---'); a target file is exactly one");
+      return result;
+    }
+    if (!documents.empty()) root = documents[0];
   } catch (const YAML::ParserException& e) {
     result.diagnostics.error({file_name, e.mark.line + 1, e.mark.column + 1}, "",
                              "not valid YAML: " + e.msg);
@@ -330,14 +364,18 @@ ParsedTarget parse_target_text(const std::string& text, const std::string& file_
     return result;
   }
   bool has_version = false;
-  r.for_each_key(root, "", {"version", "modules", "rdma_links", "hosts", "subsystems", "ports"},
-                 ObjectKind::AnaGroup,
+  r.for_each_key(root, "", "the top level", {"version", "modules", "rdma_links", "hosts", "subsystems", "ports"},
+                 std::nullopt,
                  [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
     if (key == "version") {
       has_version = true;
-      if (auto v = r.integer(value, "version", 1, 1)) t.version = static_cast<int>(*v);
+      auto input = r.scalar(value, "version");
+      if (input && !input->quoted && input->text != "1")
+        r.error(value, "version", "unsupported version '" + input->text + "'; this nvmetctl reads version 1");
+      else if (input)
+        r.integer(value, "version", 1, 1);  // reports a quoted "1"
     } else if (key == "modules") {
-      t.modules = r.name_list(value, "modules");
+      t.modules = r.name_list(value, "modules", t.modules_where);
     } else if (key == "rdma_links") {
       r.sequence(value, "rdma_links", t.rdma_links, [&](const YAML::Node& n, const std::string& f, RdmaLink& l) {
         return parse_rdma_link(r, n, f, l);
@@ -364,15 +402,13 @@ ParsedTarget parse_target_text(const std::string& text, const std::string& file_
 }
 
 ParsedTarget parse_target_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  auto text = read_text_file(path);
+  if (!text) {
     ParsedTarget result;
-    result.diagnostics.error({path, 0, 0}, "", "cannot read the file: " + std::string(std::strerror(errno)));
+    result.diagnostics.error({path, 0, 0}, "", "cannot read the file: " + text.error().reason);
     return result;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_target_text(buffer.str(), path);
+  return parse_target_text(*text, path);
 }
 
 }  // namespace nvmetctl

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,13 +11,25 @@
 #include <map>
 #include <set>
 
+#include "nvmetctl/config/key_secrets.h"
 #include "nvmetctl/config/value_syntax.h"
 #include "nvmetctl/model/target_index.h"
+#include "nvmetctl/net/ip_address.h"
 
 namespace nvmetctl {
 namespace {
 
 bool is_ip_transport(const std::string& trtype) { return trtype == "tcp" || trtype == "rdma"; }
+
+SourceLocation entry_at(const std::vector<SourceLocation>& locations, size_t index, const SourceLocation& fallback) {
+  return index < locations.size() ? locations[index] : fallback;
+}
+
+bool is_module_name(const std::string& name) {
+  return !name.empty() && name.size() < 56 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
 
 SourceLocation at(const AttrLocations& locations, const std::string& key, const SourceLocation& fallback) {
   auto it = locations.find(key);
@@ -113,14 +126,12 @@ class Checker {
                       const std::string& field) {
     SourceLocation where = at(host.attr_where, attr, host.where);
     std::string key = field + "." + attr + "_file";
-    std::ifstream in(path);
-    if (!in) {
-      d_.error(where, key, "cannot read key file " + path + ": " + std::strerror(errno));
+    auto content = read_key_file(path);
+    if (!content) {
+      d_.error(where, key, "cannot " + content.error().describe());
       return;
     }
-    std::string content;
-    std::getline(in, content);
-    if (content.rfind("DHHC-1:", 0) != 0)
+    if (content->rfind("DHHC-1:", 0) != 0)
       d_.error(where, key, "key file " + path + " does not hold a DH-HMAC-CHAP secret (DHHC-1:...), "
                            "e.g. from 'nvme gen-dhchap-key'");
     struct stat st;
@@ -153,9 +164,10 @@ class Checker {
     for (size_t j = 0; j < s.allowed_hosts->size(); ++j) {
       const std::string& nqn = (*s.allowed_hosts)[j];
       std::string sub = field + ".allowed_hosts[" + std::to_string(j) + "]";
+      SourceLocation where = entry_at(s.allowed_hosts_where, j, s.where);
       if (!index_.host(nqn))
-        d_.error(s.where, sub, "host '" + nqn + "' is not declared under 'hosts'");
-      if (!seen.insert(nqn).second) d_.error(s.where, sub, "host '" + nqn + "' is listed twice");
+        d_.error(where, sub, "host '" + nqn + "' is not declared under 'hosts'");
+      if (!seen.insert(nqn).second) d_.error(where, sub, "host '" + nqn + "' is listed twice");
     }
     if (attr_value(s.attrs, "attr_allow_any_host") == "1" && !s.allowed_hosts->empty())
       d_.error(at(s.attr_where, "attr_allow_any_host", s.where), field + ".allow_any_host",
@@ -200,9 +212,10 @@ class Checker {
         for (size_t j = 0; j < p.subsystems->size(); ++j) {
           const std::string& nqn = (*p.subsystems)[j];
           std::string sub = field + ".subsystems[" + std::to_string(j) + "]";
+          SourceLocation where = entry_at(p.subsystems_where, j, p.where);
           if (!index_.subsystem(nqn))
-            d_.error(p.where, sub, "subsystem '" + nqn + "' is not declared under 'subsystems'");
-          if (!linked.insert(nqn).second) d_.error(p.where, sub, "subsystem '" + nqn + "' is listed twice");
+            d_.error(where, sub, "subsystem '" + nqn + "' is not declared under 'subsystems'");
+          if (!linked.insert(nqn).second) d_.error(where, sub, "subsystem '" + nqn + "' is listed twice");
         }
       }
       std::set<std::string> referrals;
@@ -213,12 +226,40 @@ class Checker {
         if (!referrals.insert(r.name).second) d_.error(r.where, sub + ".name", "duplicate referral '" + r.name + "'");
         check_address(r.attrs, r.attr_where, r.where, sub, false);
       }
+      check_listener_clash(i, field);
       std::set<std::uint32_t> groups;
       for (size_t j = 0; j < p.ana_groups.size(); ++j) {
         const AnaGroup& g = p.ana_groups[j];
         if (!groups.insert(g.id).second)
           d_.error(g.where, field + ".ana_groups[" + std::to_string(j) + "].id", "duplicate ana group " + std::to_string(g.id));
       }
+    }
+  }
+
+  // Two ports that listen (have subsystems) on the same transport, service
+  // and address, or on a wildcard covering it: the kernel refuses the second
+  // (EADDRINUSE) half-way through apply.
+  void check_listener_clash(size_t i, const std::string& field) {
+    const Port& p = t_.ports[i];
+    auto listening = [](const Port& port) { return port.subsystems && !port.subsystems->empty(); };
+    auto attr = [](const Port& port, const char* file) { return attr_value(port.attrs, file); };
+    if (!listening(p) || !is_ip_transport(attr(p, "addr_trtype"))) return;
+    auto address = parse_ip_address(attr(p, "addr_traddr"));
+    if (!address) return;
+    for (size_t k = 0; k < i; ++k) {
+      const Port& earlier = t_.ports[k];
+      if (!listening(earlier) || attr(earlier, "addr_trtype") != attr(p, "addr_trtype") ||
+          attr(earlier, "addr_trsvcid") != attr(p, "addr_trsvcid"))
+        continue;
+      auto other = parse_ip_address(attr(earlier, "addr_traddr"));
+      if (!other || other->family != address->family) continue;
+      if (!other->same_address(*address) && !other->is_wildcard() && !address->is_wildcard()) continue;
+      d_.error(p.where, field + ".traddr",
+               attr(p, "addr_trtype") + " " + attr(p, "addr_traddr") + ":" + attr(p, "addr_trsvcid") +
+                   " is already taken by port " + std::to_string(earlier.id) + " (" + attr(earlier, "addr_traddr") +
+                   ":" + attr(earlier, "addr_trsvcid") +
+                   "); the kernel would refuse this port (EADDRINUSE): give it another trsvcid or address");
+      return;
     }
   }
 
@@ -234,7 +275,8 @@ class Checker {
     std::string traddr = attr_value(attrs, "addr_traddr");
     if (is_ip_transport(trtype)) {
       if (traddr.empty()) {
-        d_.error(where, field, "missing 'traddr': a " + trtype + " port listens on an IP address");
+        if (!where_map.count("addr_traddr"))  // given but invalid: reported where it was read
+          d_.error(where, field, "missing 'traddr': a " + trtype + " port listens on an IP address");
         return;
       }
       bool ipv6 = false;
@@ -273,8 +315,9 @@ class Checker {
 
   void check_modules() {
     for (size_t i = 0; i < t_.modules.size(); ++i)
-      if (t_.modules[i].empty() || t_.modules[i].find('/') != std::string::npos)
-        d_.error({}, "modules[" + std::to_string(i) + "]", "'" + t_.modules[i] + "' is not a module name");
+      if (!is_module_name(t_.modules[i]))
+        d_.error(entry_at(t_.modules_where, i, {}), "modules[" + std::to_string(i) + "]",
+                 "'" + printable(t_.modules[i]) + "' is not a module name (letters, digits, '_' and '-')");
   }
 
   const Target& t_;

@@ -127,6 +127,33 @@ bool is_ip_literal(const std::string& text, bool& is_ipv6) {
   return false;
 }
 
+bool is_valid_utf8(const std::string& text) {
+  static const unsigned kSmallest[] = {0, 0x80, 0x800, 0x10000};  // anything less is overlong
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t extra = 0;
+    unsigned code = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((lead & 0xe0) == 0xc0) extra = 1, code = lead & 0x1f;
+    else if ((lead & 0xf0) == 0xe0) extra = 2, code = lead & 0x0f;
+    else if ((lead & 0xf8) == 0xf0) extra = 3, code = lead & 0x07;
+    else return false;
+    if (text.size() - i <= extra) return false;
+    for (size_t k = 1; k <= extra; ++k) {
+      unsigned char next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3f);
+    }
+    if (code < kSmallest[extra] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
 std::string name_problem(const std::string& name) {
   if (name.empty()) return "must not be empty";
   if (name == "." || name == "..") return "must not be '.' or '..' (it becomes a configfs path)";
@@ -135,6 +162,7 @@ std::string name_problem(const std::string& name) {
   if (std::any_of(name.begin(), name.end(),
                   [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
     return "must not contain control characters";
+  if (!is_valid_utf8(name)) return "is not valid UTF-8";
   if (name.size() > 255) return "is longer than 255 bytes, the longest configfs name";
   return {};
 }

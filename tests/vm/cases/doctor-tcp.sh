@@ -75,7 +75,7 @@ run nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$NQN" --hostnqn "$HOSTNQN"
 [[ $RC -ne 0 ]] || fail "connect succeeded for a host that is not allowed"
 run nvme connect -t tcp -a 127.0.0.1 -s 4420 -n nqn.2014-08.org.nvmexpress:no-such-subsystem --hostnqn "$HOSTNQN"
 [[ $RC -ne 0 ]] || fail "connect succeeded to a subsystem that does not exist"
-run "$NVMETCTL" -o json doctor
+expect_status 7 "$NVMETCTL" -o json doctor  # ports 1, 3 and 4 are still refused
 finding host-not-allowed "subsystem $NQN" "ln -s $NVMET_CFS/hosts/$HOSTNQN $SUB/allowed_hosts/$HOSTNQN" warning
 finding connect-invalid-subsystem "subsystem nqn.2014-08.org.nvmexpress:no-such-subsystem" "" warning
 
@@ -84,6 +84,22 @@ mkdir "$NVMET_CFS/hosts/$HOSTNQN"
 ln -s "$NVMET_CFS/hosts/$HOSTNQN" "$SUB/allowed_hosts/$HOSTNQN"
 expect_ok nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$NQN" --hostnqn "$HOSTNQN"
 expect_ok nvme disconnect -n "$NQN"
-run "$NVMETCTL" -o json doctor
+expect_status 7 "$NVMETCTL" -o json doctor
+finding port-addr-in-use "port 3" "addr_trsvcid" failure
 assert_not_contains "$OUT" '"host-not-allowed"'
+
+step "the wildcard over an address a port listens on: EADDRINUSE as well; validate refuses such a file"
+tcp_port 6 0.0.0.0
+expect_errno EADDRINUSE ln -s "$SUB" "$NVMET_CFS/ports/6/subsystems/$NQN"
+rmdir "$NVMET_CFS/ports/6"
+cat >"$WORK/clash.yaml" <<YAML
+version: 1
+subsystems:
+  - nqn: $NQN
+ports:
+  - {id: 1, trtype: tcp, traddr: 127.0.0.1, trsvcid: 4420, subsystems: [$NQN]}
+  - {id: 2, trtype: tcp, traddr: 0.0.0.0, trsvcid: 4420, subsystems: [$NQN]}
+YAML
+expect_status 3 "$NVMETCTL" validate "$WORK/clash.yaml"
+assert_contains "$OUT" "tcp 0.0.0.0:4420 is already taken by port 1 (127.0.0.1:4420)"
 pass

@@ -84,9 +84,28 @@ mkdir "$NVMET_CFS/hosts/nqn.stray-host"
 expect_ok "$NVMETCTL" apply "$WORK/base.yaml"
 assert_contains "$OUT" "unmanaged, left alone: subsystem nqn.2024-01.io.nvmetctl:stray"
 assert_exists "$NVMET_CFS/subsystems/nqn.2024-01.io.nvmetctl:stray"
+assert_exists "$NVMET_CFS/hosts/nqn.stray-host"
 expect_ok "$NVMETCTL" apply --prune "$WORK/base.yaml"
 assert_not_exists "$NVMET_CFS/subsystems/nqn.2024-01.io.nvmetctl:stray"
 assert_not_exists "$NVMET_CFS/hosts/nqn.stray-host"
 assert_exists "$NVMET_CFS/subsystems/nqn.2024-01.io.nvmetctl:base"
 expect_status 0 "$NVMETCTL" plan --detailed-exitcode --prune "$WORK/base.yaml"
+
+step "a host made by hand with a name that is not UTF-8: JSON reports stay valid, the file form refuses it"
+bad_host=$NVMET_CFS/hosts/nqn.bad-$'\xff'
+mkdir "$bad_host"
+for command in status export "plan $WORK/base.yaml"; do
+    # shellcheck disable=SC2086  # the command and its file are separate words
+    expect_ok "$NVMETCTL" -o json $command
+    /usr/bin/python3 -c 'import json, sys; json.loads(sys.argv[1])' "$OUT" || fail "-o json $command is not JSON"
+done
+assert_contains "$OUT" "unmanaged"
+"$NVMETCTL" export >"$WORK/bad-name.yaml"
+expect_status 3 "$NVMETCTL" validate "$WORK/bad-name.yaml"
+assert_contains "$OUT" "is not valid UTF-8"
+rmdir "$bad_host"
+
+step "a target file that does not exist: exit 1 and the error names it"
+expect_status 1 "$NVMETCTL" apply "$WORK/no-such-file.yaml"
+assert_contains "$OUT" "nvmetctl: error: read $WORK/no-such-file.yaml: $(errno_text ENOENT)"
 pass
