@@ -126,14 +126,55 @@ TEST(ApplyRollback, MissingDeviceFailsAndLeavesNothingBehind) {
   EXPECT_EQ(snapshot(f), before);
 }
 
-TEST(ApplyRollback, InterruptRollsBack) {
-  EngineFixture f;
-  std::string before = snapshot(f);
-  std::atomic<bool> interrupted{true};
-  ApplyReport report = apply_target(parse_ok(kBefore), f.ctx, {}, &interrupted);
-  ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack);
-  EXPECT_TRUE(report.failure->interrupted);
-  EXPECT_EQ(snapshot(f), before);
+// Raises the interrupt flag once `after` mutations have gone through, as a
+// SIGINT arriving in the middle of an apply would.
+class InterruptingFs final : public ConfigFs {
+ public:
+  InterruptingFs(ConfigFs& inner, std::atomic<bool>& flag, int after) : inner_(inner), flag_(flag), left_(after) {}
+
+  bool exists(const std::string& path) const override { return inner_.exists(path); }
+  Expected<std::vector<DirEntry>> list(const std::string& dir) const override { return inner_.list(dir); }
+  Expected<std::string> read(const std::string& attr) const override { return inner_.read(attr); }
+  Expected<std::string> read_link(const std::string& link) const override { return inner_.read_link(link); }
+  Expected<void> write(const std::string& attr, const std::string& value) override {
+    return counted(inner_.write(attr, value));
+  }
+  Expected<void> make_dir(const std::string& dir) override { return counted(inner_.make_dir(dir)); }
+  Expected<void> remove_dir(const std::string& dir) override { return counted(inner_.remove_dir(dir)); }
+  Expected<void> make_link(const std::string& target, const std::string& link) override {
+    return counted(inner_.make_link(target, link));
+  }
+  Expected<void> remove_link(const std::string& link) override { return counted(inner_.remove_link(link)); }
+
+ private:
+  Expected<void> counted(Expected<void> result) {
+    if (--left_ == 0) flag_ = true;
+    return result;
+  }
+  ConfigFs& inner_;
+  std::atomic<bool>& flag_;
+  int left_;
+};
+
+TEST(ApplyRollback, InterruptMidwayRollsBackTheCompletedSteps) {
+  PlanOptions options;
+  options.prune = true;
+  options.allow_recreate = true;
+  for (int after : {1, 5, 12}) {
+    EngineFixture f;
+    ASSERT_EQ(f.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
+    std::string before = snapshot(f);
+    std::atomic<bool> interrupted{false};
+    InterruptingFs interrupting(f.fs, interrupted, after);
+    EngineContext ctx{EngineFixture::paths(), interrupting};
+    ApplyReport report = apply_target(parse_ok(kAfter), ctx, options, &interrupted);
+    ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack) << "interrupted after " << after;
+    EXPECT_TRUE(report.failure->interrupted);
+    EXPECT_EQ(report.completed, static_cast<std::size_t>(after)) << "one mutation per step in this plan";
+    EXPECT_EQ(report.rollback.undone, report.completed);
+    EXPECT_TRUE(report.rollback_drift.empty());
+    EXPECT_EQ(snapshot(f), before) << "interrupted after " << after;
+  }
 }
 
 TEST(ApplyRollback, ExportReappliesToTheSameState) {

@@ -178,6 +178,7 @@ TEST_F(DoctorChecksTest, TransportModuleMissingAndTrtypeUnset) {
   EXPECT_NE(missing.evidence.back().find("transport type 1"), std::string::npos);
   const Finding& unset = expect(f, "trtype-unset", "port 2");
   EXPECT_NE(unset.fix.find("echo tcp > /cfg/nvmet/ports/2/addr_trtype"), std::string::npos);
+  ASSERT_FALSE(unset.evidence.empty());
   EXPECT_NE(unset.evidence.back().find("transport type 0"), std::string::npos);
 }
 
@@ -230,6 +231,7 @@ TEST_F(DoctorChecksTest, NamespaceDeviceProblems) {
   Findings f = run_checks(in_);
   std::string ns = std::string(" of ") + kNqn;
   const Finding& missing = expect(f, "namespace-device-missing", "namespace 1" + ns);
+  ASSERT_FALSE(missing.evidence.empty());
   EXPECT_NE(missing.evidence.back().find("(-2)"), std::string::npos);
   expect(f, "namespace-device-empty", "namespace 2" + ns);
   expect(f, "namespace-device-not-usable", "namespace 3" + ns);
@@ -377,6 +379,7 @@ TEST_F(DoctorChecksTest, ANamespaceInAPassthruSubsystemIsNamedNotJustDisabled) {
   const Finding& conflict = expect(f, "passthru-with-namespaces", "namespace 1 of " + std::string(kNqn));
   EXPECT_NE(conflict.fix.find("rmdir /cfg/nvmet/subsystems/" + std::string(kNqn) + "/namespaces/1"),
             std::string::npos) << conflict.fix;
+  ASSERT_FALSE(conflict.evidence.empty());
   EXPECT_NE(conflict.evidence.back().find("cannot enable both passthru"), std::string::npos);
   EXPECT_FALSE(f.find("namespace-disabled", "namespace 1 of " + std::string(kNqn))) << "the cause is passthru";
 }

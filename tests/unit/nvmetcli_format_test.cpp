@@ -201,6 +201,9 @@ TEST(NvmetcliImport, UnsetValuesAreSkipped) {
   auto imported = import_ok(R"J({"ports": [{"portid": 1, "addr": {"trtype": "tcp", "adrfam": "",
       "traddr": "", "tsas": "none"}}], "subsystems": [{"nqn": "nqn.a",
       "namespaces": [{"nsid": 1, "device": {"path": "(null)"}, "enable": 0}]}]})J");
+  ASSERT_EQ(imported.target.ports.size(), 1U);
+  ASSERT_EQ(imported.target.subsystems.size(), 1U);
+  ASSERT_EQ(imported.target.subsystems[0].namespaces.size(), 1U);
   EXPECT_FALSE(imported.target.ports[0].attrs.count("addr_adrfam"));
   EXPECT_FALSE(imported.target.ports[0].attrs.count("addr_traddr"));
   EXPECT_FALSE(imported.target.subsystems[0].namespaces[0].attrs.count("device_path"));

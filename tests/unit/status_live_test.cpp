@@ -152,12 +152,15 @@ TEST(StatusLive, RdmaPortWithoutDeviceSaysWhy) {
   FakeNetworkInfo net;
   net.add_interface("nvmt0", {"10.111.0.1/24"});
   TargetStatus s = build_target_status(live_target(f.image), f.paths, &net, {});
+  ASSERT_FALSE(s.ports.empty());
+  ASSERT_EQ(s.ports[0].trtype, "rdma");
   EXPECT_TRUE(s.ports[0].rdma_device.empty());
   EXPECT_NE(s.ports[0].rdma_problem.find("nvmt0"), std::string::npos) << s.ports[0].rdma_problem;
 
   FakeNetworkInfo elsewhere;
   elsewhere.add_interface("eth0", {"192.0.2.1/24"});
   s = build_target_status(live_target(f.image), f.paths, &elsewhere, rxe_on("eth0"));
+  ASSERT_FALSE(s.ports.empty());
   EXPECT_NE(s.ports[0].rdma_problem.find("not on any local interface"), std::string::npos) << s.ports[0].rdma_problem;
 }
 

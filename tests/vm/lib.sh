@@ -12,6 +12,8 @@
 # See tests/vm/README.md for the list of helpers.
 
 set -eEuo pipefail
+# A failing command inside $(...) fails the case too.
+shopt -s inherit_errexit
 
 VM_REPO=${NVMETCTL_VM_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 VM_LIB_DIR=$VM_REPO/tests/vm
@@ -228,6 +230,29 @@ setup_dummy_net() {
     ip link add "$dev" type dummy
     ip addr add "$cidr" dev "$dev"
     ip link set "$dev" up
+}
+
+# write_one_export FILE NQN DEVICE TRTYPE TRADDR TRSVCID: the smallest useful
+# target: one subsystem open to any host, namespace 1 on DEVICE, exported on
+# port 1 at TRADDR:TRSVCID (adrfam derived from TRADDR).
+write_one_export() {
+    local file=$1 nqn=$2 device=$3 trtype=$4 traddr=$5 trsvcid=$6
+    cat >"$file" <<YAML
+version: 1
+subsystems:
+  - nqn: $nqn
+    allow_any_host: true
+    namespaces:
+      - nsid: 1
+        device_path: $device
+        enable: true
+ports:
+  - id: 1
+    trtype: $trtype
+    traddr: $traddr
+    trsvcid: $trsvcid
+    subsystems: [$nqn]
+YAML
 }
 
 # write_seed_target FILE NQN DISK: the issue's seed example (an rxe link on

@@ -41,6 +41,7 @@ mkdir "$P/namespaces/7"
 write_attr "$P/namespaces/7/device_path" /dev/nullb0
 expect_ok write_attr "$P/namespaces/7/enable" 1
 assert_file_eq "$P/namespaces/7/enable" 0
+assert_kmsg "cannot enable both passthru and regular namespaces"
 
 step "doctor names both"
 expect_status 7 "$NVMETCTL" -o json doctor

@@ -47,23 +47,7 @@ assert_contains "$OUT" "binding CM ID to $NET_ADDR:4420 failed (-19)"
 
 step "the same through a file: doctor FILE predicts it, apply fails and explains with the doctor's id"
 rmdir "$PORT"
-cat >"$WORK/target.yaml" <<YAML
-version: 1
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-    namespaces:
-      - nsid: 1
-        device_path: $DISK
-        enable: true
-ports:
-  - id: 1
-    trtype: rdma
-    adrfam: ipv4
-    traddr: $NET_ADDR
-    trsvcid: 4420
-    subsystems: [$NQN]
-YAML
+write_one_export "$WORK/target.yaml" "$NQN" "$DISK" rdma "$NET_ADDR" 4420
 expect_status 7 "$NVMETCTL" -o json doctor "$WORK/target.yaml"
 finding rdma-no-device "port 1" "rxe_$NET_DEV" failure
 finding drift "file $WORK/target.yaml" "nvmetctl apply" warning

@@ -12,22 +12,7 @@ NQN=nqn.2014-08.org.nvmexpress:listener
 DISK=$(nvme_disk)
 SVC=4430
 
-cat >"$WORK/target.yaml" <<YAML
-version: 1
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-    namespaces:
-      - nsid: 1
-        device_path: $DISK
-        enable: true
-ports:
-  - id: 1
-    trtype: tcp
-    traddr: 127.0.0.1
-    trsvcid: $SVC
-    subsystems: [$NQN]
-YAML
+write_one_export "$WORK/target.yaml" "$NQN" "$DISK" tcp 127.0.0.1 "$SVC"
 
 /usr/bin/python3 -c '
 import socket, sys, time
@@ -74,5 +59,6 @@ wait "$LISTENER" 2>/dev/null || true
 expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
 connect_and_roundtrip tcp 127.0.0.1 "$SVC" "$NQN" "$DISK"
 expect_ok "$NVMETCTL" -o json doctor "$WORK/target.yaml"
+finding no-drift "file $WORK/target.yaml" "" ok
 assert_not_contains "$OUT" '"port-addr-in-use"'
 pass

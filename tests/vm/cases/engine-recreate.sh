@@ -22,19 +22,22 @@ ports:
   - {id: 1, trtype: tcp, traddr: 127.0.0.1, trsvcid: 4420, subsystems: [$NQN]}
 YAML
 }
-serial_seen_by_host() {
-    modprobe nvme-tcp
-    nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$NQN" >/dev/null
+# host_reads_serial: connect, put the serial the controller reports in
+# SEEN_SERIAL, disconnect.
+host_reads_serial() {
     local dev
+    modprobe nvme-tcp
+    expect_ok nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$NQN"
     dev=$(nvme_dev_for_nqn "$NQN") || fail "no namespace device"
-    nvme id-ctrl "/dev/$(basename "$dev" | sed 's/n[0-9]*$//')" | awk -F: '/^sn/ {gsub(/ /, "", $2); print $2}'
-    nvme disconnect -n "$NQN" >/dev/null
+    SEEN_SERIAL=$(nvme id-ctrl "/dev/$(basename "$dev" | sed 's/n[0-9]*$//')" | awk -F: '/^sn/ {gsub(/ /, "", $2); print $2}')
+    expect_ok nvme disconnect -n "$NQN"
 }
 
 step "a subsystem with serial SERIAL-A, identified by a host"
 write_target SERIAL-A
 expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
-assert_eq SERIAL-A "$(serial_seen_by_host)" "serial the host sees"
+host_reads_serial
+assert_eq SERIAL-A "$SEEN_SERIAL" "serial the host sees"
 
 step "re-plan reports the modules as already loaded"
 expect_ok "$NVMETCTL" plan "$WORK/target.yaml"
@@ -57,6 +60,7 @@ step "with --allow-recreate the subsystem is recreated and hosts see the new ser
 expect_status 0 "$NVMETCTL" plan --allow-recreate "$WORK/target.yaml"
 assert_contains "$OUT" "-/+ rmdir  subsystems/$NQN"
 expect_ok "$NVMETCTL" apply --allow-recreate "$WORK/target.yaml"
-assert_eq SERIAL-B "$(serial_seen_by_host)" "serial the host sees after recreate"
+host_reads_serial
+assert_eq SERIAL-B "$SEEN_SERIAL" "serial the host sees after recreate"
 expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/target.yaml"
 pass

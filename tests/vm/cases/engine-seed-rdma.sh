@@ -32,7 +32,8 @@ assert_contains "$OUT" "verified"
 # The minimum for this file: 4 mkdir, 7 writes that differ from the kernel's defaults, 1 link.
 assert_eq 12 "$(configfs_mutations "$WORK/cold.strace")" "configfs mutations on cold apply"
 for m in nvmet nvmet_rdma rdma_rxe; do module_loaded $m || fail "$m not loaded"; done
-assert_contains "$(rdma link show)" "rxe_eth0"
+expect_ok rdma link show
+assert_contains "$OUT" "rxe_eth0"
 assert_kmsg "nvmet_rdma: enabling port 1"
 assert_file_eq "$NVMET_CFS/subsystems/$NQN/namespaces/10/enable" 1
 
@@ -53,5 +54,6 @@ step "clear --rdma-links --unload-modules returns to cold"
 expect_ok "$NVMETCTL" clear --rdma-links --unload-modules
 module_loaded nvmet && fail "nvmet still loaded"
 module_loaded nvmet_rdma && fail "nvmet_rdma still loaded"
-assert_not_contains "$(rdma link show)" "rxe_eth0"
+expect_ok rdma link show
+assert_not_contains "$OUT" "rxe_eth0"
 pass

@@ -26,7 +26,9 @@ step "a second run waits for the lock, then fails clearly"
 flock /run/nvmetctl.lock sleep 10 &
 holder=$!
 wait_until 5 sh -c '! flock -n /run/nvmetctl.lock true' || fail "the test could not take the lock"
+waited_from=$EPOCHREALTIME
 expect_status 6 "$NVMETCTL" apply --lock-timeout 1 "$WORK/big.yaml"
+awk -v a="$waited_from" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a >= 1) }' || fail "gave up before waiting 1 s"
 assert_contains "$OUT" "another nvmetctl"
 assert_contains "$OUT" "is changing the target; waited 1s"
 wait "$holder"

@@ -10,32 +10,13 @@ NQN=nqn.2024-01.io.nvmetctl:tcp
 DISK=$(nvme_disk)
 LOOPDEV=$(loop_file 32M "$WORK/backing.img")
 
-write_target() {  # ADDR SVC DEVICE
-    cat >"$WORK/target.yaml" <<YAML
-version: 1
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-    namespaces:
-      - nsid: 1
-        device_path: $3
-        enable: true
-ports:
-  - id: 1
-    trtype: tcp
-    traddr: $1
-    trsvcid: $2
-    subsystems: [$NQN]
-YAML
-}
-
 step "apply a tcp target on 127.0.0.1:4420 and connect"
-write_target 127.0.0.1 4420 "$DISK"
+write_one_export "$WORK/target.yaml" "$NQN" "$DISK" tcp 127.0.0.1 4420
 expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
 connect_and_roundtrip tcp 127.0.0.1 4420 "$NQN" "$DISK"
 
 step "change the live port's address: unlink, write, relink"
-write_target 127.0.0.2 4421 "$DISK"
+write_one_export "$WORK/target.yaml" "$NQN" "$DISK" tcp 127.0.0.2 4421
 expect_status 2 "$NVMETCTL" plan --detailed-exitcode "$WORK/target.yaml"
 assert_contains "$OUT" "unlink ports/1/subsystems/$NQN"
 assert_contains "$OUT" "disrupts hosts"
@@ -47,7 +28,7 @@ connect_and_roundtrip tcp 127.0.0.2 4421 "$NQN" "$DISK"
 expect_fail nvme connect -t tcp -a 127.0.0.1 -s 4420 -n "$NQN"
 
 step "change the namespace's device: disable, write, enable; the new data is served"
-write_target 127.0.0.2 4421 "$LOOPDEV"
+write_one_export "$WORK/target.yaml" "$NQN" "$LOOPDEV" tcp 127.0.0.2 4421
 expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
 assert_contains "$OUT" "namespaces/1/enable: '1' -> '0'"
 assert_file_eq "$NVMET_CFS/subsystems/$NQN/namespaces/1/device_path" "$LOOPDEV"

@@ -30,13 +30,16 @@ if [[ $RC -ne 0 ]]; then
     assert_contains "$OUT" "module siw is not available for kernel $VM_KVER"
     assert_contains "$OUT" "for rdma link siw_test (type siw)"
     module_loaded nvmet && fail "nvmet was loaded although apply was refused"
-    assert_not_contains "$(rdma link show)" "siw_test"
+    expect_ok rdma link show
+    assert_not_contains "$OUT" "siw_test"
     pass "this kernel has no siw; nvmetctl refused before changing anything"
 fi
 module_loaded siw || fail "siw not loaded"
-assert_contains "$(rdma link show)" "siw_test"
+expect_ok rdma link show
+assert_contains "$OUT" "siw_test"
 connect_and_roundtrip rdma "$NET_ADDR" 4420 "$NQN" "$DISK"
 expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/target.yaml"
 expect_ok "$NVMETCTL" clear --rdma-links --unload-modules
-assert_not_contains "$(rdma link show)" "siw_test"
+expect_ok rdma link show
+assert_not_contains "$OUT" "siw_test"
 pass

@@ -24,7 +24,7 @@ playbook() {
 step "check mode on a cold node: changed, nothing applied"
 playbook --check --diff
 assert_eq 0 "$RC" "check-mode status"
-assert_match "$OUT" "localhost +: ok=[0-9]+ +changed=1 "
+assert_match "$OUT" "localhost +: ok=[0-9]+ +changed=1 +unreachable=0 +failed=0 "
 assert_contains "$OUT" "mkdir  subsystems/nqn.2024-01.io.example:loop-disk"
 [[ ! -d $NVMET_CFS/subsystems/nqn.2024-01.io.example:loop-disk ]] || fail "check mode applied the target"
 assert_not_exists "$WORK/etc/target.yaml" "check mode kept the file"
@@ -32,18 +32,19 @@ assert_not_exists "$WORK/etc/target.yaml" "check mode kept the file"
 step "real run: applies"
 playbook
 assert_eq 0 "$RC" "playbook status"
-assert_match "$OUT" "localhost +: ok=[0-9]+ +changed=2 "
+assert_match "$OUT" "localhost +: ok=[0-9]+ +changed=2 +unreachable=0 +failed=0 "
 assert_file_eq "$NVMET_CFS/subsystems/nqn.2024-01.io.example:loop-disk/namespaces/1/enable" 1
 assert_exists "$WORK/etc/target.yaml"
 
 step "second run: nothing to change"
 playbook
 assert_eq 0 "$RC" "playbook status"
-assert_match "$OUT" "localhost +: ok=[0-9]+ +changed=0 "
+assert_match "$OUT" "localhost +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0 "
 
 step "check mode on a matching node: ok"
 playbook --check
-assert_match "$OUT" "localhost +: ok=[0-9]+ +changed=0 "
+assert_eq 0 "$RC" "playbook status"
+assert_match "$OUT" "localhost +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0 "
 
 step "a broken file fails the play"
 printf 'version: 1\nports:\n  - id: 1\n    trtype: carrier-pigeon\n' >"$WORK/broken.yaml"

@@ -62,7 +62,8 @@ assert_contains "$OUT" "0 in configfs"
 step "rdma.yaml: Soft-RoCE link, port, connect over RDMA"
 f=$(localize rdma.yaml)
 apply_example "$f"
-assert_contains "$(rdma link show)" "rxe0"
+expect_ok rdma link show
+assert_contains "$OUT" "rxe0"
 assert_file_eq "$NVMET_CFS/ports/1/addr_trtype" rdma
 connect_io rdma nqn.2024-01.io.example:rdma-disk "$DISK"
 clear_all
@@ -92,6 +93,7 @@ assert_file_eq "$NVMET_CFS/ports/11/ana_groups/2/ana_state" non-optimized
 assert_file_eq "$NVMET_CFS/ports/12/ana_groups/2/ana_state" optimized
 assert_file_eq "$NVMET_CFS/ports/12/ana_groups/1/ana_state" non-optimized
 assert_file_eq "$NVMET_CFS/subsystems/nqn.2024-01.io.example:multipath/namespaces/2/ana_grpid" 2
+connect_io tcp nqn.2024-01.io.example:multipath "$DISK"  # port 11, namespace 1 (optimized there)
 clear_all
 
 step "file-backed.yaml: buffered file namespace"

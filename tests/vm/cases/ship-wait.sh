@@ -13,31 +13,19 @@ DISK=$(nvme_disk)
 LATE_DISK=$WORK/vg0-lv0        # appears later, like /dev/vg0/lv0
 NQN=nqn.2024-01.io.example:late
 
-cat >"$WORK/target.yaml" <<YAML
-version: 1
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-    namespaces:
-      - nsid: 1
-        device_path: $LATE_DISK
-        enable: true
-ports:
-  - id: 1
-    trtype: tcp
-    adrfam: ipv4
-    traddr: $NET_ADDR
-    trsvcid: 4420
-    subsystems: [$NQN]
-YAML
+write_one_export "$WORK/target.yaml" "$NQN" "$LATE_DISK" tcp "$NET_ADDR" 4420
 
 # The interface exists (as at boot) but has no address yet.
 modprobe dummy numdummies=0
 ip link add "$NET_DEV" type dummy
 ip link set "$NET_DEV" up
 
-step "without --wait the kernel would refuse: the address is not local"
+step "without --wait apply fails on the missing device and leaves nothing behind"
 expect_status 0 "$NVMETCTL" validate "$WORK/target.yaml"
+expect_status 4 "$NVMETCTL" apply "$WORK/target.yaml"
+assert_contains "$OUT" "$LATE_DISK"
+assert_contains "$OUT" "rollback: undid"
+nvmet_is_empty || fail "a failed apply left objects in configfs"
 
 step "apply --wait 60, address and device appear 4 s later"
 (

@@ -7,6 +7,7 @@ mkdir -p "$WORK"
 # configfs_mutations STRACE_LOG: count the syscalls in an strace log that
 # change configfs: mkdir/rmdir/symlink/unlink under it and opens for writing.
 configfs_mutations() {
+    [[ -s $1 ]] || fail "no strace log $1"
     grep -E '(mkdir|rmdir|symlink|unlink)(at)?\(.*/sys/kernel/config|open(at)?\(.*/sys/kernel/config[^"]*", O_WRONLY' "$1" | grep -vc ' = -1 E' || true
 }
 
