@@ -35,7 +35,7 @@ void print_json(const nlohmann::json& document) {
 }
 
 bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, nlohmann::json* json_out) {
-  for (const Diagnostic& d : diagnostics.all()) {
+  for (const Diagnostic& d : diagnostics.in_file_order()) {
     if (json_out) {
       (*json_out)["diagnostics"].push_back({{"severity", d.severity == Severity::Error ? "error" : "warning"},
                                             {"file", d.where.file},

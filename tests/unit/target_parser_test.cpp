@@ -269,5 +269,17 @@ TEST(TargetParser, ListEntriesAreLocatedAtTheirOwnLine) {
   expect_single_error("version: 1\nmodules: [\"a b\"]\n", "is not a module name", 2);
 }
 
+TEST(TargetParser, ProblemsAreListedInFileOrder) {
+  // The validator finds the dangling host (line 4) after the parser found
+  // the bad nsid (line 6); a reader wants them top to bottom.
+  ParsedTarget parsed = parse_target_text(
+      "version: 1\nsubsystems:\n  - nqn: nqn.a\n    allowed_hosts: [nqn.h]\n    namespaces:\n      - {nsid: 0}\n",
+      "t.yaml");
+  std::vector<int> lines;
+  for (const Diagnostic& d : parsed.diagnostics.in_file_order())
+    if (d.severity == Severity::Error) lines.push_back(d.where.line);
+  EXPECT_EQ(lines, (std::vector<int>{4, 6}));
+}
+
 }  // namespace
 }  // namespace nvmetctl

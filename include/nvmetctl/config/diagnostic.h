@@ -25,6 +25,9 @@ class Diagnostics {
   void warning(const SourceLocation& where, std::string field, std::string message);
   bool has_errors() const;
   const std::vector<Diagnostic>& all() const { return items_; }
+  // As a reader walks the file: by line and column; problems without a
+  // place (the machine's, not the file's) last.
+  std::vector<Diagnostic> in_file_order() const;
   void append(const Diagnostics& other);
 
  private:

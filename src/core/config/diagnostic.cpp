@@ -1,6 +1,7 @@
 #include "nvmetctl/config/diagnostic.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace nvmetctl {
 
@@ -72,6 +73,17 @@ void Diagnostics::warning(const SourceLocation& where, std::string field, std::s
 bool Diagnostics::has_errors() const {
   return std::any_of(items_.begin(), items_.end(),
                      [](const Diagnostic& d) { return d.severity == Severity::Error; });
+}
+
+std::vector<Diagnostic> Diagnostics::in_file_order() const {
+  std::vector<Diagnostic> sorted = items_;
+  auto key = [](const Diagnostic& d) {
+    bool placed = d.where.line > 0;
+    return std::make_tuple(!placed, d.where.file, d.where.line, d.where.column);
+  };
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
+  return sorted;
 }
 
 void Diagnostics::append(const Diagnostics& other) {
