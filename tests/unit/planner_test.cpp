@@ -139,6 +139,32 @@ TEST(Planner, UndeclaredObjectsAreUnmanagedUnlessPruned) {
   EXPECT_EQ(after.target.hosts.size(), 1u);
 }
 
+// The kernel binds one listener per address: a port the file does not
+// declare, enabled on the same tcp address, would make linking the declared
+// one fail with EADDRINUSE half-way through apply.
+TEST(Planner, AnUndeclaredPortOnTheSameAddressBlocksThePlanUnlessPruned) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+  std::string moved = kTcpTarget;
+  moved.replace(moved.find("  - id: 1\n"), 10, "  - id: 2\n");
+  Target target = parse_ok(moved);
+  Plan blocked = f.plan(target);
+  ASSERT_TRUE(blocked.blocked());
+  std::string problems;
+  for (const Diagnostic& d : blocked.problems.all()) problems += d.format() + "\n";
+  EXPECT_NE(problems.find("tcp 127.0.0.1:4420 is taken by port 1 (127.0.0.1:4420, enabled, not in the file)"),
+            std::string::npos) << problems;
+  f.fs.reset_counters();
+  EXPECT_EQ(f.apply(target).status, ApplyStatus::Blocked);
+  EXPECT_EQ(f.fs.mutations(), 0);
+
+  PlanOptions prune;
+  prune.prune = true;
+  EXPECT_FALSE(f.plan(target, prune).blocked());
+  ASSERT_EQ(f.apply(target, prune).status, ApplyStatus::Applied);
+  EXPECT_EQ(f.live().target.ports.size(), 1u);
+}
+
 TEST(Planner, CntlidMaxIsRaisedBeforeMinCrossesIt) {
   EngineFixture f;
   ASSERT_EQ(f.apply(parse_ok("version: 1\nsubsystems:\n  - nqn: nqn.a\n    cntlid_min: 1\n    cntlid_max: 10\n")).status,

@@ -14,7 +14,7 @@
 #include "nvmetctl/config/key_secrets.h"
 #include "nvmetctl/config/value_syntax.h"
 #include "nvmetctl/model/target_index.h"
-#include "nvmetctl/net/ip_address.h"
+#include "nvmetctl/model/port_listener.h"
 
 namespace nvmetctl {
 namespace {
@@ -236,28 +236,18 @@ class Checker {
     }
   }
 
-  // Two ports that listen (have subsystems) on the same transport, service
-  // and address, or on a wildcard covering it: the kernel refuses the second
-  // (EADDRINUSE) half-way through apply.
+  // Two ports that listen (have subsystems) where the kernel binds only one:
+  // it refuses the second (EADDRINUSE) half-way through apply.
   void check_listener_clash(size_t i, const std::string& field) {
     const Port& p = t_.ports[i];
     auto listening = [](const Port& port) { return port.subsystems && !port.subsystems->empty(); };
-    auto attr = [](const Port& port, const char* file) { return attr_value(port.attrs, file); };
-    if (!listening(p) || !is_ip_transport(attr(p, "addr_trtype"))) return;
-    auto address = parse_ip_address(attr(p, "addr_traddr"));
-    if (!address) return;
+    if (!listening(p)) return;
     for (size_t k = 0; k < i; ++k) {
       const Port& earlier = t_.ports[k];
-      if (!listening(earlier) || attr(earlier, "addr_trtype") != attr(p, "addr_trtype") ||
-          attr(earlier, "addr_trsvcid") != attr(p, "addr_trsvcid"))
-        continue;
-      auto other = parse_ip_address(attr(earlier, "addr_traddr"));
-      if (!other || other->family != address->family) continue;
-      if (!other->same_address(*address) && !other->is_wildcard() && !address->is_wildcard()) continue;
-      d_.error(p.where, field + ".traddr",
-               attr(p, "addr_trtype") + " " + attr(p, "addr_traddr") + ":" + attr(p, "addr_trsvcid") +
-                   " is already taken by port " + std::to_string(earlier.id) + " (" + attr(earlier, "addr_traddr") +
-                   ":" + attr(earlier, "addr_trsvcid") +
+      if (!listening(earlier) || !listeners_clash(p.attrs, earlier.attrs)) continue;
+      d_.error(at(p.attr_where, "addr_traddr", p.where), field + ".traddr",
+               attr_value(p.attrs, "addr_trtype") + " " + listen_address(p.attrs) + " is already taken by port " +
+                   std::to_string(earlier.id) + " (" + listen_address(earlier.attrs) +
                    "); the kernel would refuse this port (EADDRINUSE): give it another trsvcid or address");
       return;
     }

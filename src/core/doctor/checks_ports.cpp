@@ -1,6 +1,7 @@
 // Ports: transport, address, RDMA coverage, and the kernel's refusals.
 #include "check_util.h"
 #include "nvmetctl/kernel/module_names.h"
+#include "nvmetctl/model/port_listener.h"
 #include "nvmetctl/net/ip_address.h"
 #include "nvmetctl/rdma/rdma_address_coverage.h"
 
@@ -196,12 +197,8 @@ class PortChecker {
   // Another enabled port of the same transport already listening on this
   // address and port (or a wildcard over it).
   const Port* listener_in_the_way() const {
-    for (const Port& other : in_.live->target.ports) {
-      if (other.id == port_->id || !other.enabled()) continue;
-      if (attr_value(other.attrs, "addr_trtype") != trtype_ || attr_value(other.attrs, "addr_trsvcid") != trsvcid_) continue;
-      std::string addr = attr_value(other.attrs, "addr_traddr");
-      if (same_ip(addr, traddr_) || is_wildcard_address(addr) || is_wildcard_address(traddr_)) return &other;
-    }
+    for (const Port& other : in_.live->target.ports)
+      if (other.id != port_->id && other.enabled() && listeners_clash(port_->attrs, other.attrs)) return &other;
     return nullptr;
   }
 

@@ -80,7 +80,7 @@ FullPlan plan_with_facts(const Target& desired, LiveState live, SystemFacts fact
   for (auto& step : configfs.steps) result.plan.steps.push_back(std::move(step));
   result.plan.problems.append(configfs.problems);
   result.plan.unmanaged = std::move(configfs.unmanaged);
-  check_port_addresses(desired, result.live, result.facts, ctx, result.plan);
+  check_port_addresses(desired, result.live, result.facts, options, ctx, result.plan);
   return result;
 }
 

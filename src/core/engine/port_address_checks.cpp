@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "nvmetctl/model/port_listener.h"
 #include "nvmetctl/net/tcp_sockets.h"
 #include "nvmetctl/rdma/rdma_address_coverage.h"
 
@@ -71,12 +72,41 @@ void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& 
   }
 }
 
+// A declared port that must start listening, where an enabled port the file
+// does not declare listens already: the kernel refuses the link. With
+// --prune that port is unlinked first, so nothing is in the way.
+void refuse_ports_held_by_undeclared_ports(const Target& desired, const LiveState& live,
+                                           const PlanOptions& options, Plan& plan) {
+  if (options.prune) return;
+  for (const Port& port : desired.ports) {
+    if (!port.subsystems || port.subsystems->empty()) continue;
+    const Port* live_port = live.target.find_port(port.id);
+    auto unchanged = [&](const char* file) { return attr_value(live_port->attrs, file) == attr_value(port.attrs, file); };
+    if (live_port && live_port->enabled() && unchanged("addr_trtype") && unchanged("addr_traddr") &&
+        unchanged("addr_trsvcid"))
+      continue;  // it listens there already: nothing new to bind
+    for (const Port& other : live.target.ports) {
+      if (other.id == port.id || desired.find_port(other.id) || !other.enabled()) continue;
+      if (!listeners_clash(port.attrs, other.attrs)) continue;
+      plan.problems.error(port.where, "port " + std::to_string(port.id),
+                          attr_value(port.attrs, "addr_trtype") + " " + listen_address(port.attrs) +
+                              " is taken by port " + std::to_string(other.id) + " (" + listen_address(other.attrs) +
+                              ", enabled, not in the file), so the kernel would refuse this port (EADDRINUSE); "
+                              "declare port " + std::to_string(other.id) +
+                              " in the file, remove it (apply --prune removes what the file does not declare), "
+                              "or choose another trsvcid");
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 void check_port_addresses(const Target& desired, const LiveState& live, const SystemFacts& facts,
-                          EngineContext& ctx, Plan& plan) {
+                          const PlanOptions& options, EngineContext& ctx, Plan& plan) {
   warn_uncovered_rdma_ports(desired, facts, ctx, plan);
   refuse_tcp_ports_held_by_processes(desired, live, ctx, plan);
+  refuse_ports_held_by_undeclared_ports(desired, live, options, plan);
 }
 
 }  // namespace nvmetctl

@@ -3,6 +3,7 @@
 # would refuse the port with EADDRINUSE only once a subsystem is linked, half
 # way through an apply; nvmetctl refuses at plan time instead and names the
 # process, and the doctor says port-addr-in-use, live and against the file.
+# The same for an nvmet port the file does not declare (here on [::]).
 source "$(dirname "$0")/../lib.sh"
 require_nvmetctl
 source "$VM_LIB_DIR/engine/common.sh"
@@ -61,4 +62,30 @@ connect_and_roundtrip tcp 127.0.0.1 "$SVC" "$NQN" "$DISK"
 expect_ok "$NVMETCTL" -o json doctor "$WORK/target.yaml"
 finding no-drift "file $WORK/target.yaml" "" ok
 assert_not_contains "$OUT" '"port-addr-in-use"'
+
+step "an nvmet port the file does not declare, on [::]:$SVC: plan refuses the file's port, --prune applies it"
+expect_ok "$NVMETCTL" clear
+STRAY=$NVMET_CFS/subsystems/nqn.2014-08.org.nvmexpress:stray
+mkdir "$STRAY"
+mkdir "$NVMET_CFS/ports/7"
+write_attr "$NVMET_CFS/ports/7/addr_trtype" tcp
+write_attr "$NVMET_CFS/ports/7/addr_adrfam" ipv6
+write_attr "$NVMET_CFS/ports/7/addr_traddr" ::
+write_attr "$NVMET_CFS/ports/7/addr_trsvcid" "$SVC"
+ln -s "$STRAY" "$NVMET_CFS/ports/7/subsystems/"
+# The kernel's answer to an IPv4 port on the same service: the IPv6 wildcard covers it.
+mkdir "$NVMET_CFS/ports/8"
+write_attr "$NVMET_CFS/ports/8/addr_trtype" tcp
+write_attr "$NVMET_CFS/ports/8/addr_adrfam" ipv4
+write_attr "$NVMET_CFS/ports/8/addr_traddr" 127.0.0.1
+write_attr "$NVMET_CFS/ports/8/addr_trsvcid" "$SVC"
+expect_errno EADDRINUSE ln -s "$STRAY" "$NVMET_CFS/ports/8/subsystems/"
+rmdir "$NVMET_CFS/ports/8"
+nvmetctl_traced "$WORK/taken.strace" apply "$WORK/target.yaml"
+assert_eq 3 "$RC" "apply status"
+assert_contains "$OUT" "tcp 127.0.0.1:$SVC is taken by port 7 ([::]:$SVC, enabled, not in the file)"
+assert_eq 0 "$(configfs_mutations "$WORK/taken.strace")" "configfs mutations of a refused apply"
+expect_ok "$NVMETCTL" apply --prune "$WORK/target.yaml"
+assert_not_exists "$NVMET_CFS/ports/7"
+connect_and_roundtrip tcp 127.0.0.1 "$SVC" "$NQN" "$DISK"
 pass
