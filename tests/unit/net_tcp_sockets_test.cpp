@@ -11,12 +11,13 @@ using testing_support::EngineFixture;
 using testing_support::parse_ok;
 using testing_support::TempDir;
 
-// A process (inode 31337) listens on 127.0.0.1:4420, the kernel (inode 0,
-// like nvmet-tcp) on 0.0.0.0:4421, and one connection is established.
+// A process (inode 31337) listens on 127.0.0.1:4420, the kernel (inode 5555,
+// held by no process, like nvmet-tcp) on 0.0.0.0:4421, and one connection is
+// established.
 const char* kTcp =
     "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
     "   0: 0100007F:1144 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 31337 1 0 100 0 0 10 0\n"
-    "   1: 00000000:1145 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 0 1 0 100 0 0 10 0\n"
+    "   1: 00000000:1145 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5555 1 0 100 0 0 10 0\n"
     "   2: 0100007F:1145 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 0 1 0 20 4 30 10 -1\n";
 // A process listens on [::]:4422 (IPv6 wildcard).
 const char* kTcp6 =
@@ -32,6 +33,8 @@ struct ProcTree {
     dir.write("77/comm", "listener\n");
     dir.symlink("77/fd/3", "socket:[31337]");
     dir.symlink("77/fd/4", "/dev/null");
+    dir.write("88/comm", "listener6\n");
+    dir.symlink("88/fd/5", "socket:[4242]");
   }
   TempDir dir;
 };
@@ -50,32 +53,51 @@ TEST(TcpSockets, ReadsStateInodeAndAddresses) {
   EXPECT_EQ(sockets[3].inode, 4242u);
 }
 
+SocketHolders all_holders(const ProcTree& proc, const std::vector<TcpSocket>& sockets) {
+  SocketHolders holders;
+  for (std::uint16_t port : {4420, 4421, 4422}) holders.merge(listener_holders(proc.dir.path(), sockets, port));
+  return holders;
+}
+
+TEST(TcpSockets, ListenerHoldersAreTheProcessesHoldingListeningSockets) {
+  ProcTree proc;
+  auto sockets = read_tcp_sockets(proc.dir.path());
+  EXPECT_EQ(all_holders(proc, sockets),
+            (SocketHolders{{31337, "listener (pid 77)"}, {4242, "listener6 (pid 88)"}}))
+      << "the kernel's socket 5555 is held by no process";
+}
+
 TEST(TcpSockets, AProcessListenerOnTheSameAddressOrAWildcardConflicts) {
   ProcTree proc;
   auto sockets = read_tcp_sockets(proc.dir.path());
-  auto exact = find_process_listener(sockets, "127.0.0.1", 4420);
+  SocketHolders holders = all_holders(proc, sockets);
+  auto exact = find_process_listener(sockets, holders, "127.0.0.1", 4420);
   ASSERT_TRUE(exact);
   EXPECT_TRUE(exact->certain);
   EXPECT_EQ(exact->listener.inode, 31337u);
-  auto wildcard_port = find_process_listener(sockets, "0.0.0.0", 4420);
+  EXPECT_EQ(exact->holder, "listener (pid 77)");
+  auto wildcard_port = find_process_listener(sockets, holders, "0.0.0.0", 4420);
   ASSERT_TRUE(wildcard_port);
   EXPECT_TRUE(wildcard_port->certain);
-  EXPECT_FALSE(find_process_listener(sockets, "10.0.0.1", 4420)) << "another IPv4 address is free";
-  EXPECT_FALSE(find_process_listener(sockets, "127.0.0.1", 4423)) << "another port is free";
+  EXPECT_FALSE(find_process_listener(sockets, holders, "10.0.0.1", 4420)) << "another IPv4 address is free";
+  EXPECT_FALSE(find_process_listener(sockets, holders, "127.0.0.1", 4423)) << "another port is free";
 }
 
 TEST(TcpSockets, KernelListenersAreNeverBlamedOnAProcess) {
   ProcTree proc;
-  EXPECT_FALSE(find_process_listener(read_tcp_sockets(proc.dir.path()), "127.0.0.1", 4421));
+  auto sockets = read_tcp_sockets(proc.dir.path());
+  EXPECT_FALSE(find_process_listener(sockets, all_holders(proc, sockets), "127.0.0.1", 4421));
 }
 
 TEST(TcpSockets, AnIpv6WildcardOverAnIpv4AddressIsOnlyLikely) {
   ProcTree proc;
   auto sockets = read_tcp_sockets(proc.dir.path());
-  auto v4 = find_process_listener(sockets, "127.0.0.1", 4422);
+  SocketHolders holders = all_holders(proc, sockets);
+  auto v4 = find_process_listener(sockets, holders, "127.0.0.1", 4422);
   ASSERT_TRUE(v4);
   EXPECT_FALSE(v4->certain);
-  auto v6 = find_process_listener(sockets, "::1", 4422);
+  EXPECT_EQ(socket_address_text(v4->listener), "[::]:4422");
+  auto v6 = find_process_listener(sockets, holders, "::1", 4422);
   ASSERT_TRUE(v6);
   EXPECT_TRUE(v6->certain);
 }
@@ -83,7 +105,7 @@ TEST(TcpSockets, AnIpv6WildcardOverAnIpv4AddressIsOnlyLikely) {
 TEST(TcpSockets, NamesTheProcessHoldingTheSocket) {
   ProcTree proc;
   EXPECT_EQ(process_holding_socket(proc.dir.path(), 31337), "listener (pid 77)");
-  EXPECT_EQ(process_holding_socket(proc.dir.path(), 4242), "");
+  EXPECT_EQ(process_holding_socket(proc.dir.path(), 5555), "");
 }
 
 TEST(TcpSockets, ServiceNumbersAreTcpPorts) {

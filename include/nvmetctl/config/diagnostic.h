@@ -22,6 +22,11 @@ struct Diagnostic {
 class Diagnostics {
  public:
   void error(const SourceLocation& where, std::string field, std::string message);
+  // One error per problem, for checks that run after the file is read: skipped
+  // when an earlier error is about the same field, or about the enclosing
+  // object at the same place (an empty nqn after "missing required key
+  // 'nqn'", a 256-byte NQN that is also over 223 bytes).
+  void error_once(const SourceLocation& where, std::string field, std::string message);
   void warning(const SourceLocation& where, std::string field, std::string message);
   bool has_errors() const;
   const std::vector<Diagnostic>& all() const { return items_; }

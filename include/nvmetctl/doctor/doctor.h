@@ -79,7 +79,7 @@ struct DoctorInputs {
   // <proc>/net/tcp{,6}, and "name (pid N)" for each process listener on a
   // trsvcid some tcp port uses (by socket inode).
   std::vector<TcpSocket> tcp_sockets;
-  std::map<unsigned long, std::string> socket_holders;
+  SocketHolders socket_holders;
 
   // doctor FILE: the pre-flight.
   std::string file;

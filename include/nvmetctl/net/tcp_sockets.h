@@ -1,8 +1,10 @@
 #pragma once
-// TCP sockets as <proc>/net/tcp and tcp6 list them. nvmet-tcp's listeners are
-// kernel sockets (inode 0); a listener with an inode belongs to a process,
-// and the kernel refuses to enable a port on its address with EADDRINUSE.
+// TCP sockets as <proc>/net/tcp and tcp6 list them. A listener that a
+// process holds makes the kernel refuse a port on its address (EADDRINUSE).
+// nvmet-tcp's own listeners are sockets the kernel made: they have an inode,
+// but no process holds them.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +18,7 @@ struct TcpSocket {
   std::uint16_t local_port = 0;
   TcpState state = TcpState::Other;
   bool v6 = false;                             // from tcp6
-  unsigned long inode = 0;                     // 0 for kernel sockets
+  unsigned long inode = 0;                     // 0 when unknown
 };
 
 std::vector<TcpSocket> read_tcp_sockets(const std::string& proc_root);
@@ -24,18 +26,31 @@ std::vector<TcpSocket> read_tcp_sockets(const std::string& proc_root);
 // A port's trsvcid as a TCP port number; nullopt for 0 or out of range.
 std::optional<std::uint16_t> parse_tcp_service(const std::string& trsvcid);
 
+// inode -> "nc (pid 4242)", for listening sockets that a process holds.
+using SocketHolders = std::map<unsigned long, std::string>;
+
+// The holders of the sockets listening on `port`, found in <proc>/*/fd.
+// Sockets no process holds (the kernel's own) are absent.
+SocketHolders listener_holders(const std::string& proc_root, const std::vector<TcpSocket>& sockets,
+                               std::uint16_t port);
+
 // A process's listener that a port on traddr:port would collide with: the
 // same address, or a wildcard on either side. `certain` is false when only
 // an IPv6 wildcard covers an IPv4 address (that depends on IPV6_V6ONLY).
 struct ListenerConflict {
   TcpSocket listener;
+  std::string holder;  // "nc (pid 4242)"
   bool certain = true;
 };
 std::optional<ListenerConflict> find_process_listener(const std::vector<TcpSocket>& sockets,
-                                                      const std::string& traddr, std::uint16_t port);
+                                                      const SocketHolders& holders, const std::string& traddr,
+                                                      std::uint16_t port);
 
 // "nc (pid 4242)" for the process holding the socket inode, or "" when no
 // process under <proc> does (or it cannot be seen).
 std::string process_holding_socket(const std::string& proc_root, unsigned long inode);
+
+// "127.0.0.1:4420", "[::]:4420"
+std::string socket_address_text(const TcpSocket& socket);
 
 }  // namespace nvmetctl

@@ -53,9 +53,10 @@ bool within(const std::string& field, const std::string& enclosing) {
 }  // namespace
 
 void Diagnostics::error(const SourceLocation& where, std::string field, std::string message) {
-  // One error per problem: a later check that trips over what an earlier
-  // error already reported (an empty nqn after "missing required key 'nqn'",
-  // a 256-byte NQN that is also over 223) would only repeat it.
+  items_.push_back({Severity::Error, where, std::move(field), std::move(message)});
+}
+
+void Diagnostics::error_once(const SourceLocation& where, std::string field, std::string message) {
   for (const Diagnostic& earlier : items_) {
     if (earlier.severity != Severity::Error || field.empty()) continue;
     bool same_field = earlier.field == field;

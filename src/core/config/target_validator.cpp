@@ -64,13 +64,13 @@ class Checker {
  private:
   void check_name(const std::string& name, const SourceLocation& where, const std::string& field) {
     std::string problem = name_problem(name);
-    if (!problem.empty()) d_.error(where, field, "'" + printable(name) + "' " + problem);
+    if (!problem.empty()) d_.error_once(where, field, "'" + printable(name) + "' " + problem);
   }
 
   void check_nqn(const std::string& nqn, const SourceLocation& where, const std::string& field) {
     check_name(nqn, where, field);
     if (nqn.size() > kMaxNqnBytes)
-      d_.error(where, field, "NQN is " + std::to_string(nqn.size()) +
+      d_.error_once(where, field, "NQN is " + std::to_string(nqn.size()) +
                                  " bytes; the kernel keeps only 223, so hosts could never match it");
     else if (nqn.rfind("nqn.", 0) != 0 && name_problem(nqn).empty())
       d_.warning(where, field, "'" + nqn + "' is not in nqn. form (e.g. nqn.2014-08.org.example:name); "
@@ -98,14 +98,14 @@ class Checker {
       std::string field = "rdma_links[" + std::to_string(i) + "]";
       check_name(link.name, link.where, field + ".name");
       if (link.name.find('%') != std::string::npos)
-        d_.error(link.where, field + ".name", "must not contain '%' (the kernel refuses name templates)");
-      if (link.name.size() > 63) d_.error(link.where, field + ".name", "must be at most 63 characters");
+        d_.error_once(link.where, field + ".name", "must not contain '%' (the kernel refuses name templates)");
+      if (link.name.size() > 63) d_.error_once(link.where, field + ".name", "must be at most 63 characters");
       if (link.netdev.size() > 15 || !name_problem(link.netdev).empty())
-        d_.error(link.where, field + ".netdev", "'" + link.netdev + "' is not a valid interface name");
+        d_.error_once(link.where, field + ".netdev", "'" + link.netdev + "' is not a valid interface name");
       if (!names.insert(link.name).second)
-        d_.error(link.where, field + ".name", "duplicate rdma link '" + link.name + "'");
+        d_.error_once(link.where, field + ".name", "duplicate rdma link '" + link.name + "'");
       if (!netdevs.insert(link.netdev).second)
-        d_.error(link.where, field + ".netdev",
+        d_.error_once(link.where, field + ".netdev",
                  "a second link on netdev '" + link.netdev + "': the kernel allows one per netdev");
     }
   }
@@ -117,7 +117,7 @@ class Checker {
       std::string field = "hosts[" + std::to_string(i) + "]";
       check_nqn(host.nqn, host.where, field + ".nqn");
       if (!seen.insert(host.nqn).second)
-        d_.error(host.where, field + ".nqn", "duplicate host '" + host.nqn + "'");
+        d_.error_once(host.where, field + ".nqn", "duplicate host '" + host.nqn + "'");
       for (const auto& [attr, path] : host.key_files) check_key_file(host, attr, path, field);
     }
   }
@@ -128,11 +128,11 @@ class Checker {
     std::string key = field + "." + attr + "_file";
     auto content = read_key_file(path);
     if (!content) {
-      d_.error(where, key, "cannot " + content.error().describe());
+      d_.error_once(where, key, "cannot " + content.error().describe());
       return;
     }
     if (content->rfind("DHHC-1:", 0) != 0)
-      d_.error(where, key, "key file " + path + " does not hold a DH-HMAC-CHAP secret (DHHC-1:...), "
+      d_.error_once(where, key, "key file " + path + " does not hold a DH-HMAC-CHAP secret (DHHC-1:...), "
                            "e.g. from 'nvme gen-dhchap-key'");
     struct stat st;
     if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077))
@@ -146,14 +146,14 @@ class Checker {
       std::string field = "subsystems[" + std::to_string(i) + "]";
       check_nqn(s.nqn, s.where, field + ".nqn");
       if (s.nqn == kDiscoveryNqn)
-        d_.error(s.where, field + ".nqn", "the discovery NQN is reserved; the kernel refuses it as a subsystem");
+        d_.error_once(s.where, field + ".nqn", "the discovery NQN is reserved; the kernel refuses it as a subsystem");
       if (!seen.insert(s.nqn).second)
-        d_.error(s.where, field + ".nqn", "duplicate subsystem '" + s.nqn + "'");
+        d_.error_once(s.where, field + ".nqn", "duplicate subsystem '" + s.nqn + "'");
       check_allowed_hosts(s, field);
       check_namespaces(s, field);
       check_cntlid(s, field);
       if (s.passthru && !s.namespaces.empty())
-        d_.error(s.passthru->where, field + ".passthru",
+        d_.error_once(s.passthru->where, field + ".passthru",
                  "a subsystem is either passthru or has namespaces; the kernel refuses both");
     }
   }
@@ -166,11 +166,11 @@ class Checker {
       std::string sub = field + ".allowed_hosts[" + std::to_string(j) + "]";
       SourceLocation where = entry_at(s.allowed_hosts_where, j, s.where);
       if (!index_.host(nqn))
-        d_.error(where, sub, "host '" + nqn + "' is not declared under 'hosts'");
-      if (!seen.insert(nqn).second) d_.error(where, sub, "host '" + nqn + "' is listed twice");
+        d_.error_once(where, sub, "host '" + nqn + "' is not declared under 'hosts'");
+      if (!seen.insert(nqn).second) d_.error_once(where, sub, "host '" + nqn + "' is listed twice");
     }
     if (attr_value(s.attrs, "attr_allow_any_host") == "1" && !s.allowed_hosts->empty())
-      d_.error(at(s.attr_where, "attr_allow_any_host", s.where), field + ".allow_any_host",
+      d_.error_once(at(s.attr_where, "attr_allow_any_host", s.where), field + ".allow_any_host",
                "allow_any_host: true cannot be combined with allowed_hosts; the kernel refuses "
                "host links while any host is allowed");
   }
@@ -181,10 +181,10 @@ class Checker {
       const Namespace& ns = s.namespaces[j];
       std::string sub = field + ".namespaces[" + std::to_string(j) + "]";
       if (ns.nsid != 0 && !seen.insert(ns.nsid).second)
-        d_.error(ns.where, sub + ".nsid", "duplicate nsid " + std::to_string(ns.nsid));
+        d_.error_once(ns.where, sub + ".nsid", "duplicate nsid " + std::to_string(ns.nsid));
       bool enabled = attr_value(ns.attrs, "enable") == "1";
       if (enabled && !ns.attrs.count("device_path"))
-        d_.error(ns.where, sub, "enable: true needs a device_path");
+        d_.error_once(ns.where, sub, "enable: true needs a device_path");
       if (!ns.attrs.count("enable"))
         d_.warning(ns.where, sub, "no 'enable' key: a new namespace stays disabled (hosts will not see it)");
     }
@@ -195,7 +195,7 @@ class Checker {
     auto max = s.attrs.find("attr_cntlid_max");
     if (min == s.attrs.end() || max == s.attrs.end()) return;
     if (std::stoll(min->second) > std::stoll(max->second))
-      d_.error(at(s.attr_where, "attr_cntlid_min", s.where), field + ".cntlid_min",
+      d_.error_once(at(s.attr_where, "attr_cntlid_min", s.where), field + ".cntlid_min",
                "cntlid_min " + min->second + " is above cntlid_max " + max->second);
   }
 
@@ -205,7 +205,7 @@ class Checker {
       const Port& p = t_.ports[i];
       std::string field = "ports[" + std::to_string(i) + "]";
       if (!seen.insert(p.id).second)
-        d_.error(p.where, field + ".id", "duplicate port id " + std::to_string(p.id));
+        d_.error_once(p.where, field + ".id", "duplicate port id " + std::to_string(p.id));
       check_address(p.attrs, p.attr_where, p.where, field, true);
       if (p.subsystems) {
         std::set<std::string> linked;
@@ -214,8 +214,8 @@ class Checker {
           std::string sub = field + ".subsystems[" + std::to_string(j) + "]";
           SourceLocation where = entry_at(p.subsystems_where, j, p.where);
           if (!index_.subsystem(nqn))
-            d_.error(where, sub, "subsystem '" + nqn + "' is not declared under 'subsystems'");
-          if (!linked.insert(nqn).second) d_.error(where, sub, "subsystem '" + nqn + "' is listed twice");
+            d_.error_once(where, sub, "subsystem '" + nqn + "' is not declared under 'subsystems'");
+          if (!linked.insert(nqn).second) d_.error_once(where, sub, "subsystem '" + nqn + "' is listed twice");
         }
       }
       std::set<std::string> referrals;
@@ -223,7 +223,7 @@ class Checker {
         const Referral& r = p.referrals[j];
         std::string sub = field + ".referrals[" + std::to_string(j) + "]";
         check_name(r.name, r.where, sub + ".name");
-        if (!referrals.insert(r.name).second) d_.error(r.where, sub + ".name", "duplicate referral '" + r.name + "'");
+        if (!referrals.insert(r.name).second) d_.error_once(r.where, sub + ".name", "duplicate referral '" + r.name + "'");
         check_address(r.attrs, r.attr_where, r.where, sub, false);
       }
       check_listener_clash(i, field);
@@ -231,7 +231,7 @@ class Checker {
       for (size_t j = 0; j < p.ana_groups.size(); ++j) {
         const AnaGroup& g = p.ana_groups[j];
         if (!groups.insert(g.id).second)
-          d_.error(g.where, field + ".ana_groups[" + std::to_string(j) + "].id", "duplicate ana group " + std::to_string(g.id));
+          d_.error_once(g.where, field + ".ana_groups[" + std::to_string(j) + "].id", "duplicate ana group " + std::to_string(g.id));
       }
     }
   }
@@ -245,7 +245,7 @@ class Checker {
     for (size_t k = 0; k < i; ++k) {
       const Port& earlier = t_.ports[k];
       if (!listening(earlier) || !listeners_clash(p.attrs, earlier.attrs)) continue;
-      d_.error(at(p.attr_where, "addr_traddr", p.where), field + ".traddr",
+      d_.error_once(at(p.attr_where, "addr_traddr", p.where), field + ".traddr",
                attr_value(p.attrs, "addr_trtype") + " " + listen_address(p.attrs) + " is already taken by port " +
                    std::to_string(earlier.id) + " (" + listen_address(earlier.attrs) +
                    "); the kernel would refuse this port (EADDRINUSE): give it another trsvcid or address");
@@ -258,7 +258,7 @@ class Checker {
     std::string trtype = attr_value(attrs, "addr_trtype");
     if (trtype.empty()) {
       if (is_port && !where_map.count("addr_trtype"))
-        d_.error(where, field, "missing 'trtype': the kernel cannot enable a port without a transport");
+        d_.error_once(where, field, "missing 'trtype': the kernel cannot enable a port without a transport");
       return;
     }
     std::string adrfam = attr_value(attrs, "addr_adrfam");
@@ -266,47 +266,47 @@ class Checker {
     if (is_ip_transport(trtype)) {
       if (traddr.empty()) {
         if (!where_map.count("addr_traddr"))  // given but invalid: reported where it was read
-          d_.error(where, field, "missing 'traddr': a " + trtype + " port listens on an IP address");
+          d_.error_once(where, field, "missing 'traddr': a " + trtype + " port listens on an IP address");
         return;
       }
       bool ipv6 = false;
       SourceLocation addr_at = at(where_map, "addr_traddr", where);
       if (!is_ip_literal(traddr, ipv6)) {
-        d_.error(addr_at, field + ".traddr", "'" + traddr + "' is not an IPv4 or IPv6 address (the kernel does not resolve names)");
+        d_.error_once(addr_at, field + ".traddr", "'" + traddr + "' is not an IPv4 or IPv6 address (the kernel does not resolve names)");
       } else if (adrfam != (ipv6 ? "ipv6" : "ipv4")) {
-        d_.error(at(where_map, "addr_adrfam", where), field + ".adrfam",
+        d_.error_once(at(where_map, "addr_adrfam", where), field + ".adrfam",
                  "adrfam '" + adrfam + "' does not match traddr " + traddr);
       }
       long long port_number = 0;
       std::string trsvcid = attr_value(attrs, "addr_trsvcid");
       if (!parse_decimal(trsvcid, port_number) || port_number < 0 || port_number > 65535)
-        d_.error(at(where_map, "addr_trsvcid", where), field + ".trsvcid",
+        d_.error_once(at(where_map, "addr_trsvcid", where), field + ".trsvcid",
                  "expected a TCP/UDP port number 0-65535 in decimal, got '" + trsvcid + "'");
     } else if (trtype == "fc") {
       static const std::regex fc("^nn-(0x)?[0-9a-fA-F]{16}:pn-(0x)?[0-9a-fA-F]{16}$");
       if (!std::regex_match(traddr, fc))
-        d_.error(at(where_map, "addr_traddr", where), field + ".traddr",
+        d_.error_once(at(where_map, "addr_traddr", where), field + ".traddr",
                  "an fc traddr looks like nn-0x<16 hex>:pn-0x<16 hex>, got '" + traddr + "'");
-      if (adrfam != "fc") d_.error(at(where_map, "addr_adrfam", where), field + ".adrfam", "fc ports need adrfam: fc");
+      if (adrfam != "fc") d_.error_once(at(where_map, "addr_adrfam", where), field + ".adrfam", "fc ports need adrfam: fc");
     }
     std::string tsas = attr_value(attrs, "addr_tsas");
     if (!tsas.empty()) {
       bool fits = (trtype == "tcp" && (tsas == "none" || tsas == "tls1.3")) ||
                   (trtype == "rdma" && tsas == "connected");
       if (!fits)
-        d_.error(at(where_map, "addr_tsas", where), field + ".tsas",
+        d_.error_once(at(where_map, "addr_tsas", where), field + ".tsas",
                  "tsas '" + tsas + "' does not apply to trtype " + trtype +
                      " (tcp: none or tls1.3; rdma: connected)");
     }
     if (is_port && attr_value(attrs, "param_pi_enable") == "1" && trtype != "rdma")
-      d_.error(at(where_map, "param_pi_enable", where), field + ".pi_enable",
+      d_.error_once(at(where_map, "param_pi_enable", where), field + ".pi_enable",
                "T10-PI works only on rdma ports; the kernel refuses to enable a " + trtype + " port with it");
   }
 
   void check_modules() {
     for (size_t i = 0; i < t_.modules.size(); ++i)
       if (!is_module_name(t_.modules[i]))
-        d_.error(entry_at(t_.modules_where, i, {}), "modules[" + std::to_string(i) + "]",
+        d_.error_once(entry_at(t_.modules_where, i, {}), "modules[" + std::to_string(i) + "]",
                  "'" + printable(t_.modules[i]) + "' is not a module name (letters, digits, '_' and '-')");
   }
 

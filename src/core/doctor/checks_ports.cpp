@@ -205,12 +205,7 @@ class PortChecker {
   std::optional<ListenerConflict> process_in_the_way() const {
     auto service = parse_tcp_service(trsvcid_);
     if (!service) return std::nullopt;
-    return find_process_listener(in_.tcp_sockets, traddr_, *service);
-  }
-
-  std::string holder_of(const ListenerConflict& conflict) const {
-    auto it = in_.socket_holders.find(conflict.listener.inode);
-    return it == in_.socket_holders.end() || it->second.empty() ? "a process" : it->second;
+    return find_process_listener(in_.tcp_sockets, in_.socket_holders, traddr_, *service);
   }
 
   // tcp logs no address with its bind failure, so an in-use finding needs the
@@ -224,20 +219,20 @@ class PortChecker {
     std::optional<ListenerConflict> process = other || trtype_ != "tcp" ? std::nullopt : process_in_the_way();
     if (!other && !process && (trtype_ != "rdma" || in_use.empty())) return true;
     std::string by = other ? "port " + std::to_string(other->id) + " (enabled)" : "another listener";
-    if (process) by = holder_of(*process) + ", listening on " + process->listener.local_address + ":" + trsvcid_;
+    if (process) by = process->holder + ", listening on " + socket_address_text(process->listener);
     auto& f = out_.failure("port-addr-in-use", object_,
                            traddr_ + ":" + trsvcid_ + " is already in use by " + by +
                                ": linking a subsystem fails with EADDRINUSE",
                            "echo <free-port> > " + dir_ + "/addr_trsvcid   # in use: grep -H . " + layout_.ports() +
                                "/*/addr_trsvcid; ss -ltn");
     if (other)
-      f.evidence.push_back("port " + std::to_string(other->id) + ": " + trtype_ + " " +
-                           attr_value(other->attrs, "addr_traddr") + ":" + trsvcid_ + ", linked");
+      f.evidence.push_back("port " + std::to_string(other->id) + ": " + trtype_ + " " + listen_address(other->attrs) +
+                           ", linked");
     if (process) {
       f.fix = "ss -ltnp 'sport = :" + trsvcid_ + "'   # stop that process, or: echo <free-port> > " + dir_ +
               "/addr_trsvcid";
       f.evidence.push_back(std::string(process->listener.v6 ? "tcp6" : "tcp") + " LISTEN " +
-                           process->listener.local_address + ":" + trsvcid_ + " inode " +
+                           socket_address_text(process->listener) + " inode " +
                            std::to_string(process->listener.inode) +
                            (process->certain ? "" : " (an IPv6 wildcard: conflicts unless the socket is IPv6-only)"));
     }

@@ -91,9 +91,7 @@ void gather_tcp_listeners(const SystemPaths& paths, DoctorInputs& in) {
   if (in.desired) collect(*in.desired);
   if (services.empty()) return;
   in.tcp_sockets = read_tcp_sockets(paths.proc);
-  for (const TcpSocket& s : in.tcp_sockets)
-    if (s.state == TcpState::Listen && s.inode != 0 && services.count(s.local_port))
-      in.socket_holders[s.inode] = process_holding_socket(paths.proc, s.inode);
+  for (std::uint16_t service : services) in.socket_holders.merge(listener_holders(paths.proc, in.tcp_sockets, service));
 }
 
 }  // namespace

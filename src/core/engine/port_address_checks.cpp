@@ -55,12 +55,11 @@ void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& 
     auto service = parse_tcp_service(attr("addr_trsvcid"));
     if (!service) continue;
     if (!sockets) sockets = read_tcp_sockets(ctx.paths.proc);
-    auto conflict = find_process_listener(*sockets, attr("addr_traddr"), *service);
+    SocketHolders holders = listener_holders(ctx.paths.proc, *sockets, *service);
+    auto conflict = find_process_listener(*sockets, holders, attr("addr_traddr"), *service);
     if (!conflict) continue;
-    std::string holder = process_holding_socket(ctx.paths.proc, conflict->listener.inode);
-    std::string message = "traddr " + attr("addr_traddr") + " trsvcid " + attr("addr_trsvcid") +
-                          " is taken: " + (holder.empty() ? "a process" : holder) + " listens on " +
-                          conflict->listener.local_address + ":" + attr("addr_trsvcid") +
+    std::string message = "tcp " + listen_address(port.attrs) + " is taken: " + conflict->holder + " listens on " +
+                          socket_address_text(conflict->listener) +
                           (conflict->certain ? ", so the kernel will refuse the port (EADDRINUSE)"
                                              : ", so the kernel may refuse the port (EADDRINUSE) unless that "
                                                "socket is IPv6-only") +

@@ -94,24 +94,43 @@ std::optional<std::uint16_t> parse_tcp_service(const std::string& trsvcid) {
   return static_cast<std::uint16_t>(service);
 }
 
+SocketHolders listener_holders(const std::string& proc_root, const std::vector<TcpSocket>& sockets,
+                               std::uint16_t port) {
+  SocketHolders holders;
+  for (const TcpSocket& s : sockets) {
+    if (s.state != TcpState::Listen || s.inode == 0 || s.local_port != port || holders.count(s.inode)) continue;
+    std::string holder = process_holding_socket(proc_root, s.inode);
+    if (!holder.empty()) holders[s.inode] = holder;
+  }
+  return holders;
+}
+
 std::optional<ListenerConflict> find_process_listener(const std::vector<TcpSocket>& sockets,
-                                                      const std::string& traddr, std::uint16_t port) {
+                                                      const SocketHolders& holders, const std::string& traddr,
+                                                      std::uint16_t port) {
   auto wanted = parse_ip_address(traddr);
   if (!wanted) return std::nullopt;
   std::optional<ListenerConflict> uncertain;
   for (const TcpSocket& s : sockets) {
-    if (s.state != TcpState::Listen || s.inode == 0 || s.local_port != port) continue;
+    if (s.state != TcpState::Listen || s.local_port != port) continue;
+    auto holder = holders.find(s.inode);
+    if (holder == holders.end()) continue;  // the kernel's own listener, or gone
     auto held = parse_ip_address(s.local_address);
     if (!held) continue;
     if (held->family == wanted->family) {
       if (held->same_address(*wanted) || held->is_wildcard() || wanted->is_wildcard())
-        return ListenerConflict{s, true};
+        return ListenerConflict{s, holder->second, true};
     } else if ((held->family == IpFamily::V6 && held->is_wildcard()) ||
                (wanted->family == IpFamily::V6 && wanted->is_wildcard())) {
-      if (!uncertain) uncertain = ListenerConflict{s, false};
+      if (!uncertain) uncertain = ListenerConflict{s, holder->second, false};
     }
   }
   return uncertain;
+}
+
+std::string socket_address_text(const TcpSocket& socket) {
+  bool v6 = socket.local_address.find(':') != std::string::npos;
+  return (v6 ? "[" + socket.local_address + "]" : socket.local_address) + ":" + std::to_string(socket.local_port);
 }
 
 std::string process_holding_socket(const std::string& proc_root, unsigned long inode) {
