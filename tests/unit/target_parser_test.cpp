@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "nvmetctl/config/target_parser.h"
+#include "nvmetctl/config/value_syntax.h"
 
 namespace nvmetctl {
 namespace {
@@ -207,8 +208,10 @@ TEST(TargetParser, OneProblemIsOneError) {
 }
 
 TEST(TargetParser, NamesMustBeValidUtf8) {
-  expect_single_error("version: 1\nhosts:\n  - nqn: \"nqn.2024-01.io.x:h\xff\"\n", "is not valid UTF-8", 3);
-  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.s\xc3\x28\n", "is not valid UTF-8", 3);
+  // In a file, the bytes themselves are the problem, before any name.
+  expect_single_error("version: 1\nhosts:\n  - nqn: \"nqn.2024-01.io.x:h\xff\"\n", "3:29: error: not a UTF-8 text file", 3);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.s\xc3\x28\n", "3:15: error: not a UTF-8 text file", 3);
+  EXPECT_EQ(name_problem("nqn.s\xc3\x28"), "is not valid UTF-8");  // names read from configfs
   ParsedTarget fine = parse_target_text("version: 1\nsubsystems:\n  - nqn: nqn.2024-01.io.example:caf\xc3\xa9\n",
                                         "t.yaml");
   EXPECT_TRUE(fine.ok()) << testing::PrintToString(errors_of(fine));
@@ -279,6 +282,13 @@ TEST(TargetParser, ProblemsAreListedInFileOrder) {
   for (const Diagnostic& d : parsed.diagnostics.in_file_order())
     if (d.severity == Severity::Error) lines.push_back(d.where.line);
   EXPECT_EQ(lines, (std::vector<int>{4, 6}));
+}
+
+TEST(TargetParser, BinaryAndNonUtf8FilesAreNamedAsSuch) {
+  const char with_nul[] = "version: 1\nsubsystems:\n  - nqn: a\0b\n";
+  expect_single_error(std::string(with_nul, sizeof with_nul - 1), "t.yaml:3:11: error: not a UTF-8 text file", 3);
+  expect_single_error("version: 1\n# caf\xe9 in Latin-1\n", "not a UTF-8 text file", 2);
+  expect_single_error(std::string("\xff\xfev\0e\0r\0", 8), "not a UTF-8 text file", 1);  // UTF-16
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ bool is_valid_uuid(const std::string& text);
 std::optional<std::string> canonical_nguid(const std::string& text);
 bool is_ip_literal(const std::string& text, bool& is_ipv6);
 bool is_valid_utf8(const std::string& text);  // strict: no overlongs, no surrogates
+size_t first_invalid_utf8(const std::string& text);  // npos when valid
 
 // Names that become configfs directory names.
 std::string name_problem(const std::string& name);  // "" when fine

@@ -337,10 +337,25 @@ bool parse_rdma_link(Reader& r, const YAML::Node& node, const std::string& field
   return true;  // kept even when invalid, so later indices match the file
 }
 
+// Where a file stops being UTF-8 text (a binary file, UTF-16): yaml-cpp
+// would report a confusing escape or scanner error further on.
+std::optional<SourceLocation> first_non_text_byte(const std::string& text, const std::string& file_name) {
+  size_t bad = std::min(text.find('\0'), first_invalid_utf8(text));
+  if (bad == std::string::npos) return std::nullopt;
+  size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+  line_start = line_start == std::string::npos || bad == 0 ? 0 : line_start + 1;
+  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+  return SourceLocation{file_name, line, static_cast<int>(bad - line_start) + 1};
+}
+
 }  // namespace
 
 ParsedTarget parse_target_text(const std::string& text, const std::string& file_name) {
   ParsedTarget result;
+  if (auto where = first_non_text_byte(text, file_name)) {
+    result.diagnostics.error(*where, "", "not a UTF-8 text file (a NUL byte or an invalid byte sequence here)");
+    return result;
+  }
   YAML::Node root;
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(text);

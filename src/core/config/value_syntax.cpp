@@ -127,7 +127,7 @@ bool is_ip_literal(const std::string& text, bool& is_ipv6) {
   return false;
 }
 
-bool is_valid_utf8(const std::string& text) {
+size_t first_invalid_utf8(const std::string& text) {
   static const unsigned kSmallest[] = {0, 0x80, 0x800, 0x10000};  // anything less is overlong
   size_t i = 0;
   while (i < text.size()) {
@@ -141,18 +141,20 @@ bool is_valid_utf8(const std::string& text) {
     if ((lead & 0xe0) == 0xc0) extra = 1, code = lead & 0x1f;
     else if ((lead & 0xf0) == 0xe0) extra = 2, code = lead & 0x0f;
     else if ((lead & 0xf8) == 0xf0) extra = 3, code = lead & 0x07;
-    else return false;
-    if (text.size() - i <= extra) return false;
+    else return i;
+    if (text.size() - i <= extra) return i;
     for (size_t k = 1; k <= extra; ++k) {
       unsigned char next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xc0) != 0x80) return false;
+      if ((next & 0xc0) != 0x80) return i;
       code = (code << 6) | (next & 0x3f);
     }
-    if (code < kSmallest[extra] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+    if (code < kSmallest[extra] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return i;
     i += extra + 1;
   }
-  return true;
+  return std::string::npos;
 }
+
+bool is_valid_utf8(const std::string& text) { return first_invalid_utf8(text) == std::string::npos; }
 
 std::string name_problem(const std::string& name) {
   if (name.empty()) return "must not be empty";

@@ -102,7 +102,7 @@ done
 assert_contains "$OUT" "unmanaged"
 "$NVMETCTL" export >"$WORK/bad-name.yaml"
 expect_status 3 "$NVMETCTL" validate "$WORK/bad-name.yaml"
-assert_contains "$OUT" "is not valid UTF-8"
+assert_contains "$OUT" "not a UTF-8 text file"
 rmdir "$bad_host"
 
 step "a target file that does not exist: exit 1 and the error names it"
