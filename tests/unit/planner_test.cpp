@@ -123,6 +123,84 @@ TEST(Planner, FrozenIdentityOnAnExposedSubsystemNeedsAllowRecreate) {
   EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.2024-01.io.example:disk/attr_serial"), "SN0002              ");
 }
 
+// A recreated subsystem's namespaces keep what the file leaves to the
+// kernel: hosts must see the same device (uuid) in the same ANA group.
+TEST(Planner, RecreateKeepsTheNamespacesUndeclaredAttributes) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+  const std::string ns = "/cfg/nvmet/subsystems/nqn.2024-01.io.example:disk/namespaces/1";
+  ASSERT_TRUE(f.fs.write(ns + "/enable", "0"));
+  ASSERT_TRUE(f.fs.write(ns + "/ana_grpid", "2"));
+  ASSERT_TRUE(f.fs.write(ns + "/enable", "1"));
+  std::string uuid_before = *f.fs.read(ns + "/device_uuid");
+  std::string changed = kTcpTarget;
+  changed.replace(changed.find("SN0001"), 6, "SN0002");
+  PlanOptions allow;
+  allow.allow_recreate = true;
+  ASSERT_EQ(f.apply(parse_ok(changed), allow).status, ApplyStatus::Applied);
+  EXPECT_EQ(*f.fs.read(ns + "/device_uuid"), uuid_before);
+  EXPECT_EQ(*f.fs.read(ns + "/ana_grpid"), "2");
+  EXPECT_EQ(*f.fs.read(ns + "/enable"), "1");
+}
+
+// With --prune a host the file no longer declares is removed: recreating
+// the subsystem must not link it again first (rmdir would then be EBUSY).
+TEST(Planner, RecreateWithPruneDoesNotRelinkARemovedHost) {
+  EngineFixture f;
+  std::string two_hosts = kTcpTarget;
+  two_hosts.replace(two_hosts.find("subsystems:"), 11,
+                    "  - nqn: nqn.2014-08.org.nvmexpress:uuid:host-b\nsubsystems:");
+  ASSERT_EQ(f.apply(parse_ok(two_hosts)).status, ApplyStatus::Applied);
+  std::string changed = kTcpTarget;
+  changed.replace(changed.find("SN0001"), 6, "SN0002");
+  changed.erase(changed.find("    allowed_hosts:"), changed.find("    namespaces:") - changed.find("    allowed_hosts:"));
+  // host-b is linked by hand, so only the live state says so.
+  ASSERT_TRUE(f.fs.make_link("/cfg/nvmet/hosts/nqn.2014-08.org.nvmexpress:uuid:host-b",
+                             "/cfg/nvmet/subsystems/nqn.2024-01.io.example:disk/allowed_hosts/"
+                             "nqn.2014-08.org.nvmexpress:uuid:host-b"));
+  PlanOptions options;
+  options.allow_recreate = true;
+  options.prune = true;
+  ApplyReport report = f.apply(parse_ok(changed), options);
+  ASSERT_EQ(report.status, ApplyStatus::Applied) << (report.failure ? report.failure->error.describe() : "");
+  EXPECT_FALSE(f.fs.exists("/cfg/nvmet/hosts/nqn.2014-08.org.nvmexpress:uuid:host-b"));
+  EXPECT_TRUE(f.fs.exists("/cfg/nvmet/subsystems/nqn.2024-01.io.example:disk/allowed_hosts/"
+                          "nqn.2014-08.org.nvmexpress:uuid:host-a"));
+}
+
+// The natural edit from 'allow_any_host: true' to a list of hosts: the list
+// implies allow_any_host 0, written before the first host link (which the
+// kernel refuses while it is 1).
+TEST(Planner, AllowedHostsImplyAllowAnyHostOffBeforeTheLinks) {
+  EngineFixture f;
+  std::string open_to_all = kTcpTarget;
+  open_to_all.replace(open_to_all.find("    allowed_hosts: [nqn.2014-08.org.nvmexpress:uuid:host-a]\n"),
+                      std::string("    allowed_hosts: [nqn.2014-08.org.nvmexpress:uuid:host-a]\n").size(),
+                      "    allow_any_host: true\n");
+  ASSERT_EQ(f.apply(parse_ok(open_to_all)).status, ApplyStatus::Applied);
+  Plan plan = f.plan(parse_ok(kTcpTarget));
+  auto lines = rendered(plan, f.fs.layout());
+  ASSERT_EQ(lines.size(), 2u) << testing::PrintToString(lines);
+  EXPECT_EQ(lines[0], "~ write subsystems/nqn.2024-01.io.example:disk/attr_allow_any_host=0");
+  EXPECT_FALSE(plan.steps[0].disruption.empty());
+  EXPECT_EQ(lines[1].rfind("~ link subsystems/nqn.2024-01.io.example:disk/allowed_hosts/", 0), 0u) << lines[1];
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+}
+
+// Before 6.9 the kernel refuses cntlid_min == cntlid_max.
+TEST(Planner, EqualCntlidBoundsNeedLinux69) {
+  std::string pinned = kTcpTarget;
+  pinned.replace(pinned.find("    serial: SN0001\n"), 19, "    serial: SN0001\n    cntlid_min: 5\n    cntlid_max: 5\n");
+  FakeNvmetFs::Options old_kernel;
+  old_kernel.kernel = {6, 1};
+  EngineFixture on61(old_kernel);
+  Plan refused = plan_configfs(parse_ok(pinned), on61.live(), on61.fs.layout(), KernelFacts{{6, 1}, {}}, {});
+  ASSERT_TRUE(refused.blocked());
+  EXPECT_NE(refused.problems.all()[0].message.find("needs cntlid_min below cntlid_max"), std::string::npos);
+  EngineFixture on612;
+  EXPECT_FALSE(plan_configfs(parse_ok(pinned), on612.live(), on612.fs.layout(), KernelFacts{{6, 12}, {}}, {}).blocked());
+}
+
 TEST(Planner, UndeclaredObjectsAreUnmanagedUnlessPruned) {
   EngineFixture f;
   ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);

@@ -291,5 +291,18 @@ TEST(TargetParser, BinaryAndNonUtf8FilesAreNamedAsSuch) {
   expect_single_error(std::string("\xff\xfev\0e\0r\0", 8), "not a UTF-8 text file", 1);  // UTF-16
 }
 
+TEST(TargetParser, MaxQueueSizeMustBeAValueTheKernelKeeps) {
+  const std::string head = "version: 1\nports:\n";
+  expect_single_error(head + "  - {id: 1, trtype: tcp, traddr: 10.0.0.1, max_queue_size: 2048}\n",
+                      "must be -1 (the transport's default) or 16..1024", 3);
+  expect_single_error(head + "  - {id: 1, trtype: rdma, traddr: 10.0.0.1, max_queue_size: 512}\n", "16..256 on rdma",
+                      3);
+  for (const char* fine : {"-1", "16", "1024"}) {
+    ParsedTarget parsed = parse_target_text(
+        head + "  - {id: 1, trtype: tcp, traddr: 10.0.0.1, max_queue_size: " + fine + "}\n", "t.yaml");
+    EXPECT_TRUE(parsed.ok()) << fine << testing::PrintToString(errors_of(parsed));
+  }
+}
+
 }  // namespace
 }  // namespace nvmetctl

@@ -253,6 +253,22 @@ class Checker {
     }
   }
 
+  // The kernel clamps max_queue_size to 16..1024 (rdma: at most 256) when the
+  // port is enabled and writes the result back: any other value would read
+  // back different, fail verify and roll back on every apply.
+  void check_queue_size(const AttrMap& attrs, const AttrLocations& where_map, const SourceLocation& where,
+                        const std::string& field, const std::string& trtype) {
+    auto it = attrs.find("param_max_queue_size");
+    if (it == attrs.end() || it->second == "-1") return;
+    long long value = std::atoll(it->second.c_str());
+    long long largest = trtype == "rdma" ? 256 : 1024;
+    if (value < 16 || value > largest)
+      d_.error_once(at(where_map, "param_max_queue_size", where), field + ".max_queue_size",
+                    "must be -1 (the transport's default) or 16.." + std::to_string(largest) +
+                        (trtype == "rdma" ? " on rdma" : "") + "; the kernel would change " + it->second +
+                        " when the port starts");
+  }
+
   void check_address(const AttrMap& attrs, const AttrLocations& where_map, const SourceLocation& where,
                      const std::string& field, bool is_port) {
     std::string trtype = attr_value(attrs, "addr_trtype");
@@ -298,6 +314,7 @@ class Checker {
                  "tsas '" + tsas + "' does not apply to trtype " + trtype +
                      " (tcp: none or tls1.3; rdma: connected)");
     }
+    if (is_port) check_queue_size(attrs, where_map, where, field, trtype);
     if (is_port && attr_value(attrs, "param_pi_enable") == "1" && trtype != "rdma")
       d_.error_once(at(where_map, "param_pi_enable", where), field + ".pi_enable",
                "T10-PI works only on rdma ports; the kernel refuses to enable a " + trtype + " port with it");
@@ -322,6 +339,12 @@ void complete_derived_values(Target& target) {
     derive_address(port.attrs);
     for (Referral& referral : port.referrals) derive_address(referral.attrs);
   }
+  // A list of allowed hosts means only those hosts. The kernel refuses host
+  // links while allow_any_host is 1, so it must be 0 even when the file
+  // leaves it out (the natural edit from 'allow_any_host: true').
+  for (Subsystem& s : target.subsystems)
+    if (s.allowed_hosts && !s.allowed_hosts->empty() && !s.attrs.count("attr_allow_any_host"))
+      s.attrs["attr_allow_any_host"] = "0";
 }
 
 void validate_target(const Target& target, Diagnostics& diagnostics) {

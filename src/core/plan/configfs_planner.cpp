@@ -178,6 +178,25 @@ class ConfigfsPlanner {
     }
   }
 
+  // Before 6.9 the kernel refuses cntlid_min == cntlid_max (EINVAL); the
+  // file alone cannot tell, the running kernel can.
+  void check_cntlid_range(const Subsystem& s) {
+    if (!kernel_.version.known() || kernel_.version >= KernelVersion{6, 9}) return;
+    if (!s.attrs.count("attr_cntlid_min") && !s.attrs.count("attr_cntlid_max")) return;
+    const Subsystem* live_s = live_subsystem(s.nqn);
+    auto effective = [&](const char* file, const char* fresh) {
+      if (auto it = s.attrs.find(file); it != s.attrs.end()) return it->second;
+      return live_s ? attr_value(live_s->attrs, file) : std::string(fresh);
+    };
+    std::string min = effective("attr_cntlid_min", "1"), max = effective("attr_cntlid_max", "65519");
+    if (min.empty() || min != max) return;
+    const char* key = s.attrs.count("attr_cntlid_min") ? "attr_cntlid_min" : "attr_cntlid_max";
+    plan_.problems.error(s.attr_where.count(key) ? s.attr_where.at(key) : s.where,
+                         "subsystem " + s.nqn + (s.attrs.count("attr_cntlid_min") ? ".cntlid_min" : ".cntlid_max"),
+                         "cntlid_min and cntlid_max are both " + min + ": Linux " + kernel_.version.str() +
+                             " needs cntlid_min below cntlid_max (6.9 and later allow them equal)");
+  }
+
   void check_capabilities() {
     for (const Host& h : want_.hosts) {
       AttrMap all = h.attrs;
@@ -186,6 +205,7 @@ class ConfigfsPlanner {
     }
     for (const Subsystem& s : want_.subsystems) {
       check_attrs_supported(ObjectKind::Subsystem, s.attrs, s.attr_where, s.where, "subsystem " + s.nqn);
+      check_cntlid_range(s);
       for (const Namespace& ns : s.namespaces)
         check_attrs_supported(ObjectKind::Namespace, ns.attrs, ns.attr_where, ns.where,
                               namespace_object(s.nqn, ns.nsid));
@@ -330,14 +350,24 @@ class ConfigfsPlanner {
     }
     // Host links after allow_any_host=0 is written; removals happened in detach.
     std::vector<std::string> hosts = s.allowed_hosts ? *s.allowed_hosts : std::vector<std::string>{};
-    if (!s.allowed_hosts && replacing && live_subsystem(s.nqn)->allowed_hosts)
-      hosts = *live_subsystem(s.nqn)->allowed_hosts;
+    if (!s.allowed_hosts && replacing) hosts = final_allowed_hosts(*live_subsystem(s.nqn));
     for (const auto& host : hosts) {
       bool present = live_s && live_s->allowed_hosts && contains(*live_s->allowed_hosts, host);
       if (!present)
         link(L_.host(host), L_.allowed_host_link(s.nqn, host), object, live_s ? ChangeKind::Update : fresh_kind);
     }
-    for (const Namespace& ns : s.namespaces) plan_namespace(s, ns, live_s, fresh_kind);
+    for (const Namespace& ns : s.namespaces) {
+      if (!replacing) {
+        plan_namespace(s, ns, live_s, fresh_kind);
+        continue;
+      }
+      // Recreated: the namespace keeps what the file leaves to the kernel
+      // (its uuid, nguid, ANA group, enable), or hosts see a new device.
+      Namespace carried = ns;
+      if (const Namespace* old_ns = live_subsystem(s.nqn)->find_namespace(ns.nsid))
+        for (const auto& [file, value] : old_ns->attrs) carried.attrs.emplace(file, value);
+      plan_namespace(s, carried, live_s, fresh_kind);
+    }
     if (replacing && !opt_.prune)  // bring back namespaces the file does not declare
       for (const Namespace& ns : live_subsystem(s.nqn)->namespaces)
         if (!s.find_namespace(ns.nsid)) {
@@ -364,8 +394,10 @@ class ConfigfsPlanner {
       auto it = s.attrs.find(spec->file);
       if (it == s.attrs.end() || !differs(*spec, it->second, live_s.attrs)) continue;
       std::string disruption;
-      if (spec->drops_controllers && kernel_.version >= KernelVersion{6, 3})
+      if (spec->drops_controllers && (!kernel_.version.known() || kernel_.version >= KernelVersion{6, 3}))
         disruption = "writing qid_max makes the kernel drop every controller of the subsystem";
+      if (std::string(spec->file) == "attr_allow_any_host" && it->second == "0")
+        disruption = "hosts not in allowed_hosts can no longer connect (connected ones stay)";
       write(ChangeKind::Update, dir, *spec, it->second, &live_s.attrs, object, disruption);
     }
   }
@@ -434,7 +466,8 @@ class ConfigfsPlanner {
     if ((want_enable == "1") != now_enabled) {
       AttrMap after = live_pt->attrs;
       after["enable"] = now_enabled ? "1" : "0";
-      write(ChangeKind::Update, dir, *enable, want_enable, &after, object);
+      write(ChangeKind::Update, dir, *enable, want_enable, &after, object,
+            want_enable == "0" ? "the passthru controller disappears from hosts" : "");
     }
   }
 

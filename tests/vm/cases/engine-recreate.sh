@@ -59,8 +59,24 @@ assert_kmsg "is already assigned"
 step "with --allow-recreate the subsystem is recreated and hosts see the new serial"
 expect_status 0 "$NVMETCTL" plan --allow-recreate "$WORK/target.yaml"
 assert_contains "$OUT" "-/+ rmdir  subsystems/$NQN"
+uuid_before=$(<"$NVMET_CFS/subsystems/$NQN/namespaces/1/device_uuid")
 expect_ok "$NVMETCTL" apply --allow-recreate "$WORK/target.yaml"
 host_reads_serial
 assert_eq SERIAL-B "$SEEN_SERIAL" "serial the host sees after recreate"
+assert_file_eq "$NVMET_CFS/subsystems/$NQN/namespaces/1/device_uuid" "$uuid_before" \
+    "the recreated namespace keeps its uuid (hosts see the same device)"
 expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/target.yaml"
+
+step "cntlid_min == cntlid_max: refused at plan time before 6.9, applied from 6.9"
+sed 's/    serial: SERIAL-B/    serial: SERIAL-B\n    cntlid_min: 7\n    cntlid_max: 7/' "$WORK/target.yaml" >"$WORK/cntlid.yaml"
+if kernel_at_least 6.9; then
+    expect_ok "$NVMETCTL" apply "$WORK/cntlid.yaml"
+    assert_file_eq "$NVMET_CFS/subsystems/$NQN/attr_cntlid_max" 7
+    assert_file_eq "$NVMET_CFS/subsystems/$NQN/attr_cntlid_min" 7
+else
+    expect_status 3 "$NVMETCTL" plan "$WORK/cntlid.yaml"
+    assert_contains "$OUT" "needs cntlid_min below cntlid_max (6.9 and later allow them equal)"
+    # What the plan spares the user: the kernel's own answer.
+    expect_errno EINVAL write_attr "$NVMET_CFS/subsystems/$NQN/attr_cntlid_max" 1
+fi
 pass
