@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "engine_fixture.h"
+#include "nvmetctl/export/target_writer.h"
 
 namespace nvmetctl {
 namespace {
@@ -199,6 +200,66 @@ TEST(Planner, EqualCntlidBoundsNeedLinux69) {
   EXPECT_NE(refused.problems.all()[0].message.find("needs cntlid_min below cntlid_max"), std::string::npos);
   EngineFixture on612;
   EXPECT_FALSE(plan_configfs(parse_ok(pinned), on612.live(), on612.fs.layout(), KernelFacts{{6, 12}, {}}, {}).blocked());
+}
+
+// tsas and treq move with the writes before them: each is compared with
+// what the kernel will show by then, and a rollback restores all three.
+const char* kTlsPort = R"(version: 1
+subsystems:
+  - nqn: nqn.s
+    allow_any_host: true
+ports:
+  - {id: 1, trtype: tcp, traddr: 10.0.0.1, tsas: tls1.3, treq: not required, subsystems: [nqn.s]}
+)";
+
+TEST(Planner, TsasNoneStillWritesTheTreqItResets) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kTlsPort)).status, ApplyStatus::Applied);
+  std::string plain = kTlsPort;
+  plain.replace(plain.find("tls1.3"), 6, "none");
+  ApplyReport report = f.apply(parse_ok(plain));
+  ASSERT_EQ(report.status, ApplyStatus::Applied) << testing::PrintToString(report.verify_drift);
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/ports/1/addr_tsas"), "none");
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/ports/1/addr_treq"), "not required");
+}
+
+TEST(Planner, ATransportChangeRollsBackTsasAndTreqToo) {
+  for (int fail_at = 1; fail_at <= 8; ++fail_at) {
+    EngineFixture f;
+    ASSERT_EQ(f.apply(parse_ok(kTlsPort)).status, ApplyStatus::Applied);
+    std::string before = target_to_yaml(f.live().target);
+    std::string rdma = kTlsPort;
+    rdma.replace(rdma.find("trtype: tcp"), 11, "trtype: rdma");
+    rdma.replace(rdma.find("tsas: tls1.3, treq: not required, "), 34, "");
+    Plan plan = f.plan(parse_ok(rdma));
+    if (fail_at > static_cast<int>(plan.steps.size())) break;
+    f.fs.fail_mutation(fail_at, EIO);
+    ApplyReport report = f.apply(parse_ok(rdma));
+    ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack)
+        << "failing mutation " << fail_at << ": " << testing::PrintToString(report.rollback_drift);
+    EXPECT_EQ(target_to_yaml(f.live().target), before) << "failing mutation " << fail_at;
+  }
+}
+
+// Seen on 6.12: a tcp port (max_queue_size 1024 once enabled) moved to an
+// rdma address no device covers. The refused rdma enable still clamps the
+// queue size to 256, so the rollback writes it back before relinking.
+TEST(Planner, ARefusedEnableDoesNotLeaveItsParameterRewritesBehind) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+  ASSERT_EQ(*f.fs.read("/cfg/nvmet/ports/1/param_max_queue_size"), "1024");
+  std::string before = target_to_yaml(f.live().target);
+  std::string rdma = kTcpTarget;
+  rdma.replace(rdma.find("trtype: tcp"), 11, "trtype: rdma");
+  Plan plan = f.plan(parse_ok(rdma));
+  ASSERT_EQ(plan.steps.back().op.kind, OpKind::Symlink);
+  f.fs.fail_mutation(static_cast<int>(plan.steps.size()), ENODEV);  // the relink, after its enable
+  ApplyReport report = f.apply(parse_ok(rdma));
+  ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack) << testing::PrintToString(report.rollback_drift);
+  ASSERT_TRUE(report.failure.has_value());
+  EXPECT_EQ(report.plan.steps[report.failure->step_index].op.kind, OpKind::Symlink) << "the enable is what fails";
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/ports/1/param_max_queue_size"), "1024");
+  EXPECT_EQ(target_to_yaml(f.live().target), before);
 }
 
 TEST(Planner, UndeclaredObjectsAreUnmanagedUnlessPruned) {

@@ -27,6 +27,13 @@ TEST_F(RdmaAddressCoverageTest, WildcardNeedsNoInterface) {
   EXPECT_EQ(check_rdma_address("::", network_, {})->coverage, RdmaAddressCoverage::Wildcard);
 }
 
+// rdma_cm binds an IPv4 loopback address with no RDMA device on lo, as it
+// does a wildcard: the kernel enables the port, so there is nothing to warn.
+TEST_F(RdmaAddressCoverageTest, Ipv4LoopbackIsBoundLikeAWildcard) {
+  EXPECT_EQ(check_rdma_address("127.0.0.1", network_, {})->coverage, RdmaAddressCoverage::Wildcard);
+  EXPECT_EQ(check_rdma_address("127.0.0.2", network_, {})->coverage, RdmaAddressCoverage::Wildcard);
+}
+
 TEST_F(RdmaAddressCoverageTest, AddressNotOnAnyInterface) {
   auto check = check_rdma_address("10.200.0.1", network_, {rxe_on("eth0")});
   ASSERT_TRUE(check);

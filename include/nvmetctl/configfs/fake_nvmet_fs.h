@@ -76,6 +76,7 @@ class FakeNvmetFs final : public ConfigFs {
   std::string value(const std::string& path) const;
   Expected<void> check_write(const std::string& attr, const std::string& value);
   Expected<void> enable_port(const std::string& port_dir);
+  void couple_port_attributes(const std::string& attr, const std::string& written);
 
   NvmetLayout layout_;
   Options options_;

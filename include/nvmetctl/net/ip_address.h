@@ -20,6 +20,7 @@ struct IpAddress {
     return family == other.family && bytes == other.bytes;
   }
   bool is_wildcard() const;
+  bool is_ipv4_loopback() const { return family == IpFamily::V4 && bytes[0] == 127; }
   std::string to_string() const;  // canonical form, without scope
 };
 

@@ -13,7 +13,7 @@
 namespace nvmetctl {
 
 enum class RdmaAddressCoverage {
-  Wildcard,      // 0.0.0.0 / ::: listens wherever RDMA devices are
+  Wildcard,      // 0.0.0.0 / :: (or 127.x): listens wherever RDMA devices are
   NotLocal,      // no interface has it: the kernel would fail with -99
   NoRdmaDevice,  // local, but no RDMA device on that interface: -19
   Covered,

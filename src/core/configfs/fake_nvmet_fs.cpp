@@ -1,5 +1,7 @@
 #include "nvmetctl/configfs/fake_nvmet_fs.h"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -243,6 +245,14 @@ Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::stri
     if (port_enabled(dir)) return sys_error(EACCES, "write", attr);
     if (name == "addr_trtype" && !(new_value == "rdma" || new_value == "tcp" || new_value == "loop" || new_value == "fc"))
       return sys_error(EINVAL, "write", attr);
+    if (name == "addr_tsas") {
+      std::string trtype = value(dir + "/addr_trtype");
+      bool valid = (trtype == "tcp" && (new_value == "none" || new_value == "tls1.3")) ||
+                   (trtype == "rdma" && new_value == "connected");
+      if (!valid) return sys_error(EINVAL, "write", attr);
+    }
+    if (name == "addr_treq" && new_value == "not specified" && value(dir + "/addr_tsas") == "tls1.3")
+      return sys_error(EINVAL, "write", attr);
   }
   if (kind_dir == "namespaces") {
     bool enabled = value(dir + "/enable") == "1";
@@ -282,7 +292,22 @@ Expected<void> FakeNvmetFs::write(const std::string& attr, const std::string& ne
   if (name_of(attr) == "device_nguid" || name_of(attr) == "device_uuid")
     for (char& c : stored) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   it->second.value = stored;
+  couple_port_attributes(attr, stored);
   return {};
+}
+
+// The kernel's side effects between port attributes: a trtype write resets
+// tsas, a tsas write moves treq.
+void FakeNvmetFs::couple_port_attributes(const std::string& attr, const std::string& written) {
+  std::string dir = parent_of(attr);
+  if (parent_of(dir) != layout_.ports()) return;
+  std::string tsas = dir + "/addr_tsas", treq = dir + "/addr_treq";
+  if (name_of(attr) == "addr_trtype" && exists(tsas))
+    nodes_[tsas].value = written == "tcp" ? "none" : written == "rdma" ? "connected" : "";
+  if (name_of(attr) == "addr_tsas") {
+    if (written == "tls1.3" && value(treq) == "not specified") nodes_[treq].value = "required";
+    if (written == "none") nodes_[treq].value = "not specified";
+  }
 }
 
 Expected<void> FakeNvmetFs::enable_port(const std::string& port_dir) {
@@ -291,9 +316,15 @@ Expected<void> FakeNvmetFs::enable_port(const std::string& port_dir) {
   std::string inline_size = port_dir + "/param_inline_data_size";
   if (value(inline_size) == "-1")
     nodes_[inline_size].value = trtype == "rdma" ? "4096" : trtype == "tcp" ? "16384" : "0";
+  // Rewritten at every enable, before the transport binds: a bind that then
+  // fails leaves the rewritten value behind, as the kernel does.
   std::string queue_size = port_dir + "/param_max_queue_size";
-  if (exists(queue_size) && value(queue_size) == "-1")
-    nodes_[queue_size].value = trtype == "rdma" ? "128" : "1024";
+  if (exists(queue_size)) {
+    long long size = std::atoll(value(queue_size).c_str());
+    if (size < 0) size = trtype == "rdma" ? 128 : 1024;
+    size = std::clamp(size, 16LL, trtype == "rdma" ? 256LL : 1024LL);
+    nodes_[queue_size].value = std::to_string(size);
+  }
   return {};
 }
 

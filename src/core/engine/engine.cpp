@@ -1,6 +1,7 @@
 #include "nvmetctl/engine/engine.h"
 
 #include <functional>
+#include <set>
 
 #include "nvmetctl/engine/kernel_facts_reader.h"
 #include "nvmetctl/engine/port_address_checks.h"
@@ -100,8 +101,18 @@ FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ct
 }
 
 std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& layout) {
+  // A link the plan removes and makes again is a port relinked for the
+  // attribute writes between (already listed), not a link of its own.
+  std::set<std::string> unlinked, linked;
+  for (const Step& step : plan.steps) {
+    if (step.op.kind == OpKind::Unlink) unlinked.insert(step.op.path);
+    if (step.op.kind == OpKind::Symlink) linked.insert(step.op.path);
+  }
   std::vector<std::string> lines;
   for (const Step& step : plan.steps) {
+    bool relink = (step.op.kind == OpKind::Unlink || step.op.kind == OpKind::Symlink) &&
+                  unlinked.count(step.op.path) && linked.count(step.op.path);
+    if (relink) continue;
     std::string path = layout.relative(step.op.path);
     switch (step.op.kind) {
       case OpKind::Write:

@@ -273,6 +273,7 @@ class ConfigfsPlanner {
       if (!live_p.subsystems) continue;
       auto keep = final_links(live_p);
       bool relink = relinked_ports_.count(live_p.id) > 0;
+      std::size_t unlinked = 0;
       for (const auto& nqn : *live_p.subsystems) {
         std::string why;
         if (relink) {
@@ -289,7 +290,9 @@ class ConfigfsPlanner {
         bool removing = !contains(keep, nqn);
         unlink(L_.subsystem(nqn), L_.port_link(live_p.id, nqn), port_object(live_p.id),
                removing && !want_.find_port(live_p.id) ? ChangeKind::Remove : ChangeKind::Update, why);
+        ++unlinked;
       }
+      if (unlinked > 0 && unlinked == live_p.subsystems->size()) restore_enable_time_params(live_p);
     }
     for (const Subsystem& live_s : have_.subsystems) {
       if (!live_s.allowed_hosts) continue;
@@ -303,6 +306,21 @@ class ConfigfsPlanner {
                "new connections from " + host + " are refused (connected ones stay)");
       }
     }
+  }
+
+  // The kernel rewrites some parameters whenever it enables a port, even
+  // when that fails (a refused rdma bind leaves max_queue_size clamped to
+  // 256). The undo of the unlink that disabled the port runs first in a
+  // rollback: it writes them back while the port is still disabled, then
+  // relinks.
+  void restore_enable_time_params(const Port& live_p) {
+    std::vector<Operation>& undo = plan_.steps.back().undo;
+    std::vector<Operation> params;
+    for (const char* file : {"param_inline_data_size", "param_max_queue_size"}) {
+      std::string value = attr_value(live_p.attrs, file);
+      if (!value.empty()) params.push_back({OpKind::Write, L_.port(live_p.id) + "/" + file, value, {}});
+    }
+    undo.insert(undo.begin(), params.begin(), params.end());
   }
 
   void remove_replaced_subsystems() {
@@ -479,14 +497,53 @@ class ConfigfsPlanner {
       mkdir(ChangeKind::Create, dir, object);
       write_fresh(dir, ObjectKind::Port, p.attrs, object);
     } else {
-      for (const AttributeSpec* spec : attributes_of(ObjectKind::Port)) {
-        auto it = p.attrs.find(spec->file);
-        if (it != p.attrs.end() && differs(*spec, it->second, live_p->attrs))
-          write(ChangeKind::Update, dir, *spec, it->second, &live_p->attrs, object);
-      }
+      update_port_attrs(p, *live_p, dir, object);
     }
     for (const AnaGroup& g : p.ana_groups) plan_ana_group(p, g, live_p);
     for (const Referral& r : p.referrals) plan_referral(p, r, live_p);
+  }
+
+  // The kernel couples three port attributes: a trtype write resets tsas (tcp:
+  // none, rdma: connected), and a tsas write moves treq (tls1.3 makes 'not
+  // specified' 'required'; none makes it 'not specified'). Each write is
+  // compared with what the kernel will show by then, and the undo of a
+  // trtype or tsas write restores the attributes it moved, in forward order,
+  // so a rollback in reverse ends where the port began.
+  void update_port_attrs(const Port& p, const Port& live_p, const std::string& dir, const std::string& object) {
+    AttrMap expected = live_p.attrs;
+    auto changes = [&](const char* file) {
+      auto it = p.attrs.find(file);
+      const AttributeSpec* spec = find_attribute_by_file(ObjectKind::Port, file);
+      return it != p.attrs.end() && spec && differs(*spec, it->second, live_p.attrs);
+    };
+    bool trtype_changes = changes("addr_trtype");
+    for (const AttributeSpec* spec : attributes_of(ObjectKind::Port)) {
+      std::string file = spec->file;
+      auto it = p.attrs.find(file);
+      if (it == p.attrs.end() || !differs(*spec, it->second, expected)) continue;
+      write(ChangeKind::Update, dir, *spec, it->second, &expected, object);  // old: as the kernel shows it then
+      std::vector<Operation>& undo = plan_.steps.back().undo;
+      auto restore = [&](const char* moved) {
+        std::string old = attr_value(live_p.attrs, moved);
+        if (!old.empty()) undo.push_back({OpKind::Write, dir + "/" + moved, old, {}});
+      };
+      expected[file] = it->second;
+      if (file == "addr_trtype") {
+        if (expected.count("addr_tsas")) {
+          expected["addr_tsas"] = it->second == "tcp" ? "none" : it->second == "rdma" ? "connected" : "";
+          if (attr_value(live_p.attrs, "addr_trtype") == "tcp") restore("addr_tsas");
+        }
+        restore("addr_treq");
+      } else if (file == "addr_tsas") {
+        std::string& treq = expected["addr_treq"];
+        if (it->second == "tls1.3" && treq == "not specified") treq = "required";
+        if (it->second == "none") treq = "not specified";
+        if (trtype_changes) undo.clear();  // the trtype write's undo restores tsas and treq
+        else restore("addr_treq");
+      } else if (file == "addr_treq" && (trtype_changes || changes("addr_tsas"))) {
+        undo.clear();  // restored by the trtype or tsas write's undo
+      }
+    }
   }
 
   void plan_ana_group(const Port& p, const AnaGroup& g, const Port* live_p) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "nvmetctl/net/ip_address.h"
+
 namespace nvmetctl {
 namespace {
 
@@ -36,7 +38,10 @@ std::vector<RdmaDevice> devices_after_links(std::vector<RdmaDevice> present, con
 Expected<RdmaAddressCheck> check_rdma_address(const std::string& traddr, NetworkInfo& network,
                                               const std::vector<RdmaDevice>& devices) {
   RdmaAddressCheck check;
-  if (is_wildcard_address(traddr)) {
+  // rdma_cm binds 127.0.0.0/8 without an RDMA device on lo, as it does a
+  // wildcard (observed on 6.1 and 6.12): the port is enabled either way.
+  auto address = parse_ip_address(traddr);
+  if (address && (address->is_wildcard() || address->is_ipv4_loopback())) {
     check.coverage = RdmaAddressCoverage::Wildcard;
     return check;
   }

@@ -64,6 +64,20 @@ YAML
 expect_ok "$NVMETCTL" plan "$WORK/notlocal.yaml"
 assert_contains "$OUT" "is not on any local interface"
 
+step "an rdma port on 127.0.0.1 with no RDMA device: rdma_cm binds loopback like a wildcard, so no warning"
+cat >"$WORK/loopback.yaml" <<YAML
+version: 1
+subsystems:
+  - nqn: nqn.2014-08.org.nvmexpress:loopback-rdma
+    allow_any_host: true
+ports:
+  - {id: 3, trtype: rdma, traddr: 127.0.0.1, trsvcid: 4420, subsystems: [nqn.2014-08.org.nvmexpress:loopback-rdma]}
+YAML
+expect_ok "$NVMETCTL" apply "$WORK/loopback.yaml"
+assert_not_contains "$OUT" "warning:"
+assert_exists "$NVMET_CFS/ports/3/subsystems/nqn.2014-08.org.nvmexpress:loopback-rdma"
+expect_ok "$NVMETCTL" clear
+
 step "a configfs nvmetctl cannot read: every command exits 1 (an I/O error, not a bad file) and names the path"
 mkdir -p "$WORK/broken-configfs"
 echo "not a directory" >"$WORK/broken-configfs/nvmet"

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# requires-kernel: 6.12
+# The kernel couples a port's transport, tsas and treq: a trtype write resets
+# tsas, a tsas write moves treq. On the real kernel: TLS 1.3 with non-TLS
+# connections allowed, then TLS off with treq kept (nvmetctl must write treq
+# again after tsas), then a transport change that the kernel refuses when the
+# port is linked, whose rollback must restore all three. (Debian's 6.1 has
+# no addr_tsas.)
+source "$(dirname "$0")/../lib.sh"
+source "$VM_LIB_DIR/engine/common.sh"
+require_nvmetctl
+
+NQN=nqn.2024-01.io.nvmetctl:tls
+DISK=$(nvme_disk)
+PORT=$NVMET_CFS/ports/1
+
+write_port_target() {  # FILE PORT-FLOW-MAP-ENTRIES
+    cat >"$1" <<YAML
+version: 1
+subsystems:
+  - nqn: $NQN
+    allow_any_host: true
+    namespaces:
+      - {nsid: 1, device_path: $DISK, enable: true}
+ports:
+  - {id: 1, trsvcid: 4440, $2, subsystems: [$NQN]}
+YAML
+}
+
+step "TLS 1.3 with non-TLS connections allowed: a plain host connects"
+write_port_target "$WORK/tls.yaml" "traddr: 127.0.0.1, trtype: tcp, tsas: tls1.3, treq: not required"
+expect_ok "$NVMETCTL" apply "$WORK/tls.yaml"
+assert_file_eq "$PORT/addr_tsas" tls1.3
+assert_file_eq "$PORT/addr_treq" "not required"
+connect_and_roundtrip tcp 127.0.0.1 4440 "$NQN" "$DISK"
+
+step "TLS off, treq kept: the tsas write resets treq, so the plan writes treq after it"
+write_port_target "$WORK/plain.yaml" "traddr: 127.0.0.1, trtype: tcp, tsas: none, treq: not required"
+expect_ok "$NVMETCTL" apply "$WORK/plain.yaml"
+assert_contains "$OUT" "ports/1/addr_tsas: 'tls1.3' -> 'none'"
+assert_contains "$OUT" "ports/1/addr_treq: 'not specified' -> 'not required'"
+assert_file_eq "$PORT/addr_tsas" none
+assert_file_eq "$PORT/addr_treq" "not required"
+expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/plain.yaml"
+
+step "a transport change refused at link time: rollback restores trtype, tsas, treq and traddr"
+expect_ok "$NVMETCTL" apply "$WORK/tls.yaml"
+expect_ok "$NVMETCTL" export
+before=$OUT
+setup_dummy_net  # an address no RDMA device covers: the kernel refuses the port (-19)
+write_port_target "$WORK/rdma.yaml" "traddr: $NET_ADDR, trtype: rdma"
+expect_status 4 "$NVMETCTL" apply "$WORK/rdma.yaml"
+assert_contains "$OUT" "the target is exactly as it was before this run"
+assert_file_eq "$PORT/addr_trtype" tcp
+assert_file_eq "$PORT/addr_tsas" tls1.3
+assert_file_eq "$PORT/addr_treq" "not required"
+expect_ok "$NVMETCTL" export
+assert_eq "$before" "$OUT" "export before and after the failed apply"
+connect_and_roundtrip tcp 127.0.0.1 4440 "$NQN" "$DISK"
+pass
