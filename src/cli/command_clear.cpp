@@ -12,7 +12,7 @@ void register_clear(CLI::App& app, CliContext& ctx) {
   auto options = std::make_shared<ClearOptions>();
   auto lock_timeout = std::make_shared<double>(10);
   cmd->add_flag("--rdma-links", options->rdma_links, "Also delete Soft-RoCE (rxe) and siw links");
-  cmd->add_flag("--unload-modules", options->unload_modules, "Also unload the transport modules, nvmet, rdma_rxe and siw");
+  cmd->add_flag("--unload-modules", options->unload_modules, "Also unload the transport modules and nvmet (with --rdma-links: rdma_rxe and siw too)");
   cmd->add_option("--lock-timeout", *lock_timeout, "Seconds to wait for another nvmetctl run")->capture_default_str();
   cmd->callback([&ctx, options, lock_timeout] {
     RealSystem system(ctx.paths);

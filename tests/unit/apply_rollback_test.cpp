@@ -4,6 +4,7 @@
 
 #include "engine_fixture.h"
 #include "nvmetctl/export/target_writer.h"
+#include "nvmetctl/kernel/module_loader_fake.h"
 #include "nvmetctl/rdma/rdma_links_fake.h"
 
 namespace nvmetctl {
@@ -184,6 +185,24 @@ TEST(ApplyRollback, ExportReappliesToTheSameState) {
   ASSERT_EQ(clear_target(f.ctx, {}).status, ApplyStatus::Applied);
   ASSERT_EQ(f.apply(parse_ok(exported)).status, ApplyStatus::Applied);
   EXPECT_EQ(target_to_yaml(exportable_target(f.live().target, {})), exported);
+}
+
+// Unloading rdma_rxe deletes every rxe link: clear does it only when told to
+// remove the links too.
+TEST(ApplyRollback, ClearUnloadsTheLinkModulesOnlyWithRdmaLinks) {
+  for (bool rdma_links : {false, true}) {
+    EngineFixture f;
+    FakeModuleLoader modules;
+    modules.add_nvmet_modules();
+    for (const char* name : {"nvmet", "nvmet-rdma", "rdma_rxe"}) modules.set_loaded(name);
+    f.ctx.modules = &modules;
+    ClearOptions options;
+    options.unload_modules = true;
+    options.rdma_links = rdma_links;
+    ASSERT_EQ(clear_target(f.ctx, options).status, ApplyStatus::Applied);
+    EXPECT_FALSE(modules.is_loaded("nvmet"));
+    EXPECT_EQ(modules.is_loaded("rdma_rxe"), !rdma_links);
+  }
 }
 
 }  // namespace

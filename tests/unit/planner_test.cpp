@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "engine_fixture.h"
 #include "nvmetctl/export/target_writer.h"
 
@@ -42,17 +44,17 @@ TEST(Planner, ColdPlanIsOneMkdirPerObjectOneWritePerNonDefaultAttributeOneLinkPe
   Plan plan = f.plan(parse_ok(kTcpTarget));
   std::vector<std::string> expected{
       "+ mkdir hosts/nqn.2014-08.org.nvmexpress:uuid:host-a",
+      "+ mkdir ports/1",
+      "+ write ports/1/addr_trtype=tcp",
+      "+ write ports/1/addr_adrfam=ipv4",
+      "+ write ports/1/addr_traddr=127.0.0.1",
+      "+ write ports/1/addr_trsvcid=4420",
       "+ mkdir subsystems/nqn.2024-01.io.example:disk",
       "+ write subsystems/nqn.2024-01.io.example:disk/attr_serial=SN0001",
       "+ link subsystems/nqn.2024-01.io.example:disk/allowed_hosts/nqn.2014-08.org.nvmexpress:uuid:host-a",
       "+ mkdir subsystems/nqn.2024-01.io.example:disk/namespaces/1",
       "+ write subsystems/nqn.2024-01.io.example:disk/namespaces/1/device_path=/dev/nvme0n1",
       "+ write subsystems/nqn.2024-01.io.example:disk/namespaces/1/enable=1",
-      "+ mkdir ports/1",
-      "+ write ports/1/addr_trtype=tcp",
-      "+ write ports/1/addr_adrfam=ipv4",
-      "+ write ports/1/addr_traddr=127.0.0.1",
-      "+ write ports/1/addr_trsvcid=4420",
       "+ link ports/1/subsystems/nqn.2024-01.io.example:disk",
   };
   EXPECT_EQ(rendered(plan, f.ctx.layout()), expected);
@@ -260,6 +262,26 @@ TEST(Planner, ARefusedEnableDoesNotLeaveItsParameterRewritesBehind) {
   EXPECT_EQ(report.plan.steps[report.failure->step_index].op.kind, OpKind::Symlink) << "the enable is what fails";
   EXPECT_EQ(*f.fs.read("/cfg/nvmet/ports/1/param_max_queue_size"), "1024");
   EXPECT_EQ(target_to_yaml(f.live().target), before);
+}
+
+// A namespace moved to an ANA group the port gains in the same run: the
+// group exists (with its state) before the namespace points at it.
+TEST(Planner, AnaGroupsExistBeforeNamespacesMoveIntoThem) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+  std::string grouped = kTcpTarget;
+  grouped.replace(grouped.find("        enable: true\n"), 21, "        ana_grpid: 2\n        enable: true\n");
+  grouped += "    ana_groups: [{id: 2, state: optimized}]\n";
+  auto lines = rendered(f.plan(parse_ok(grouped)), f.ctx.layout());
+  auto at = [&](const std::string& prefix) {
+    return std::find_if(lines.begin(), lines.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; }) -
+           lines.begin();
+  };
+  ptrdiff_t group = at("+ mkdir ports/1/ana_groups/2"), moved = at("~ write subsystems/nqn.2024-01.io.example:disk/namespaces/1/ana_grpid");
+  ASSERT_LT(group, static_cast<ptrdiff_t>(lines.size())) << testing::PrintToString(lines);
+  ASSERT_LT(moved, static_cast<ptrdiff_t>(lines.size())) << testing::PrintToString(lines);
+  EXPECT_LT(group, moved) << testing::PrintToString(lines);
+  ASSERT_EQ(f.apply(parse_ok(grouped)).status, ApplyStatus::Applied);
 }
 
 TEST(Planner, UndeclaredObjectsAreUnmanagedUnlessPruned) {

@@ -304,5 +304,16 @@ TEST(TargetParser, MaxQueueSizeMustBeAValueTheKernelKeeps) {
   }
 }
 
+TEST(TargetParser, P2pmemBooleanIsWrittenAsTheKernelShowsIt) {
+  ParsedTarget parsed = parse_target_text(
+      "version: 1\nsubsystems:\n  - nqn: nqn.a\n    namespaces:\n"
+      "      - {nsid: 1, p2pmem: true}\n      - {nsid: 2, p2pmem: 0000:01:00.0}\n",
+      "t.yaml");
+  ASSERT_EQ(parsed.target.subsystems.size(), 1u);
+  ASSERT_EQ(parsed.target.subsystems[0].namespaces.size(), 2u);
+  EXPECT_EQ(parsed.target.subsystems[0].namespaces[0].attrs.at("p2pmem"), "1");
+  EXPECT_EQ(parsed.target.subsystems[0].namespaces[1].attrs.at("p2pmem"), "0000:01:00.0");
+}
+
 }  // namespace
 }  // namespace nvmetctl

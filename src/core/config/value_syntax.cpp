@@ -183,6 +183,12 @@ ValueCheck canonical_value(const AttributeSpec& spec, const ScalarInput& input) 
     case ValueType::Hex:
       return check_hex(spec, input);
     case ValueType::Text:
+      // p2pmem takes a boolean or a PCI device name and reads back 1/0 for
+      // the boolean: 'true' must be written as it reads, or it drifts forever.
+      if (std::string(spec.file) == "p2pmem") {
+        bool value = false;
+        if (!input.quoted && parse_yaml_bool(input.text, value)) return ok(value ? "1" : "0");
+      }
       return check_text(spec, input);
     case ValueType::Path:
       if (input.text.empty() || input.text[0] != '/')

@@ -216,8 +216,11 @@ ApplyReport clear_target(EngineContext& ctx, const ClearOptions& options, const 
       }
   }
   if (options.unload_modules && ctx.modules) {
-    // Transports first: each pins nvmet while loaded.
+    // Transports first: each pins nvmet while loaded. Unloading rdma_rxe or
+    // siw deletes every link of that type, so only with --rdma-links.
     for (const char* module : {"nvmet-rdma", "nvmet-tcp", "nvmet-fc", "nvme-loop", "nvmet", "rdma_rxe", "siw"}) {
+      bool link_module = std::string(module) == "rdma_rxe" || std::string(module) == "siw";
+      if (link_module && !options.rdma_links) continue;
       auto state = ctx.modules->state(module);
       if (!state || *state != ModuleState::Loaded) continue;
       Step step;

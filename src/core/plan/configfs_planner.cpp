@@ -44,8 +44,11 @@ class ConfigfsPlanner {
     detach_links();
     remove_replaced_subsystems();
     for (const Host& host : want_.hosts) plan_host(host);
-    for (const Subsystem& s : want_.subsystems) plan_subsystem(s);
+    // Ports (with their ANA groups) before subsystems: a namespace moved to
+    // ANA group N must find N on the ports already, or hosts see that path
+    // inaccessible until the group is made. Ports are linked only later.
     for (const Port& p : want_.ports) plan_port(p);
+    for (const Subsystem& s : want_.subsystems) plan_subsystem(s);
     attach_links();
     if (opt_.prune) prune(); else list_unmanaged();
     return std::move(plan_);

@@ -2,7 +2,8 @@
 # The seed example, applied by nvmetctl alone on a cold kernel: configfs not
 # mounted, no nvmet module, no rxe link. Then a real NVMe/RDMA connect with
 # data read back, a re-apply that changes nothing (counted with strace), and
-# clear --rdma-links --unload-modules back to cold.
+# clear --unload-modules keeps the rxe link; clear --rdma-links
+# --unload-modules goes back to cold.
 source "$(dirname "$0")/../lib.sh"
 source "$VM_LIB_DIR/engine/common.sh"
 require_nvmetctl
@@ -50,8 +51,16 @@ nvmetctl_traced "$WORK/reapply.strace" apply "$WORK/target.yaml"
 assert_eq 0 "$RC" "re-apply status"
 assert_eq 0 "$(configfs_mutations "$WORK/reapply.strace")" "configfs mutations on re-apply"
 
+step "clear --unload-modules without --rdma-links keeps rdma_rxe and the link (unloading it would delete the link)"
+expect_ok "$NVMETCTL" clear --unload-modules
+module_loaded nvmet && fail "nvmet still loaded"
+module_loaded rdma_rxe || fail "rdma_rxe was unloaded"
+expect_ok rdma link show
+assert_contains "$OUT" "rxe_eth0"
+
 step "clear --rdma-links --unload-modules returns to cold"
 expect_ok "$NVMETCTL" clear --rdma-links --unload-modules
+module_loaded rdma_rxe && fail "rdma_rxe still loaded"
 module_loaded nvmet && fail "nvmet still loaded"
 module_loaded nvmet_rdma && fail "nvmet_rdma still loaded"
 expect_ok rdma link show
