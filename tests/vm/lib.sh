@@ -232,11 +232,13 @@ setup_dummy_net() {
     ip link set "$dev" up
 }
 
-# write_one_export FILE NQN DEVICE TRTYPE TRADDR TRSVCID: the smallest useful
-# target: one subsystem open to any host, namespace 1 on DEVICE, exported on
-# port 1 at TRADDR:TRSVCID (adrfam derived from TRADDR).
+# write_one_export FILE NQN DEVICE TRTYPE TRADDR TRSVCID ["KEY: VALUE"...]: the
+# smallest useful target: one subsystem open to any host, namespace 1 on
+# DEVICE, exported on port 1 at TRADDR:TRSVCID (adrfam derived from TRADDR),
+# with any further port keys given.
 write_one_export() {
-    local file=$1 nqn=$2 device=$3 trtype=$4 traddr=$5 trsvcid=$6
+    local file=$1 nqn=$2 device=$3 trtype=$4 traddr=$5 trsvcid=$6 extra
+    shift 6
     cat >"$file" <<YAML
 version: 1
 subsystems:
@@ -253,6 +255,7 @@ ports:
     trsvcid: $trsvcid
     subsystems: [$nqn]
 YAML
+    for extra in "$@"; do printf '    %s\n' "$extra" >>"$file"; done
 }
 
 # write_seed_target FILE NQN DISK: the issue's seed example (an rxe link on

@@ -14,28 +14,15 @@ NQN=nqn.2024-01.io.nvmetctl:tls
 DISK=$(nvme_disk)
 PORT=$NVMET_CFS/ports/1
 
-write_port_target() {  # FILE PORT-FLOW-MAP-ENTRIES
-    cat >"$1" <<YAML
-version: 1
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-    namespaces:
-      - {nsid: 1, device_path: $DISK, enable: true}
-ports:
-  - {id: 1, trsvcid: 4440, $2, subsystems: [$NQN]}
-YAML
-}
-
 step "TLS 1.3 with non-TLS connections allowed: a plain host connects"
-write_port_target "$WORK/tls.yaml" "traddr: 127.0.0.1, trtype: tcp, tsas: tls1.3, treq: not required"
+write_one_export "$WORK/tls.yaml" "$NQN" "$DISK" tcp 127.0.0.1 4440 "tsas: tls1.3" "treq: not required"
 expect_ok "$NVMETCTL" apply "$WORK/tls.yaml"
 assert_file_eq "$PORT/addr_tsas" tls1.3
 assert_file_eq "$PORT/addr_treq" "not required"
 connect_and_roundtrip tcp 127.0.0.1 4440 "$NQN" "$DISK"
 
 step "TLS off, treq kept: the tsas write resets treq, so the plan writes treq after it"
-write_port_target "$WORK/plain.yaml" "traddr: 127.0.0.1, trtype: tcp, tsas: none, treq: not required"
+write_one_export "$WORK/plain.yaml" "$NQN" "$DISK" tcp 127.0.0.1 4440 "tsas: none" "treq: not required"
 expect_ok "$NVMETCTL" apply "$WORK/plain.yaml"
 assert_contains "$OUT" "ports/1/addr_tsas: 'tls1.3' -> 'none'"
 assert_contains "$OUT" "ports/1/addr_treq: 'not specified' -> 'not required'"
@@ -48,7 +35,7 @@ expect_ok "$NVMETCTL" apply "$WORK/tls.yaml"
 expect_ok "$NVMETCTL" export
 before=$OUT
 setup_dummy_net  # an address no RDMA device covers: the kernel refuses the port (-19)
-write_port_target "$WORK/rdma.yaml" "traddr: $NET_ADDR, trtype: rdma"
+write_one_export "$WORK/rdma.yaml" "$NQN" "$DISK" rdma "$NET_ADDR" 4440
 expect_status 4 "$NVMETCTL" apply "$WORK/rdma.yaml"
 assert_contains "$OUT" "the target is exactly as it was before this run"
 assert_file_eq "$PORT/addr_trtype" tcp
