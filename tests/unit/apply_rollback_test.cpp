@@ -205,5 +205,23 @@ TEST(ApplyRollback, ClearUnloadsTheLinkModulesOnlyWithRdmaLinks) {
   }
 }
 
+// A DH-HMAC-CHAP key set on a host that had none is removed again by the
+// rollback (one NUL byte, as 6.12 takes it).
+TEST(ApplyRollback, ANewHostKeyIsRemovedOnRollback) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
+  std::string before = snapshot(f);
+  Target keyed = parse_ok(kBefore);
+  keyed.hosts[0].attrs["dhchap_key"] = "DHHC-1:00:ia6zGodOr4SEG0Zzaw398rpY0wqipUWj4jWjUh4HWUz6aQ2n:";
+  Namespace missing;  // fails after the key is set
+  missing.nsid = 9;
+  missing.attrs = {{"device_path", "/dev/missing"}, {"enable", "1"}};
+  keyed.subsystems[1].namespaces.push_back(missing);
+  ApplyReport report = f.apply(keyed);
+  ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack) << testing::PrintToString(report.rollback_drift);
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/hosts/nqn.h1/dhchap_key"), "");
+  EXPECT_EQ(snapshot(f), before);
+}
+
 }  // namespace
 }  // namespace nvmetctl

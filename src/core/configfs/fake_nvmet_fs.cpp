@@ -289,6 +289,8 @@ Expected<void> FakeNvmetFs::write(const std::string& attr, const std::string& ne
   journal_.push_back("write " + attr + "=" + new_value);
   std::string stored = new_value;
   if (name_of(attr) == "attr_serial") stored.resize(20, ' ');
+  bool secret = name_of(attr) == "dhchap_key" || name_of(attr) == "dhchap_ctrl_key";
+  if (secret && new_value == std::string(1, '\0')) stored.clear();  // how a key is removed
   if (name_of(attr) == "device_nguid" || name_of(attr) == "device_uuid")
     for (char& c : stored) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   it->second.value = stored;

@@ -87,10 +87,17 @@ class ConfigfsPlanner {
       if (spec.type == ValueType::Text)
         while (!restore.empty() && restore.back() == ' ') restore.pop_back();
       if (!restore.empty() && restore != "(null)") undo.push_back({OpKind::Write, path, restore, {}});
+      if (restore.empty() && spec.type == ValueType::Secret && can_clear_secrets())
+        undo.push_back({OpKind::Write, path, kClearSecret, {}});
     }
     emit(change, {OpKind::Write, path, value, {}}, object, std::move(undo), old, std::move(disruption),
          spec.type == ValueType::Secret);
   }
+
+  // A host's DH-HMAC-CHAP key is removed by writing one NUL byte; kernels
+  // before 6.12 cannot remove it (6.12 seen in the guest; 6.1 has no keys).
+  static inline const std::string kClearSecret{'\0'};
+  bool can_clear_secrets() const { return !kernel_.version.known() || kernel_.version >= KernelVersion{6, 12}; }
 
   void write_fresh(const std::string& dir, ObjectKind kind, const AttrMap& attrs, const std::string& object,
                    ChangeKind change = ChangeKind::Create) {
