@@ -5,6 +5,7 @@
 #include "engine_fixture.h"
 #include "nvmetctl/export/target_writer.h"
 #include "nvmetctl/kernel/module_loader_fake.h"
+#include "nvmetctl/net/network_info_fake.h"
 #include "nvmetctl/rdma/rdma_links_fake.h"
 
 namespace nvmetctl {
@@ -221,6 +222,36 @@ TEST(ApplyRollback, ANewHostKeyIsRemovedOnRollback) {
   ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack) << testing::PrintToString(report.rollback_drift);
   EXPECT_EQ(*f.fs.read("/cfg/nvmet/hosts/nqn.h1/dhchap_key"), "");
   EXPECT_EQ(snapshot(f), before);
+}
+
+// Soft-RoCE has no T10-PI offload: the kernel turns pi_enable off at the
+// first connect, so asking for it on an rxe-served port is warned about.
+TEST(ApplyRollback, PiEnableOnASoftRoceDeviceIsWarnedAbout) {
+  EngineFixture f;
+  FakeRdmaLinks rdma;
+  rdma.add_netdev("eth0");
+  FakeNetworkInfo network;
+  network.add_interface("eth0", {"10.0.0.1/24"});
+  f.ctx.rdma = &rdma;
+  f.ctx.network = &network;
+  Target target = parse_ok(R"(version: 1
+rdma_links:
+  - {name: rxe_eth0, type: rxe, netdev: eth0}
+subsystems:
+  - nqn: nqn.s
+    allow_any_host: true
+ports:
+  - {id: 1, trtype: rdma, traddr: 10.0.0.1, pi_enable: true, subsystems: [nqn.s]}
+)");
+  Plan plan = f.plan(target);
+  std::string warnings;
+  for (const Diagnostic& d : plan.problems.all())
+    if (d.severity == Severity::Warning) warnings += d.format() + "\n";
+  EXPECT_NE(warnings.find("rxe_eth0 (rxe) has no T10-PI offload"), std::string::npos) << warnings;
+  target.ports[0].attrs.erase("param_pi_enable");
+  Plan without_pi = f.plan(target);
+  for (const Diagnostic& d : without_pi.problems.all())
+    EXPECT_EQ(d.message.find("T10-PI"), std::string::npos) << d.format();
 }
 
 }  // namespace

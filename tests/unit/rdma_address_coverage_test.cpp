@@ -83,5 +83,13 @@ TEST_F(RdmaAddressCoverageTest, AFileRdmaLinkCoversItsNetdevBeforeItExists) {
   EXPECT_EQ(after->device, "rxe_eth0");
 }
 
+TEST(DevicesAfterLinks, AFileLinkThatExistsAlreadyIsListedOnce) {
+  std::vector<RdmaDevice> present{rxe_on("eth0")};
+  auto after = devices_after_links(present, {RdmaLink{"rxe_eth0", "rxe", "eth0", {}}, RdmaLink{"rxe_eth1", "rxe", "eth1", {}}});
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0], present[0]);
+  EXPECT_EQ(after[1].name, "rxe_eth1");
+}
+
 }  // namespace
 }  // namespace nvmetctl

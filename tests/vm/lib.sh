@@ -320,10 +320,12 @@ loop_file() {
     losetup --find --show "$file"
 }
 
-# nvme_dev_for_nqn NQN [TIMEOUT]: print the host-side namespace block device
-# (e.g. /dev/nvme1n1) of the controller connected to subsystem NQN.
+# nvme_dev_for_nqn NQN [TIMEOUT] [NSID]: print the host-side namespace block
+# device (e.g. /dev/nvme1n1) of the controller connected to subsystem NQN;
+# with NSID, the one of that namespace (the host numbers its devices in
+# discovery order, not by nsid).
 nvme_dev_for_nqn() {
-    local nqn=$1 timeout=${2:-15} deadline c ns
+    local nqn=$1 timeout=${2:-15} nsid=${3:-} deadline c ns
     deadline=$((SECONDS + timeout))
     while ((SECONDS <= deadline)); do
         for c in /sys/class/nvme/nvme*; do
@@ -333,6 +335,7 @@ nvme_dev_for_nqn() {
             for ns in "$c"/nvme*n* /sys/class/nvme-subsystem/*/nvme*n*; do
                 [[ -e $ns ]] || continue
                 [[ $ns == "$c"/* || "$(<"$(dirname "$ns")/subsysnqn")" == "$nqn" ]] || continue
+                [[ -z $nsid || "$(<"$ns/nsid")" == "$nsid" ]] || continue
                 [[ -b /dev/$(basename "$ns") ]] && { echo "/dev/$(basename "$ns")"; return 0; }
             done
         done

@@ -181,7 +181,7 @@ trap 'stop_all; echo "interrupted" >&2; exit 130' INT TERM HUP
 
 for i in "${order[@]}"; do
     while ((${#pid_job[@]} >= jobs)); do
-        set +e; wait -n -p done_pid "${!pid_job[@]}"; rc=$?; set -e
+        rc=0; wait -n -p done_pid "${!pid_job[@]}" || rc=$?  # a failed case is no failure of the runner
         finish "$done_pid" "$rc"
     done
     name=$(basename "${job_case[$i]}" .sh)
@@ -193,7 +193,7 @@ for i in "${order[@]}"; do
     pid_job[$!]=$i
 done
 while ((${#pid_job[@]} > 0)); do
-    set +e; wait -n -p done_pid "${!pid_job[@]}"; rc=$?; set -e
+    rc=0; wait -n -p done_pid "${!pid_job[@]}" || rc=$?  # a failed case is no failure of the runner
     finish "$done_pid" "$rc"
 done
 

@@ -22,6 +22,8 @@ using AttrMap = std::map<std::string, std::string>;
 // The attribute's value, or "" when the map does not hold it.
 std::string attr_value(const AttrMap& attrs, const std::string& file);
 using AttrLocations = std::map<std::string, SourceLocation>;
+// Where the file set the attribute, or `fallback` (the object) when it did not.
+SourceLocation attr_location(const AttrLocations& where, const std::string& file, const SourceLocation& fallback);
 
 struct Host {
   std::string nqn;

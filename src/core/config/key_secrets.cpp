@@ -30,7 +30,7 @@ void load_key_secrets(Target& target, Diagnostics& diagnostics) {
     for (const auto& [attr, path] : host.key_files) {
       auto key = read_key_file(path);
       if (!key) {
-        auto where = host.attr_where.count(attr) ? host.attr_where.at(attr) : host.where;
+        SourceLocation where = attr_location(host.attr_where, attr, host.where);
         diagnostics.error(where, "host " + host.nqn, key.error().describe());
         continue;
       }

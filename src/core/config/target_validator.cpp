@@ -31,11 +31,6 @@ bool is_module_name(const std::string& name) {
   });
 }
 
-SourceLocation at(const AttrLocations& locations, const std::string& key, const SourceLocation& fallback) {
-  auto it = locations.find(key);
-  return it == locations.end() ? fallback : it->second;
-}
-
 void derive_address(AttrMap& attrs) {
   std::string trtype = attr_value(attrs, "addr_trtype");
   if (is_ip_transport(trtype)) {
@@ -124,7 +119,7 @@ class Checker {
 
   void check_key_file(const Host& host, const std::string& attr, const std::string& path,
                       const std::string& field) {
-    SourceLocation where = at(host.attr_where, attr, host.where);
+    SourceLocation where = attr_location(host.attr_where, attr, host.where);
     std::string key = field + "." + attr + "_file";
     auto content = read_key_file(path);
     if (!content) {
@@ -170,7 +165,7 @@ class Checker {
       if (!seen.insert(nqn).second) d_.error_once(where, sub, "host '" + nqn + "' is listed twice");
     }
     if (attr_value(s.attrs, "attr_allow_any_host") == "1" && !s.allowed_hosts->empty())
-      d_.error_once(at(s.attr_where, "attr_allow_any_host", s.where), field + ".allow_any_host",
+      d_.error_once(attr_location(s.attr_where, "attr_allow_any_host", s.where), field + ".allow_any_host",
                "allow_any_host: true cannot be combined with allowed_hosts; the kernel refuses "
                "host links while any host is allowed");
   }
@@ -195,7 +190,7 @@ class Checker {
     auto max = s.attrs.find("attr_cntlid_max");
     if (min == s.attrs.end() || max == s.attrs.end()) return;
     if (std::stoll(min->second) > std::stoll(max->second))
-      d_.error_once(at(s.attr_where, "attr_cntlid_min", s.where), field + ".cntlid_min",
+      d_.error_once(attr_location(s.attr_where, "attr_cntlid_min", s.where), field + ".cntlid_min",
                "cntlid_min " + min->second + " is above cntlid_max " + max->second);
   }
 
@@ -245,7 +240,7 @@ class Checker {
     for (size_t k = 0; k < i; ++k) {
       const Port& earlier = t_.ports[k];
       if (!listening(earlier) || !listeners_clash(p.attrs, earlier.attrs)) continue;
-      d_.error_once(at(p.attr_where, "addr_traddr", p.where), field + ".traddr",
+      d_.error_once(attr_location(p.attr_where, "addr_traddr", p.where), field + ".traddr",
                attr_value(p.attrs, "addr_trtype") + " " + listen_address(p.attrs) + " is already taken by port " +
                    std::to_string(earlier.id) + " (" + listen_address(earlier.attrs) +
                    "); the kernel would refuse this port (EADDRINUSE): give it another trsvcid or address");
@@ -263,7 +258,7 @@ class Checker {
     long long value = std::atoll(it->second.c_str());
     long long largest = trtype == "rdma" ? 256 : 1024;
     if (value < 16 || value > largest)
-      d_.error_once(at(where_map, "param_max_queue_size", where), field + ".max_queue_size",
+      d_.error_once(attr_location(where_map, "param_max_queue_size", where), field + ".max_queue_size",
                     "must be -1 (the transport's default) or 16.." + std::to_string(largest) +
                         (trtype == "rdma" ? " on rdma" : "") + "; the kernel would change " + it->second +
                         " when the port starts");
@@ -286,37 +281,37 @@ class Checker {
         return;
       }
       bool ipv6 = false;
-      SourceLocation addr_at = at(where_map, "addr_traddr", where);
+      SourceLocation addr_at = attr_location(where_map, "addr_traddr", where);
       if (!is_ip_literal(traddr, ipv6)) {
         d_.error_once(addr_at, field + ".traddr", "'" + traddr + "' is not an IPv4 or IPv6 address (the kernel does not resolve names)");
       } else if (adrfam != (ipv6 ? "ipv6" : "ipv4")) {
-        d_.error_once(at(where_map, "addr_adrfam", where), field + ".adrfam",
+        d_.error_once(attr_location(where_map, "addr_adrfam", where), field + ".adrfam",
                  "adrfam '" + adrfam + "' does not match traddr " + traddr);
       }
       long long port_number = 0;
       std::string trsvcid = attr_value(attrs, "addr_trsvcid");
       if (!parse_decimal(trsvcid, port_number) || port_number < 0 || port_number > 65535)
-        d_.error_once(at(where_map, "addr_trsvcid", where), field + ".trsvcid",
+        d_.error_once(attr_location(where_map, "addr_trsvcid", where), field + ".trsvcid",
                  "expected a TCP/UDP port number 0-65535 in decimal, got '" + trsvcid + "'");
     } else if (trtype == "fc") {
       static const std::regex fc("^nn-(0x)?[0-9a-fA-F]{16}:pn-(0x)?[0-9a-fA-F]{16}$");
       if (!std::regex_match(traddr, fc))
-        d_.error_once(at(where_map, "addr_traddr", where), field + ".traddr",
+        d_.error_once(attr_location(where_map, "addr_traddr", where), field + ".traddr",
                  "an fc traddr looks like nn-0x<16 hex>:pn-0x<16 hex>, got '" + traddr + "'");
-      if (adrfam != "fc") d_.error_once(at(where_map, "addr_adrfam", where), field + ".adrfam", "fc ports need adrfam: fc");
+      if (adrfam != "fc") d_.error_once(attr_location(where_map, "addr_adrfam", where), field + ".adrfam", "fc ports need adrfam: fc");
     }
     std::string tsas = attr_value(attrs, "addr_tsas");
     if (!tsas.empty()) {
       bool fits = (trtype == "tcp" && (tsas == "none" || tsas == "tls1.3")) ||
                   (trtype == "rdma" && tsas == "connected");
       if (!fits)
-        d_.error_once(at(where_map, "addr_tsas", where), field + ".tsas",
+        d_.error_once(attr_location(where_map, "addr_tsas", where), field + ".tsas",
                  "tsas '" + tsas + "' does not apply to trtype " + trtype +
                      " (tcp: none or tls1.3; rdma: connected)");
     }
     if (is_port) check_queue_size(attrs, where_map, where, field, trtype);
     if (is_port && attr_value(attrs, "param_pi_enable") == "1" && trtype != "rdma")
-      d_.error_once(at(where_map, "param_pi_enable", where), field + ".pi_enable",
+      d_.error_once(attr_location(where_map, "param_pi_enable", where), field + ".pi_enable",
                "T10-PI works only on rdma ports; the kernel refuses to enable a " + trtype + " port with it");
   }
 

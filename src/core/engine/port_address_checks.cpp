@@ -9,6 +9,21 @@
 namespace nvmetctl {
 namespace {
 
+// Soft-RoCE and soft-iWARP have no T10-PI offload: the kernel turns
+// pi_enable off at the first connect, and every apply would then turn it on
+// again, relinking the port each time.
+void warn_pi_without_offload(const Port& port, const RdmaAddressCheck& check, const std::vector<RdmaDevice>& devices,
+                             Plan& plan) {
+  for (const RdmaDevice& device : devices) {
+    if (device.name != check.device || (device.link_type != "rxe" && device.link_type != "siw")) continue;
+    plan.problems.warning(attr_location(port.attr_where, "param_pi_enable", port.where), "port " + std::to_string(port.id),
+                          "pi_enable: RDMA device " + device.name + " (" + device.link_type +
+                              ") has no T10-PI offload: the kernel turns pi_enable off at the first connect, and "
+                              "each later apply would turn it on again, relinking the port; leave pi_enable out");
+    return;
+  }
+}
+
 // The kernel refuses an rdma port whose address no RDMA device serves (-99,
 // -19); say so at plan time instead of failing half-way.
 void warn_uncovered_rdma_ports(const Target& desired, const SystemFacts& facts, EngineContext& ctx, Plan& plan) {
@@ -31,6 +46,8 @@ void warn_uncovered_rdma_ports(const Target& desired, const SystemFacts& facts, 
                             "kernel will refuse the port (-19); add an rdma_links entry {name: rxe_" + check->interface +
                             ", type: rxe, netdev: " + check->interface + "} or run 'rdma link add rxe_" +
                             check->interface + " type rxe netdev " + check->interface + "'");
+    else if (check->coverage == RdmaAddressCoverage::Covered && attr_value(port.attrs, "param_pi_enable") == "1")
+      warn_pi_without_offload(port, *check, devices, plan);
   }
 }
 

@@ -16,6 +16,11 @@ std::string attr_value(const AttrMap& attrs, const std::string& file) {
   return it == attrs.end() ? std::string() : it->second;
 }
 
+SourceLocation attr_location(const AttrLocations& where, const std::string& file, const SourceLocation& fallback) {
+  auto it = where.find(file);
+  return it == where.end() ? fallback : it->second;
+}
+
 const Namespace* Subsystem::find_namespace(std::uint32_t id) const {
   return find_in(namespaces, [&](const Namespace& ns) { return ns.nsid == id; });
 }

@@ -173,7 +173,7 @@ class ConfigfsPlanner {
       bool listed = seen != live_.attribute_files.end() && !seen->second.empty();
       bool present = listed && seen->second.count(file);
       if (present) continue;
-      auto loc = where.count(file) ? where.at(file) : fallback;
+      SourceLocation loc = attr_location(where, file, fallback);
       std::string key = std::string(object) + "." + spec->key;
       bool too_old = kernel_.version.known() && spec->since > kernel_.version;
       auto option = spec->needs_config ? kernel_.config.find(spec->needs_config) : kernel_.config.end();
@@ -201,7 +201,7 @@ class ConfigfsPlanner {
     std::string min = effective("attr_cntlid_min", "1"), max = effective("attr_cntlid_max", "65519");
     if (min.empty() || min != max) return;
     const char* key = s.attrs.count("attr_cntlid_min") ? "attr_cntlid_min" : "attr_cntlid_max";
-    plan_.problems.error(s.attr_where.count(key) ? s.attr_where.at(key) : s.where,
+    plan_.problems.error(attr_location(s.attr_where, key, s.where),
                          "subsystem " + s.nqn + (s.attrs.count("attr_cntlid_min") ? ".cntlid_min" : ".cntlid_max"),
                          "cntlid_min and cntlid_max are both " + min + ": Linux " + kernel_.version.str() +
                              " needs cntlid_min below cntlid_max (6.9 and later allow them equal)");

@@ -25,6 +25,8 @@ std::vector<std::string> lower_devices_of(NetworkInfo& network, const std::strin
 
 std::vector<RdmaDevice> devices_after_links(std::vector<RdmaDevice> present, const std::vector<RdmaLink>& links) {
   for (const RdmaLink& link : links) {
+    bool exists = std::any_of(present.begin(), present.end(), [&](const RdmaDevice& d) { return d.name == link.name; });
+    if (exists) continue;  // already there (a re-apply): keep the device as the kernel reports it
     RdmaDevice planned;
     planned.name = link.name;
     planned.link_type = link.type;

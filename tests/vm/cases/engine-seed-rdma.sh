@@ -51,6 +51,19 @@ nvmetctl_traced "$WORK/reapply.strace" apply "$WORK/target.yaml"
 assert_eq 0 "$RC" "re-apply status"
 assert_eq 0 "$(configfs_mutations "$WORK/reapply.strace")" "configfs mutations on re-apply"
 
+step "pi_enable on a Soft-RoCE port: warned at plan time, and the kernel turns it off at the first connect"
+cp "$WORK/target.yaml" "$WORK/pi.yaml"
+echo "    pi_enable: true" >>"$WORK/pi.yaml"
+expect_ok "$NVMETCTL" apply "$WORK/pi.yaml"
+assert_contains "$OUT" "rxe_eth0 (rxe) has no T10-PI offload"
+assert_eq 1 "$(grep -c "has no T10-PI offload" <<<"$OUT")" "times warned"
+assert_file_eq "$NVMET_CFS/ports/1/param_pi_enable" 1
+kmsg_mark >/dev/null
+connect_and_roundtrip rdma "$NET_ADDR" 4420 "$NQN" "$DISK"
+assert_file_eq "$NVMET_CFS/ports/1/param_pi_enable" 0 "pi_enable after the first connect"
+assert_kmsg "T10-PI is not supported by device"
+expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/target.yaml"
+
 step "clear --unload-modules without --rdma-links keeps rdma_rxe and the link (unloading it would delete the link)"
 expect_ok "$NVMETCTL" clear --unload-modules
 module_loaded nvmet && fail "nvmet still loaded"

@@ -93,7 +93,11 @@ assert_file_eq "$NVMET_CFS/ports/11/ana_groups/2/ana_state" non-optimized
 assert_file_eq "$NVMET_CFS/ports/12/ana_groups/2/ana_state" optimized
 assert_file_eq "$NVMET_CFS/ports/12/ana_groups/1/ana_state" non-optimized
 assert_file_eq "$NVMET_CFS/subsystems/nqn.2024-01.io.example:multipath/namespaces/2/ana_grpid" 2
-connect_io tcp nqn.2024-01.io.example:multipath "$DISK"  # port 11, namespace 1 (optimized there)
+modprobe nvme-tcp  # port 11 (4420), namespace 1, optimized there
+expect_ok nvme connect -t tcp -a "$NET_ADDR" -s 4420 -n nqn.2024-01.io.example:multipath
+dev=$(nvme_dev_for_nqn nqn.2024-01.io.example:multipath 15 1) || fail "no device for namespace 1"
+data_roundtrip "$dev" "$DISK" 2
+expect_ok nvme disconnect -n nqn.2024-01.io.example:multipath
 clear_all
 
 step "file-backed.yaml: buffered file namespace"
