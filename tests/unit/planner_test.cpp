@@ -284,6 +284,51 @@ TEST(Planner, AnaGroupsExistBeforeNamespacesMoveIntoThem) {
   ASSERT_EQ(f.apply(parse_ok(grouped)).status, ApplyStatus::Applied);
 }
 
+// A passthru subsystem keeps its controller across a -/+ recreate, and a
+// rollback of its removal brings the controller back.
+const char* kPassthruTarget = R"(version: 1
+subsystems:
+  - nqn: nqn.pt
+    serial: PT0001
+    allow_any_host: true
+    passthru: {device_path: /dev/nvme0, io_timeout: 30, enable: true}
+ports:
+  - {id: 1, trtype: tcp, traddr: 127.0.0.1, subsystems: [nqn.pt]}
+)";
+
+TEST(Planner, RecreateKeepsAndRollbackRestoresPassthru) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kPassthruTarget)).status, ApplyStatus::Applied);
+  f.fs.mark_discovered("nqn.pt");
+  std::string renamed = kPassthruTarget;
+  renamed.replace(renamed.find("PT0001"), 6, "PT0002");
+  renamed.erase(renamed.find("    passthru:"), renamed.find("ports:") - renamed.find("    passthru:"));
+  PlanOptions allow;
+  allow.allow_recreate = true;
+  // `plan` reads only what the file declares, yet shows what apply will carry.
+  auto shown = make_full_plan(parse_ok(renamed), f.ctx, allow, false);
+  ASSERT_TRUE(shown.has_value());
+  auto lines = rendered(shown->plan, f.fs.layout());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "-/+ write subsystems/nqn.pt/passthru/device_path=/dev/nvme0"),
+            lines.end()) << testing::PrintToString(lines);
+  ApplyReport recreated = f.apply(parse_ok(renamed), allow);
+  ASSERT_EQ(recreated.status, ApplyStatus::Applied)
+      << (recreated.failure ? recreated.failure->error.describe() : "") << testing::PrintToString(recreated.verify_drift)
+      << testing::PrintToString(recreated.rollback_drift);
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/passthru/device_path"), "/dev/nvme0");
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/passthru/io_timeout"), "30");
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/passthru/enable"), "1");
+
+  // clear, failing at its last step: everything, passthru included, comes back.
+  std::string before = target_to_yaml(f.live().target);
+  Plan teardown = plan_teardown(f.live(), f.fs.layout());
+  f.fs.fail_mutation(static_cast<int>(teardown.steps.size()), EIO);
+  ApplyReport report = clear_target(f.ctx, {});
+  ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack) << testing::PrintToString(report.rollback_drift);
+  EXPECT_EQ(target_to_yaml(f.live().target), before);
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/passthru/enable"), "1");
+}
+
 TEST(Planner, UndeclaredObjectsAreUnmanagedUnlessPruned) {
   EngineFixture f;
   ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);

@@ -228,6 +228,7 @@ Expected<void> FakeNvmetFs::remove_dir(const std::string& dir) {
   journal_.push_back("rmdir " + dir);
   nodes_.erase(nodes_.lower_bound(prefix), nodes_.lower_bound(dir + "0"));  // '0' follows '/'
   nodes_.erase(dir);
+  if (parent_of(dir) == layout_.subsystems()) discovered_.erase(name_of(dir));  // a new one is not identified yet
   return {};
 }
 

@@ -1,5 +1,6 @@
 #include "nvmetctl/engine/engine.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -91,7 +92,17 @@ Expected<FullPlan> make_full_plan(const Target& desired, EngineContext& ctx, con
                                   bool full_read) {
   auto live = read_live_for(desired, ctx, full_read);
   if (!live) return live.error();
-  return plan_from_live(desired, std::move(*live), ctx, options);
+  FullPlan plan = plan_from_live(desired, std::move(*live), ctx, options);
+  // Objects removed or recreated carry attributes the file does not declare
+  // (a recreated subsystem keeps its passthru, firmware, ...), which only a
+  // full read has: plan again from one, so the plan shows what apply does.
+  bool carries = std::any_of(plan.plan.steps.begin(), plan.plan.steps.end(), [](const Step& step) {
+    return step.change == ChangeKind::Replace || step.change == ChangeKind::Remove;
+  });
+  if (full_read || !carries) return plan;
+  auto full = read_live_for(desired, ctx, true);
+  if (!full) return full.error();
+  return plan_with_facts(desired, std::move(*full), std::move(plan.facts), std::move(plan.kernel), ctx, options);
 }
 
 FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ctx, const PlanOptions& options) {

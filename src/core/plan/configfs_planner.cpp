@@ -333,14 +333,24 @@ class ConfigfsPlanner {
     undo.insert(undo.begin(), params.begin(), params.end());
   }
 
+  // A subsystem's rmdir takes its passthru settings with it: the undo brings
+  // them back after recreating the subsystem (enable last, by table order).
+  void rmdir_subsystem(ChangeKind change, const Subsystem& live_s, std::string disruption = {}) {
+    rmdir(change, ObjectKind::Subsystem, L_.subsystem(live_s.nqn), live_s.attrs, subsystem_object(live_s.nqn),
+          std::move(disruption));
+    if (!live_s.passthru) return;
+    auto restore = restore_attribute_writes(ObjectKind::Passthru, L_.passthru(live_s.nqn), live_s.passthru->attrs);
+    std::vector<Operation>& undo = plan_.steps.back().undo;
+    undo.insert(undo.end(), restore.begin(), restore.end());
+  }
+
   void remove_replaced_subsystems() {
     for (const auto& nqn : replaced_) {
       const Subsystem* live_s = live_subsystem(nqn);
       std::string object = subsystem_object(nqn);
       for (const Namespace& ns : live_s->namespaces)
         rmdir(ChangeKind::Replace, ObjectKind::Namespace, L_.namespace_dir(nqn, ns.nsid), ns.attrs, object);
-      rmdir(ChangeKind::Replace, ObjectKind::Subsystem, L_.subsystem(nqn), live_s->attrs, object,
-            "the subsystem is recreated: every connected host loses it");
+      rmdir_subsystem(ChangeKind::Replace, *live_s, "the subsystem is recreated: every connected host loses it");
     }
   }
 
@@ -404,7 +414,13 @@ class ConfigfsPlanner {
           for (size_t i = 1; i < ops.size(); ++i)
             emit(ChangeKind::Replace, ops[i], namespace_object(s.nqn, ns.nsid));
         }
-    if (s.passthru) plan_passthru(s, live_s, fresh_kind);
+    if (s.passthru) {
+      plan_passthru(s, live_s, fresh_kind);
+    } else if (const Subsystem* old = live_subsystem(s.nqn); replacing && old->passthru) {
+      Subsystem carried = s;  // recreated: keeps the passthru the file leaves to the kernel
+      carried.passthru = old->passthru;
+      plan_passthru(carried, nullptr, fresh_kind);
+    }
   }
 
   void update_subsystem_attrs(const Subsystem& s, const Subsystem& live_s, const std::string& object) {
@@ -650,8 +666,7 @@ class ConfigfsPlanner {
       for (const Namespace& ns : live_s.namespaces)
         rmdir(ChangeKind::Remove, ObjectKind::Namespace, L_.namespace_dir(live_s.nqn, ns.nsid), ns.attrs,
               subsystem_object(live_s.nqn));
-      rmdir(ChangeKind::Remove, ObjectKind::Subsystem, L_.subsystem(live_s.nqn), live_s.attrs,
-            subsystem_object(live_s.nqn));
+      rmdir_subsystem(ChangeKind::Remove, live_s);
     }
     std::set<std::string> still_allowed;
     for (const Subsystem& live_s : have_.subsystems)
