@@ -9,6 +9,13 @@
 namespace nvmetctl {
 namespace {
 
+// A recreated object keeps what the file leaves to the kernel: the declared
+// values, and the live ones for every attribute the file does not name.
+AttrMap declared_over_live(AttrMap declared, const AttrMap& live) {
+  for (const auto& [file, value] : live) declared.emplace(file, value);
+  return declared;
+}
+
 bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -194,11 +201,12 @@ class ConfigfsPlanner {
     if (!kernel_.version.known() || kernel_.version >= KernelVersion{6, 9}) return;
     if (!s.attrs.count("attr_cntlid_min") && !s.attrs.count("attr_cntlid_max")) return;
     const Subsystem* live_s = live_subsystem(s.nqn);
-    auto effective = [&](const char* file, const char* fresh) {
+    auto effective = [&](const char* file) {
       if (auto it = s.attrs.find(file); it != s.attrs.end()) return it->second;
-      return live_s ? attr_value(live_s->attrs, file) : std::string(fresh);
+      return live_s ? attr_value(live_s->attrs, file)
+                    : std::string(find_attribute_by_file(ObjectKind::Subsystem, file)->fresh_default);
     };
-    std::string min = effective("attr_cntlid_min", "1"), max = effective("attr_cntlid_max", "65519");
+    std::string min = effective("attr_cntlid_min"), max = effective("attr_cntlid_max");
     if (min.empty() || min != max) return;
     const char* key = s.attrs.count("attr_cntlid_min") ? "attr_cntlid_min" : "attr_cntlid_max";
     plan_.problems.error(attr_location(s.attr_where, key, s.where),
@@ -326,9 +334,10 @@ class ConfigfsPlanner {
   void restore_enable_time_params(const Port& live_p) {
     std::vector<Operation>& undo = plan_.steps.back().undo;
     std::vector<Operation> params;
-    for (const char* file : {"param_inline_data_size", "param_max_queue_size"}) {
-      std::string value = attr_value(live_p.attrs, file);
-      if (!value.empty()) params.push_back({OpKind::Write, L_.port(live_p.id) + "/" + file, value, {}});
+    for (const AttributeSpec* spec : attributes_of(ObjectKind::Port)) {
+      std::string value = attr_value(live_p.attrs, spec->file);
+      if (spec->kernel_rewrites && !value.empty())
+        params.push_back({OpKind::Write, L_.port(live_p.id) + "/" + spec->file, value, {}});
     }
     undo.insert(undo.begin(), params.begin(), params.end());
   }
@@ -377,10 +386,8 @@ class ConfigfsPlanner {
     bool replacing = replaced_.count(s.nqn) > 0;
     ChangeKind fresh_kind = replacing ? ChangeKind::Replace : ChangeKind::Create;
     if (!live_s) {
-      AttrMap attrs = s.attrs;
       const Subsystem* old = live_subsystem(s.nqn);
-      if (old)  // carry over what the file leaves to the kernel
-        for (const auto& [file, value] : old->attrs) attrs.emplace(file, value);
+      AttrMap attrs = old ? declared_over_live(s.attrs, old->attrs) : s.attrs;
       mkdir(fresh_kind, dir, object);
       write_fresh(dir, ObjectKind::Subsystem, attrs, object, fresh_kind);
     } else {
@@ -395,15 +402,11 @@ class ConfigfsPlanner {
         link(L_.host(host), L_.allowed_host_link(s.nqn, host), object, live_s ? ChangeKind::Update : fresh_kind);
     }
     for (const Namespace& ns : s.namespaces) {
-      if (!replacing) {
-        plan_namespace(s, ns, live_s, fresh_kind);
-        continue;
-      }
-      // Recreated: the namespace keeps what the file leaves to the kernel
-      // (its uuid, nguid, ANA group, enable), or hosts see a new device.
+      // Recreated, a namespace keeps its uuid, nguid, ANA group and enable,
+      // or hosts see a new device.
+      const Namespace* old_ns = replacing ? live_subsystem(s.nqn)->find_namespace(ns.nsid) : nullptr;
       Namespace carried = ns;
-      if (const Namespace* old_ns = live_subsystem(s.nqn)->find_namespace(ns.nsid))
-        for (const auto& [file, value] : old_ns->attrs) carried.attrs.emplace(file, value);
+      if (old_ns) carried.attrs = declared_over_live(ns.attrs, old_ns->attrs);
       plan_namespace(s, carried, live_s, fresh_kind);
     }
     if (replacing && !opt_.prune)  // bring back namespaces the file does not declare
