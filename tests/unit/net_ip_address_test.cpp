@@ -42,5 +42,12 @@ TEST(IpAddress, Wildcards) {
   EXPECT_FALSE(is_wildcard_address("any"));
 }
 
+TEST(IpAddress, AddressAndPortBracketsIpv6Only) {
+  EXPECT_EQ(address_and_port("10.0.0.1", "4420"), "10.0.0.1:4420");
+  EXPECT_EQ(address_and_port("fd00::1", "4420"), "[fd00::1]:4420");
+  EXPECT_EQ(address_and_port("::", "4420"), "[::]:4420");
+  EXPECT_EQ(address_and_port("nn-0x1000:pn-0x2000", ""), "nn-0x1000:pn-0x2000");  // fc: no brackets
+}
+
 }  // namespace
 }  // namespace nvmetctl

@@ -26,6 +26,10 @@ struct IpAddress {
 
 std::optional<IpAddress> parse_ip_address(std::string_view text);
 
+// "10.0.0.1:4420", "[fd00::1]:4420" (IPv6 literals in brackets); without a
+// port, the address alone.
+std::string address_and_port(const std::string& address, const std::string& port);
+
 // 0.0.0.0 or :: in any spelling: nvmet listens on every local address.
 bool is_wildcard_address(std::string_view text);
 

@@ -9,6 +9,15 @@
 namespace nvmetctl {
 namespace {
 
+// The live port listens on the declared transport, address and service
+// already: nothing new for the kernel to bind.
+bool already_listening(const Port& port, const Port* live_port) {
+  if (!live_port || !live_port->enabled()) return false;
+  for (const char* file : {"addr_trtype", "addr_traddr", "addr_trsvcid"})
+    if (attr_value(live_port->attrs, file) != attr_value(port.attrs, file)) return false;
+  return true;
+}
+
 // Soft-RoCE and soft-iWARP have no T10-PI offload: the kernel turns
 // pi_enable off at the first connect, and every apply would then turn it on
 // again, relinking the port each time.
@@ -25,8 +34,9 @@ void warn_pi_without_offload(const Port& port, const RdmaAddressCheck& check, co
 }
 
 // The kernel refuses an rdma port whose address no RDMA device serves (-99,
-// -19); say so at plan time instead of failing half-way.
-void warn_uncovered_rdma_ports(const Target& desired, const SystemFacts& facts, EngineContext& ctx, Plan& plan) {
+// -19); say so at plan time instead of failing half-way. Also pi_enable on a
+// soft device.
+void warn_about_rdma_ports(const Target& desired, const SystemFacts& facts, EngineContext& ctx, Plan& plan) {
   if (!ctx.network) return;
   std::vector<RdmaDevice> devices =
       devices_after_links(facts.rdma_devices.value_or(std::vector<RdmaDevice>{}), desired.rdma_links);
@@ -64,11 +74,7 @@ void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& 
     bool will_listen = port.subsystems ? !port.subsystems->empty()
                                        : live_port && live_port->subsystems && !live_port->subsystems->empty();
     if (!will_listen) continue;
-    auto live_attr = [&](const char* file) { return live_port ? attr_value(live_port->attrs, file) : std::string(); };
-    bool already_listening = live_port && live_port->enabled() && live_attr("addr_trtype") == "tcp" &&
-                             live_attr("addr_traddr") == attr("addr_traddr") &&
-                             live_attr("addr_trsvcid") == attr("addr_trsvcid");
-    if (already_listening) continue;  // nothing to bind: the kernel holds it already
+    if (already_listening(port, live_port)) continue;
     auto service = parse_tcp_service(attr("addr_trsvcid"));
     if (!service) continue;
     if (!sockets) sockets = read_tcp_sockets(ctx.paths.proc);
@@ -96,11 +102,7 @@ void refuse_ports_held_by_undeclared_ports(const Target& desired, const LiveStat
   if (options.prune) return;
   for (const Port& port : desired.ports) {
     if (!port.subsystems || port.subsystems->empty()) continue;
-    const Port* live_port = live.target.find_port(port.id);
-    auto unchanged = [&](const char* file) { return attr_value(live_port->attrs, file) == attr_value(port.attrs, file); };
-    if (live_port && live_port->enabled() && unchanged("addr_trtype") && unchanged("addr_traddr") &&
-        unchanged("addr_trsvcid"))
-      continue;  // it listens there already: nothing new to bind
+    if (already_listening(port, live.target.find_port(port.id))) continue;
     for (const Port& other : live.target.ports) {
       if (other.id == port.id || desired.find_port(other.id) || !other.enabled()) continue;
       if (!listeners_clash(port.attrs, other.attrs)) continue;
@@ -120,7 +122,7 @@ void refuse_ports_held_by_undeclared_ports(const Target& desired, const LiveStat
 
 void check_port_addresses(const Target& desired, const LiveState& live, const SystemFacts& facts,
                           const PlanOptions& options, EngineContext& ctx, Plan& plan) {
-  warn_uncovered_rdma_ports(desired, facts, ctx, plan);
+  warn_about_rdma_ports(desired, facts, ctx, plan);
   refuse_tcp_ports_held_by_processes(desired, live, ctx, plan);
   refuse_ports_held_by_undeclared_ports(desired, live, options, plan);
 }

@@ -19,9 +19,7 @@ bool listeners_clash(const AttrMap& port, const AttrMap& other) {
 }
 
 std::string listen_address(const AttrMap& port) {
-  std::string traddr = attr_value(port, "addr_traddr");
-  std::string host = traddr.find(':') != std::string::npos ? "[" + traddr + "]" : traddr;
-  return host + ":" + attr_value(port, "addr_trsvcid");
+  return address_and_port(attr_value(port, "addr_traddr"), attr_value(port, "addr_trsvcid"));
 }
 
 }  // namespace nvmetctl

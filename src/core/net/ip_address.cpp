@@ -36,6 +36,12 @@ std::string IpAddress::to_string() const {
   return text;
 }
 
+std::string address_and_port(const std::string& address, const std::string& port) {
+  auto parsed = parse_ip_address(address);
+  std::string host = parsed && parsed->family == IpFamily::V6 ? "[" + address + "]" : address;
+  return port.empty() ? host : host + ":" + port;
+}
+
 bool is_wildcard_address(std::string_view text) {
   auto address = parse_ip_address(text);
   return address && address->is_wildcard();

@@ -129,8 +129,7 @@ std::optional<ListenerConflict> find_process_listener(const std::vector<TcpSocke
 }
 
 std::string socket_address_text(const TcpSocket& socket) {
-  bool v6 = socket.local_address.find(':') != std::string::npos;
-  return (v6 ? "[" + socket.local_address + "]" : socket.local_address) + ":" + std::to_string(socket.local_port);
+  return address_and_port(socket.local_address, std::to_string(socket.local_port));
 }
 
 std::string process_holding_socket(const std::string& proc_root, unsigned long inode) {

@@ -37,9 +37,7 @@ bool parse_u32(const std::string& text, std::uint32_t& out) {
 }
 
 std::string address_text(const PortStatus& p) {
-  if (p.traddr.empty()) return "-";
-  std::string host = p.adrfam == "ipv6" ? "[" + p.traddr + "]" : p.traddr;
-  return p.trsvcid.empty() ? host : host + ":" + p.trsvcid;
+  return p.traddr.empty() ? "-" : address_and_port(p.traddr, p.trsvcid);
 }
 
 }  // namespace
