@@ -19,6 +19,10 @@ struct Diagnostic {
   std::string format() const;
 };
 
+// Values quoted in messages may hold any bytes: a NUL or an escape sequence
+// is shown as \xNN instead of reaching the terminal raw.
+std::string escape_control_characters(const std::string& text);
+
 class Diagnostics {
  public:
   void error(const SourceLocation& where, std::string field, std::string message);

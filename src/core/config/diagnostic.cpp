@@ -5,10 +5,6 @@
 
 namespace nvmetctl {
 
-namespace {
-
-// Values from the file are quoted in messages: a NUL or an escape sequence
-// must not reach the terminal raw.
 std::string escape_control_characters(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -24,8 +20,6 @@ std::string escape_control_characters(const std::string& text) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string Diagnostic::format() const {
   // Problems of the machine rather than the file carry no location.

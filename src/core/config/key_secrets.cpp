@@ -3,7 +3,8 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <fstream>
+
+#include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl {
 namespace {
@@ -17,10 +18,9 @@ Expected<std::string> read_key_file(const std::string& path) {
   if (!S_ISREG(st.st_mode)) return logic_error("read key file", path, "not a regular file");
   if (st.st_size > kLargestKeyFile)
     return logic_error("read key file", path, "larger than " + std::to_string(kLargestKeyFile) + " bytes: not a key");
-  std::ifstream in(path);
-  if (!in) return sys_error(errno, "read key file", path);
-  std::string key;
-  std::getline(in, key);
+  auto text = read_text_file(path);
+  if (!text) return sys_error(text.error().errnum, "read key file", path);
+  std::string key = text->substr(0, text->find('\n'));
   while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
   return key;
 }

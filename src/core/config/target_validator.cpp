@@ -3,18 +3,13 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <regex>
-#include <map>
 #include <set>
 
 #include "nvmetctl/config/key_secrets.h"
 #include "nvmetctl/config/value_syntax.h"
-#include "nvmetctl/model/target_index.h"
 #include "nvmetctl/model/port_listener.h"
+#include "nvmetctl/model/target_index.h"
 
 namespace nvmetctl {
 namespace {
@@ -59,7 +54,7 @@ class Checker {
  private:
   void check_name(const std::string& name, const SourceLocation& where, const std::string& field) {
     std::string problem = name_problem(name);
-    if (!problem.empty()) d_.error_once(where, field, "'" + printable(name) + "' " + problem);
+    if (!problem.empty()) d_.error_once(where, field, "'" + escape_control_characters(name) + "' " + problem);
   }
 
   void check_nqn(const std::string& nqn, const SourceLocation& where, const std::string& field) {
@@ -70,20 +65,6 @@ class Checker {
     else if (nqn.rfind("nqn.", 0) != 0 && name_problem(nqn).empty())
       d_.warning(where, field, "'" + nqn + "' is not in nqn. form (e.g. nqn.2014-08.org.example:name); "
                                "the kernel accepts it, but some hosts may not");
-  }
-
-  static std::string printable(const std::string& name) {
-    std::string out;
-    for (char c : name) {
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-        out += buf;
-      } else {
-        out += c;
-      }
-    }
-    return out;
   }
 
   void check_links() {
@@ -319,7 +300,7 @@ class Checker {
     for (size_t i = 0; i < t_.modules.size(); ++i)
       if (!is_module_name(t_.modules[i]))
         d_.error_once(entry_at(t_.modules_where, i, {}), "modules[" + std::to_string(i) + "]",
-                 "'" + printable(t_.modules[i]) + "' is not a module name (letters, digits, '_' and '-')");
+                 "'" + escape_control_characters(t_.modules[i]) + "' is not a module name (letters, digits, '_' and '-')");
   }
 
   const Target& t_;

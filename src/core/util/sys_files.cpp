@@ -2,19 +2,16 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
+
+#include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl::sys_files {
 
 std::optional<std::string> read_trimmed(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  std::string content = text.str();
+  auto text = read_text_file(path);
+  if (!text) return std::nullopt;
+  std::string content = std::move(*text);
   while (!content.empty() && (content.back() == '\n' || content.back() == '\r' || content.back() == ' '))
     content.pop_back();
   return content;
