@@ -80,9 +80,11 @@ name=$(basename "$script" .sh)
 mkdir -p "$log_dir"
 log_dir=$(realpath "$log_dir")
 rm -f "$log_dir"/{console.log,output.log,dmesg.log,status,boot-seconds,setup-error,job.env,qemu.log,script.sh}
-# The guest mounts fresh tmpfs on these, hiding the host's files there: run a
-# copy of such a script from the log directory instead.
+# The guest mounts fresh tmpfs on these, hiding the host's files there (all
+# but this checkout, which the guest keeps visible): run a copy of such a
+# script from the log directory instead.
 case "$script" in
+    "$REPO_ROOT"/*) ;;
     /tmp/*|/run/*|/var/tmp/*|/dev/*|/proc/*|/sys/*)
         cp "$script" "$log_dir/script.sh"
         script=$log_dir/script.sh
