@@ -126,6 +126,30 @@ TEST(Planner, FrozenIdentityOnAnExposedSubsystemNeedsAllowRecreate) {
   EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.2024-01.io.example:disk/attr_serial"), "SN0002              ");
 }
 
+// Configfs cannot show that a host identified a subsystem before it was
+// unlinked: the identity write is tried, and the kernel's refusal rolls back
+// with a hint that --allow-recreate, which recreates, follows.
+TEST(Planner, IdentityOfAnUnlinkedButIdentifiedSubsystemChangesWithAllowRecreate) {
+  EngineFixture f;
+  std::string unlinked = kTcpTarget;
+  unlinked.replace(unlinked.find("    subsystems: [nqn.2024-01.io.example:disk]"),
+                   std::string("    subsystems: [nqn.2024-01.io.example:disk]").size(), "    subsystems: []");
+  ASSERT_EQ(f.apply(parse_ok(unlinked)).status, ApplyStatus::Applied);
+  f.fs.mark_discovered("nqn.2024-01.io.example:disk");
+  std::string changed = unlinked;
+  changed.replace(changed.find("SN0001"), 6, "SN0002");
+  ApplyReport refused = f.apply(parse_ok(changed));
+  EXPECT_EQ(refused.status, ApplyStatus::FailedRolledBack);
+  PlanOptions allow;
+  allow.allow_recreate = true;
+  Plan plan = f.plan(parse_ok(changed), allow);
+  EXPECT_EQ(plan.summary().replace, 2);  // the subsystem and its namespace
+  for (const Step& step : plan.steps)  // no port serves it: no host loses it
+    EXPECT_EQ(step.disruption.find("loses it"), std::string::npos) << step.object << ": " << step.disruption;
+  ASSERT_EQ(f.apply(parse_ok(changed), allow).status, ApplyStatus::Applied);
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.2024-01.io.example:disk/attr_serial"), "SN0002              ");
+}
+
 // A recreated subsystem's namespaces keep what the file leaves to the
 // kernel: hosts must see the same device (uuid) in the same ANA group.
 TEST(Planner, RecreateKeepsTheNamespacesUndeclaredAttributes) {
@@ -327,6 +351,110 @@ TEST(Planner, RecreateKeepsAndRollbackRestoresPassthru) {
   ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack) << testing::PrintToString(report.rollback_drift);
   EXPECT_EQ(target_to_yaml(f.live().target), before);
   EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/passthru/enable"), "1");
+}
+
+// Moving a subsystem between namespaces and passthru: the kernel refuses
+// passthru beside an enabled namespace and ignores a namespace's enable in
+// passthru mode, so the plan orders the two, and refuses what only the live
+// state makes impossible.
+const char* kServedByNamespace = R"(version: 1
+subsystems:
+  - nqn: nqn.pt
+    allow_any_host: true
+    namespaces:
+      - {nsid: 1, device_path: /dev/nvme0n1, enable: true}
+ports:
+  - {id: 1, trtype: tcp, traddr: 127.0.0.1, subsystems: [nqn.pt]}
+)";
+
+std::vector<std::string> problem_texts(const Plan& plan) {
+  std::vector<std::string> out;
+  for (const auto& d : plan.problems.all()) out.push_back(d.format());
+  return out;
+}
+
+ptrdiff_t position(const std::vector<std::string>& lines, const std::string& line) {
+  return std::find(lines.begin(), lines.end(), line) - lines.begin();
+}
+
+TEST(Planner, NamespacesToPassthruRemovesThemFirstAndOnlyWithPrune) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kServedByNamespace)).status, ApplyStatus::Applied);
+  std::string passthru = kServedByNamespace;
+  passthru.replace(passthru.find("    namespaces:"), passthru.find("ports:") - passthru.find("    namespaces:"),
+                   "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+  Plan kept = f.plan(parse_ok(passthru));
+  auto problems = problem_texts(kept);
+  ASSERT_EQ(problems.size(), 1u) << testing::PrintToString(problems);
+  EXPECT_NE(problems[0].find("namespace 1 of nqn.pt is enabled and the file does not declare it"), std::string::npos);
+  EXPECT_NE(problems[0].find("--prune"), std::string::npos) << problems[0];
+
+  PlanOptions prune;
+  prune.prune = true;
+  auto lines = rendered(f.plan(parse_ok(passthru), prune), f.fs.layout());
+  ptrdiff_t removed = position(lines, "- rmdir subsystems/nqn.pt/namespaces/1");
+  ptrdiff_t enabled = position(lines, "~ write subsystems/nqn.pt/passthru/enable=1");
+  ASSERT_LT(enabled, static_cast<ptrdiff_t>(lines.size())) << testing::PrintToString(lines);
+  EXPECT_LT(removed, enabled) << testing::PrintToString(lines);
+  ApplyReport report = f.apply(parse_ok(passthru), prune);
+  ASSERT_EQ(report.status, ApplyStatus::Applied) << (report.failure ? report.failure->error.describe() : "");
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/passthru/enable"), "1");
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/attr_version"), FakeNvmetFs::kPassthruControllerVersion);
+  // The controller's version is not the subsystem's: the export leaves it
+  // out, so that applying the export again is valid and changes nothing.
+  std::string exported = target_to_yaml(exportable_target(f.live().target, {}));
+  EXPECT_EQ(exported.find("version: 1.4"), std::string::npos) << exported;
+  EXPECT_TRUE(f.plan(parse_ok(exported)).empty());
+}
+
+// 6.19 refuses passthru beside any namespace, enabled or not; a kernel
+// whose version is unknown is taken to be as strict.
+TEST(Planner, ADisabledUndeclaredNamespaceBlocksPassthruOnAnUnknownKernel) {
+  EngineFixture f;
+  std::string disabled = kServedByNamespace;
+  disabled.replace(disabled.find("enable: true}"), 13, "enable: false}");
+  ASSERT_EQ(f.apply(parse_ok(disabled)).status, ApplyStatus::Applied);
+  std::string passthru = kServedByNamespace;
+  passthru.replace(passthru.find("    namespaces:"), passthru.find("ports:") - passthru.find("    namespaces:"),
+                   "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+  auto problems = problem_texts(f.plan(parse_ok(passthru)));
+  ASSERT_EQ(problems.size(), 1u) << testing::PrintToString(problems);
+  EXPECT_NE(problems[0].find("namespace 1 of nqn.pt exists and the file does not declare it"), std::string::npos)
+      << problems[0];
+}
+
+TEST(Planner, PassthruToNamespacesDisablesPassthruFirst) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kPassthruTarget)).status, ApplyStatus::Applied);
+  std::string served = kServedByNamespace;
+  // Left in passthru mode, the namespace's enable would be accepted and ignored.
+  auto refused = problem_texts(f.plan(parse_ok(served)));
+  ASSERT_EQ(refused.size(), 1u) << testing::PrintToString(refused);
+  EXPECT_NE(refused[0].find("passthru mode"), std::string::npos) << refused[0];
+  EXPECT_NE(refused[0].find("test.yaml:6:"), std::string::npos) << refused[0];
+
+  served.replace(served.find("    namespaces:"), 0, "    passthru: {enable: false}\n");
+  auto lines = rendered(f.plan(parse_ok(served)), f.fs.layout());
+  ptrdiff_t off = position(lines, "~ write subsystems/nqn.pt/passthru/enable=0");
+  ptrdiff_t ns = position(lines, "+ mkdir subsystems/nqn.pt/namespaces/1");
+  ASSERT_LT(ns, static_cast<ptrdiff_t>(lines.size())) << testing::PrintToString(lines);
+  EXPECT_LT(off, ns) << testing::PrintToString(lines);
+  ApplyReport report = f.apply(parse_ok(served));
+  ASSERT_EQ(report.status, ApplyStatus::Applied) << (report.failure ? report.failure->error.describe() : "")
+                                                 << testing::PrintToString(report.verify_drift);
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/namespaces/1/enable"), "1");
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/passthru/enable"), "0");
+}
+
+TEST(Planner, VersionOfASubsystemLeftInPassthruModeIsRefused) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kPassthruTarget)).status, ApplyStatus::Applied);
+  std::string versioned = kPassthruTarget;
+  versioned.erase(versioned.find("    passthru:"), versioned.find("ports:") - versioned.find("    passthru:"));
+  versioned.replace(versioned.find("    allow_any_host"), 0, "    version: '1.3'\n");
+  auto problems = problem_texts(f.plan(parse_ok(versioned)));
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].find("controller's version (1.4)"), std::string::npos) << testing::PrintToString(problems);
 }
 
 TEST(Planner, UndeclaredObjectsAreUnmanagedUnlessPruned) {

@@ -131,6 +131,23 @@ TEST(TargetParser, AllowAnyHostWithAllowList) {
       "version: 1\nhosts:\n  - nqn: nqn.h\nsubsystems:\n  - nqn: nqn.a\n    allow_any_host: true\n    allowed_hosts: [nqn.h]\n",
       "cannot be combined", 6);
 }
+TEST(TargetParser, EnabledNamespaceBesidePassthru) {
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    passthru: {device_path: /dev/nvme0, enable: true}\n"
+                      "    namespaces:\n      - nsid: 1\n        device_path: /dev/nullb0\n        enable: true\n",
+                      "refuses passthru beside namespaces", 6);
+}
+TEST(TargetParser, VersionOfAPassthruSubsystem) {
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    version: '1.4'\n"
+                      "    passthru: {device_path: /dev/nvme0, enable: true}\n",
+                      "controller's version", 4);
+}
+TEST(TargetParser, DisabledPassthruBesideNamespacesIsAWayOutOfPassthru) {
+  ParsedTarget parsed = parse_target_text(
+      "version: 1\nsubsystems:\n  - nqn: nqn.a\n    version: '1.3'\n    passthru: {enable: false}\n"
+      "    namespaces:\n      - {nsid: 1, device_path: /dev/nullb0, enable: true}\n",
+      "t.yaml");
+  EXPECT_TRUE(parsed.ok()) << testing::PrintToString(errors_of(parsed));
+}
 TEST(TargetParser, DuplicateSubsystem) {
   expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n  - nqn: nqn.a\n", "duplicate subsystem", 4);
 }

@@ -26,6 +26,9 @@ class FakeNvmetFs final : public ConfigFs {
     std::set<std::string> devices{"/dev/nvme0n1", "/dev/nullb0", "/dev/loop0"};
   };
 
+  // What the guest's emulated NVMe controller reports (QEMU: 1.4).
+  static constexpr const char* kPassthruControllerVersion = "1.4";
+
   explicit FakeNvmetFs(std::string mount = "/cfg");
   FakeNvmetFs(std::string mount, Options options);
 
@@ -77,6 +80,8 @@ class FakeNvmetFs final : public ConfigFs {
   Expected<void> check_write(const std::string& attr, const std::string& value);
   Expected<void> enable_port(const std::string& port_dir);
   void couple_port_attributes(const std::string& attr, const std::string& written);
+  bool passthru_enabled(const std::string& subsystem_dir) const;
+  std::string default_version() const;
 
   NvmetLayout layout_;
   Options options_;

@@ -128,10 +128,22 @@ class Checker {
       check_allowed_hosts(s, field);
       check_namespaces(s, field);
       check_cntlid(s, field);
-      if (s.passthru && !s.namespaces.empty())
-        d_.error_once(s.passthru->where, field + ".passthru",
-                 "a subsystem is either passthru or has namespaces; the kernel refuses both");
+      if (s.passthru && attr_value(s.passthru->attrs, "enable") == "1") check_passthru_only(s, field);
     }
+  }
+
+  // With passthru enabled the kernel serves the controller alone: it refuses
+  // passthru beside an enabled namespace (6.19: beside any) and shows the
+  // controller's version.
+  void check_passthru_only(const Subsystem& s, const std::string& field) {
+    if (!s.namespaces.empty())
+      d_.error_once(s.namespaces.front().where, field + ".namespaces",
+                    "a subsystem with passthru enabled serves its controller alone, and the kernel refuses "
+                    "passthru beside namespaces: leave them out (and --prune the live ones)");
+    if (s.attrs.count("attr_version"))
+      d_.error_once(attr_location(s.attr_where, "attr_version", s.where), field + ".version",
+                    "a passthru subsystem shows its controller's version, and the kernel refuses another; "
+                    "leave version out");
   }
 
   void check_allowed_hosts(const Subsystem& s, const std::string& field) {

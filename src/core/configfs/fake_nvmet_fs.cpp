@@ -125,7 +125,7 @@ void FakeNvmetFs::populate_subsystem(const std::string& path) {
     if (spec->since > options_.kernel) continue;
     std::string initial = spec->fresh_default ? spec->fresh_default : "";
     if (std::string(spec->file) == "attr_serial") initial = serial;
-    if (std::string(spec->file) == "attr_version") initial = options_.kernel >= KernelVersion{6, 13} ? "2.1" : "1.3";
+    if (std::string(spec->file) == "attr_version") initial = default_version();
     if (std::string(spec->file) == "attr_firmware") initial = options_.kernel.str() + ".0";
     add_file(path + "/" + spec->file, initial);
   }
@@ -266,7 +266,15 @@ Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::stri
       if (!options_.devices.count(device)) return sys_error(ENOENT, "write", attr);
     }
   }
+  if (parent_of(parent_of(dir)) == layout_.subsystems() && name_of(dir) == "passthru" && name == "enable" && new_value == "1" &&
+      value(attr) != "1") {
+    std::string subsystem = parent_of(dir);
+    if (value(dir + "/device_path") == "(null)") return sys_error(EINVAL, "write", attr);
+    for (const auto& ns : children(subsystem + "/namespaces"))
+      if (value(ns + "/enable") == "1") return sys_error(EINVAL, "write", attr);  // no regular namespaces beside it
+  }
   if (parent_of(dir) == layout_.subsystems()) {
+    if (name == "attr_version" && passthru_enabled(dir)) return sys_error(EINVAL, "write", attr);
     bool identity = name == "attr_serial" || name == "attr_model" || name == "attr_version" ||
                     name == "attr_firmware" || name == "attr_ieee_oui";
     if (identity && discovered_.count(name_of(dir))) return sys_error(EINVAL, "write", attr);
@@ -294,10 +302,25 @@ Expected<void> FakeNvmetFs::write(const std::string& attr, const std::string& ne
   if (secret && new_value == std::string(1, '\0')) stored.clear();  // how a key is removed
   if (name_of(attr) == "device_nguid" || name_of(attr) == "device_uuid")
     for (char& c : stored) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string dir = parent_of(attr);
+  // The kernel accepts enable=1 in a passthru subsystem and leaves it at 0.
+  if (name_of(parent_of(dir)) == "namespaces" && name_of(attr) == "enable" &&
+      passthru_enabled(parent_of(parent_of(dir))))
+    return {};
   it->second.value = stored;
   couple_port_attributes(attr, stored);
+  // A passthru subsystem advertises its controller's version; disabling it
+  // puts back the kernel's default.
+  if (name_of(dir) == "passthru" && name_of(attr) == "enable" && exists(parent_of(dir) + "/attr_version"))
+    nodes_[parent_of(dir) + "/attr_version"].value = stored == "1" ? kPassthruControllerVersion : default_version();
   return {};
 }
+
+bool FakeNvmetFs::passthru_enabled(const std::string& subsystem_dir) const {
+  return value(subsystem_dir + "/passthru/enable") == "1";
+}
+
+std::string FakeNvmetFs::default_version() const { return options_.kernel >= KernelVersion{6, 13} ? "2.1" : "1.3"; }
 
 // The kernel's side effects between port attributes: a trtype write resets
 // tsas, a tsas write moves treq.

@@ -215,6 +215,47 @@ class ConfigfsPlanner {
                              " needs cntlid_min below cntlid_max (6.9 and later allow them equal)");
   }
 
+  // A subsystem is either passthru or serves namespaces: the kernel refuses
+  // passthru/enable=1 beside an enabled namespace, accepts a namespace's
+  // enable=1 in passthru mode but leaves it at 0, and refuses a version
+  // there (the controller's is shown). The file alone is checked by the
+  // validator; these are the cases where the live state decides.
+  void check_passthru_exclusive(const Subsystem& s) {
+    const Subsystem* live_s = live_subsystem(s.nqn);
+    bool live_on = live_s && live_s->passthru && attr_value(live_s->passthru->attrs, "enable") == "1";
+    std::string declared_on = s.passthru ? attr_value(s.passthru->attrs, "enable") : "";
+    if (!(declared_on.empty() ? live_on : declared_on == "1")) return;
+    std::string subsystem = "subsystem " + s.nqn;
+    if (live_on && declared_on.empty()) {
+      for (const Namespace& ns : s.namespaces) {
+        const Namespace* live_ns = live_s->find_namespace(ns.nsid);
+        if (attr_value(ns.attrs, "enable") == "1" && !(live_ns && attr_value(live_ns->attrs, "enable") == "1"))
+          plan_.problems.error(attr_location(ns.attr_where, "enable", ns.where), namespace_object(s.nqn, ns.nsid) + ".enable",
+                               s.nqn + " is in passthru mode (passthru/enable is 1), where the kernel accepts a "
+                               "namespace's enable but leaves it at 0; add 'passthru: {enable: false}' to serve namespaces instead");
+      }
+      auto version = s.attrs.find("attr_version");
+      if (version != s.attrs.end() &&
+          differs(*find_attribute_by_file(ObjectKind::Subsystem, "attr_version"), version->second, live_s->attrs))
+        plan_.problems.error(attr_location(s.attr_where, "attr_version", s.where), subsystem + ".version",
+                             s.nqn + " is in passthru mode and shows its controller's version (" +
+                                 attr_value(live_s->attrs, "attr_version") + "); the kernel refuses another");
+    }
+    if (live_on || !live_s) return;
+    // Turning passthru on beside namespaces the file does not declare (the
+    // validator refuses declared ones). Before 6.19 only an enabled one is
+    // in the way; 6.19 refuses any.
+    bool any_counts = !kernel_.version.known() || kernel_.version >= KernelVersion{6, 19};
+    for (const Namespace& live_ns : live_s->namespaces) {
+      bool enabled = attr_value(live_ns.attrs, "enable") == "1";
+      if (s.find_namespace(live_ns.nsid) || opt_.prune || !(enabled || any_counts)) continue;
+      plan_.problems.error(s.passthru->where, subsystem + ".passthru.enable",
+                           "namespace " + std::to_string(live_ns.nsid) + " of " + s.nqn + (enabled ? " is enabled" : " exists") +
+                               " and the file does not declare it; the kernel refuses passthru beside " +
+                               (enabled ? "an enabled namespace" : "a namespace") + ": remove it with --prune");
+    }
+  }
+
   void check_capabilities() {
     for (const Host& h : want_.hosts) {
       AttrMap all = h.attrs;
@@ -227,6 +268,7 @@ class ConfigfsPlanner {
       for (const Namespace& ns : s.namespaces)
         check_attrs_supported(ObjectKind::Namespace, ns.attrs, ns.attr_where, ns.where,
                               namespace_object(s.nqn, ns.nsid));
+      check_passthru_exclusive(s);
       if (s.passthru) {
         auto option = kernel_.config.find("CONFIG_NVME_TARGET_PASSTHRU");
         bool missing = option != kernel_.config.end() && !option->second;
@@ -249,7 +291,10 @@ class ConfigfsPlanner {
   void decide_replacements() {
     for (const Subsystem& s : want_.subsystems) {
       const Subsystem* live_s = live_subsystem(s.nqn);
-      if (!live_s || !linked_anywhere(s.nqn)) continue;  // unexposed: identity is still writable
+      // An unexposed subsystem's identity is writable unless a host identified
+      // it while it was linked, which configfs does not show. A write is
+      // tried; --allow-recreate asks for the recreate that always works.
+      if (!live_s || (!linked_anywhere(s.nqn) && !opt_.allow_recreate)) continue;
       std::vector<std::string> frozen;
       for (const AttributeSpec* spec : attributes_of(ObjectKind::Subsystem)) {
         auto it = s.attrs.find(spec->file);
@@ -359,7 +404,8 @@ class ConfigfsPlanner {
       std::string object = subsystem_object(nqn);
       for (const Namespace& ns : live_s->namespaces)
         rmdir(ChangeKind::Replace, ObjectKind::Namespace, L_.namespace_dir(nqn, ns.nsid), ns.attrs, object);
-      rmdir_subsystem(ChangeKind::Replace, *live_s, "the subsystem is recreated: every connected host loses it");
+      rmdir_subsystem(ChangeKind::Replace, *live_s,
+                      linked_anywhere(nqn) ? "the subsystem is recreated: every connected host loses it" : "");
     }
   }
 
@@ -385,13 +431,21 @@ class ConfigfsPlanner {
     const Subsystem* live_s = replaced_.count(s.nqn) ? nullptr : live_subsystem(s.nqn);
     bool replacing = replaced_.count(s.nqn) > 0;
     ChangeKind fresh_kind = replacing ? ChangeKind::Replace : ChangeKind::Create;
+    // Leaving passthru mode comes first: until then the kernel refuses a
+    // version and ignores a namespace's enable.
+    bool leaves_passthru = live_s && passthru_turns_off(s, *live_s);
+    if (leaves_passthru) plan_passthru(s, live_s, fresh_kind);
     if (!live_s) {
       const Subsystem* old = live_subsystem(s.nqn);
       AttrMap attrs = old ? declared_over_live(s.attrs, old->attrs) : s.attrs;
+      // The version a passthru subsystem shows is its controller's.
+      if (old && old->passthru && !s.attrs.count("attr_version")) attrs.erase("attr_version");
       mkdir(fresh_kind, dir, object);
       write_fresh(dir, ObjectKind::Subsystem, attrs, object, fresh_kind);
     } else {
-      update_subsystem_attrs(s, *live_s, object);
+      AttrMap after = live_s->attrs;
+      if (leaves_passthru) after.erase("attr_version");  // the kernel's default by then, written if declared
+      update_subsystem_attrs(s, *live_s, after, object);
     }
     // Host links after allow_any_host=0 is written; removals happened in detach.
     std::vector<std::string> hosts = s.allowed_hosts ? *s.allowed_hosts : std::vector<std::string>{};
@@ -401,6 +455,9 @@ class ConfigfsPlanner {
       if (!present)
         link(L_.host(host), L_.allowed_host_link(s.nqn, host), object, live_s ? ChangeKind::Update : fresh_kind);
     }
+    // Gone before passthru is enabled: the kernel refuses it beside an
+    // enabled namespace.
+    if (opt_.prune && live_s) prune_namespaces(s, *live_s);
     for (const Namespace& ns : s.namespaces) {
       // Recreated, a namespace keeps its uuid, nguid, ANA group and enable,
       // or hosts see a new device.
@@ -418,7 +475,7 @@ class ConfigfsPlanner {
             emit(ChangeKind::Replace, ops[i], namespace_object(s.nqn, ns.nsid));
         }
     if (s.passthru) {
-      plan_passthru(s, live_s, fresh_kind);
+      if (!leaves_passthru) plan_passthru(s, live_s, fresh_kind);
     } else if (const Subsystem* old = live_subsystem(s.nqn); replacing && old->passthru) {
       Subsystem carried = s;  // recreated: keeps the passthru the file leaves to the kernel
       carried.passthru = old->passthru;
@@ -426,7 +483,21 @@ class ConfigfsPlanner {
     }
   }
 
-  void update_subsystem_attrs(const Subsystem& s, const Subsystem& live_s, const std::string& object) {
+  static bool passthru_turns_off(const Subsystem& s, const Subsystem& live_s) {
+    return s.passthru && attr_value(s.passthru->attrs, "enable") == "0" && live_s.passthru &&
+           attr_value(live_s.passthru->attrs, "enable") == "1";
+  }
+
+  void prune_namespaces(const Subsystem& s, const Subsystem& live_s) {
+    for (const Namespace& ns : live_s.namespaces)
+      if (!s.find_namespace(ns.nsid))
+        rmdir(ChangeKind::Remove, ObjectKind::Namespace, L_.namespace_dir(s.nqn, ns.nsid), ns.attrs,
+              namespace_object(s.nqn, ns.nsid), "namespace " + std::to_string(ns.nsid) + " disappears from hosts");
+  }
+
+  // `current` is what the kernel shows when these writes run.
+  void update_subsystem_attrs(const Subsystem& s, const Subsystem& live_s, const AttrMap& current,
+                              const std::string& object) {
     std::string dir = L_.subsystem(s.nqn);
     std::vector<const AttributeSpec*> specs = attributes_of(ObjectKind::Subsystem);
     // Never let cntlid_min cross cntlid_max: raise max first when min moves above it.
@@ -439,7 +510,7 @@ class ConfigfsPlanner {
     }
     for (const AttributeSpec* spec : specs) {
       auto it = s.attrs.find(spec->file);
-      if (it == s.attrs.end() || !differs(*spec, it->second, live_s.attrs)) continue;
+      if (it == s.attrs.end() || !differs(*spec, it->second, current)) continue;
       std::string disruption;
       if (spec->drops_controllers && (!kernel_.version.known() || kernel_.version >= KernelVersion{6, 3}))
         disruption = "writing qid_max makes the kernel drop every controller of the subsystem";
@@ -642,16 +713,7 @@ class ConfigfsPlanner {
         attach(live_p.id, *live_p.subsystems, *live_p.subsystems, ChangeKind::Update);
   }
 
-  void prune() {
-    for (const Subsystem& s : want_.subsystems) {
-      const Subsystem* live_s = live_subsystem(s.nqn);
-      if (!live_s || replaced_.count(s.nqn)) continue;
-      for (const Namespace& ns : live_s->namespaces)
-        if (!s.find_namespace(ns.nsid))
-          rmdir(ChangeKind::Remove, ObjectKind::Namespace, L_.namespace_dir(s.nqn, ns.nsid), ns.attrs,
-                namespace_object(s.nqn, ns.nsid),
-                "namespace " + std::to_string(ns.nsid) + " disappears from hosts");
-    }
+  void prune() {  // a declared subsystem's undeclared namespaces went in plan_subsystem
     for (const Port& live_p : have_.ports) {
       const Port* p = want_.find_port(live_p.id);
       for (const Referral& r : live_p.referrals)

@@ -2,7 +2,10 @@
 # Identity attributes freeze once a host has identified the subsystem. A new
 # serial for an exposed subsystem is a -/+ in the plan; apply refuses it
 # without --allow-recreate and does it with, after which a host sees the new
-# serial. Also: modules already loaded are reported as such.
+# serial. A subsystem unlinked after a host identified it still has its
+# identity frozen, which configfs does not show: the write is tried, rolled
+# back with the kernel's reason, and --allow-recreate recreates it. Also:
+# modules already loaded are reported as such.
 source "$(dirname "$0")/../lib.sh"
 source "$VM_LIB_DIR/engine/common.sh"
 require_nvmetctl
@@ -79,4 +82,23 @@ else
     # What the plan spares the user: the kernel's own answer.
     expect_errno EINVAL write_attr "$NVMET_CFS/subsystems/$NQN/attr_cntlid_max" 1
 fi
+
+step "unlinked after a host identified it: a new serial is tried, refused and rolled back"
+write_target SERIAL-B
+sed -i "s/subsystems: \[$NQN\]/subsystems: []/" "$WORK/target.yaml"
+expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
+assert_not_exists "$NVMET_CFS/ports/1/subsystems/$NQN"
+sed -i 's/serial: SERIAL-B/serial: SERIAL-C/' "$WORK/target.yaml"
+expect_ok "$NVMETCTL" plan "$WORK/target.yaml"
+assert_contains "$OUT" "~   write  subsystems/$NQN/attr_serial"
+expect_status 4 "$NVMETCTL" apply "$WORK/target.yaml"
+assert_contains "$OUT" "is already assigned"
+assert_contains "$OUT" "re-run with --allow-recreate"
+assert_file_eq "$NVMET_CFS/subsystems/$NQN/attr_serial" "SERIAL-B            "
+
+step "with --allow-recreate the unlinked subsystem is recreated with the new serial"
+expect_ok "$NVMETCTL" apply --allow-recreate "$WORK/target.yaml"
+assert_contains "$OUT" "-/+ rmdir  subsystems/$NQN"
+assert_file_eq "$NVMET_CFS/subsystems/$NQN/attr_serial" "SERIAL-C            "
+expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/target.yaml"
 pass
