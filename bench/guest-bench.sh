@@ -45,5 +45,9 @@ for size in $SIZES; do
         "${size}x4" "no-op apply" "$noop" "$noop_m" "${size}x4" plan "$plan" "$plan_m" \
         "${size}x4" "(parse)" "$parse" "-" "${size}x4" export "$export_s" "$export_m"
     awk -v n="$noop" -v c="$cold" 'BEGIN { printf "           no-op/cold = %.3f (target < 0.1)\n", n / c }'
+    if [[ -x ${NVMETCTL_HOST_BENCH_BIN:-} ]]; then
+        printf '\n%sx4 userland alone in the guest (in-memory tree, no configfs):\n' "$size"
+        "$NVMETCTL_HOST_BENCH_BIN" "$file" 3
+    fi
 done
 pass

@@ -159,12 +159,15 @@ TEST(Planner, RecreateKeepsTheNamespacesUndeclaredAttributes) {
   ASSERT_TRUE(f.fs.write(ns + "/enable", "0"));
   ASSERT_TRUE(f.fs.write(ns + "/ana_grpid", "2"));
   ASSERT_TRUE(f.fs.write(ns + "/enable", "1"));
+  const std::string subsystem = "/cfg/nvmet/subsystems/nqn.2024-01.io.example:disk";
+  ASSERT_TRUE(f.fs.write(subsystem + "/attr_version", "1.2"));  // set by hand, not in the file
   std::string uuid_before = *f.fs.read(ns + "/device_uuid");
   std::string changed = kTcpTarget;
   changed.replace(changed.find("SN0001"), 6, "SN0002");
   PlanOptions allow;
   allow.allow_recreate = true;
   ASSERT_EQ(f.apply(parse_ok(changed), allow).status, ApplyStatus::Applied);
+  EXPECT_EQ(*f.fs.read(subsystem + "/attr_version"), "1.2") << "a subsystem without passthru keeps its version";
   EXPECT_EQ(*f.fs.read(ns + "/device_uuid"), uuid_before);
   EXPECT_EQ(*f.fs.read(ns + "/ana_grpid"), "2");
   EXPECT_EQ(*f.fs.read(ns + "/enable"), "1");
@@ -335,6 +338,8 @@ TEST(Planner, RecreateKeepsAndRollbackRestoresPassthru) {
   auto lines = rendered(shown->plan, f.fs.layout());
   EXPECT_NE(std::find(lines.begin(), lines.end(), "-/+ write subsystems/nqn.pt/passthru/device_path=/dev/nvme0"),
             lines.end()) << testing::PrintToString(lines);
+  for (const auto& line : lines)  // the controller's version comes back with the controller
+    EXPECT_EQ(line.find("attr_version"), std::string::npos) << line;
   ApplyReport recreated = f.apply(parse_ok(renamed), allow);
   ASSERT_EQ(recreated.status, ApplyStatus::Applied)
       << (recreated.failure ? recreated.failure->error.describe() : "") << testing::PrintToString(recreated.verify_drift)

@@ -439,7 +439,8 @@ class ConfigfsPlanner {
       const Subsystem* old = live_subsystem(s.nqn);
       AttrMap attrs = old ? declared_over_live(s.attrs, old->attrs) : s.attrs;
       // The version a passthru subsystem shows is its controller's.
-      if (old && old->passthru && !s.attrs.count("attr_version")) attrs.erase("attr_version");
+      if (old && old->passthru && attr_value(old->passthru->attrs, "enable") == "1" && !s.attrs.count("attr_version"))
+        attrs.erase("attr_version");
       mkdir(fresh_kind, dir, object);
       write_fresh(dir, ObjectKind::Subsystem, attrs, object, fresh_kind);
     } else {
