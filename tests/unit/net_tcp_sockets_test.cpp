@@ -54,9 +54,7 @@ TEST(TcpSockets, ReadsStateInodeAndAddresses) {
 }
 
 SocketHolders all_holders(const ProcTree& proc, const std::vector<TcpSocket>& sockets) {
-  SocketHolders holders;
-  for (std::uint16_t port : {4420, 4421, 4422}) holders.merge(listener_holders(proc.dir.path(), sockets, port));
-  return holders;
+  return listener_holders(proc.dir.path(), sockets, {4420, 4421, 4422});
 }
 
 TEST(TcpSockets, ListenerHoldersAreTheProcessesHoldingListeningSockets) {
@@ -100,6 +98,23 @@ TEST(TcpSockets, AnIpv6WildcardOverAnIpv4AddressIsOnlyLikely) {
   auto v6 = find_process_listener(sockets, holders, "::1", 4422);
   ASSERT_TRUE(v6);
   EXPECT_TRUE(v6->certain);
+}
+
+TEST(TcpSockets, ListenerHoldersOfOnePortLeaveOtherPortsOut) {
+  ProcTree proc;
+  auto sockets = read_tcp_sockets(proc.dir.path());
+  EXPECT_EQ(listener_holders(proc.dir.path(), sockets, {4422}), (SocketHolders{{4242, "listener6 (pid 88)"}}));
+  EXPECT_TRUE(listener_holders(proc.dir.path(), sockets, {4421}).empty()) << "only the kernel listens there";
+}
+
+TEST(TcpSockets, OneWalkFindsEveryWantedSocket) {
+  ProcTree proc;
+  proc.dir.symlink("77/fd/6", "socket:[4242]");  // shared with pid 88: the first holder found names it
+  SocketHolders holders = processes_holding_sockets(proc.dir.path(), {31337, 4242, 5555});
+  ASSERT_EQ(holders.size(), 2u) << testing::PrintToString(holders);
+  EXPECT_EQ(holders.at(31337), "listener (pid 77)");
+  EXPECT_TRUE(holders.at(4242) == "listener (pid 77)" || holders.at(4242) == "listener6 (pid 88)");
+  EXPECT_FALSE(holders.count(5555));
 }
 
 TEST(TcpSockets, NamesTheProcessHoldingTheSocket) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,13 @@ std::optional<std::uint16_t> parse_tcp_service(const std::string& trsvcid);
 // inode -> "nc (pid 4242)", for listening sockets that a process holds.
 using SocketHolders = std::map<unsigned long, std::string>;
 
-// The holders of the sockets listening on `port`, found in <proc>/*/fd.
-// Sockets no process holds (the kernel's own) are absent.
+// The holders of the sockets listening on any of `ports`, found in one walk
+// over <proc>/*/fd. Sockets no process holds (the kernel's own) are absent.
 SocketHolders listener_holders(const std::string& proc_root, const std::vector<TcpSocket>& sockets,
-                               std::uint16_t port);
+                               const std::set<std::uint16_t>& ports);
+
+// The holders of these socket inodes, in one walk over <proc>/*/fd.
+SocketHolders processes_holding_sockets(const std::string& proc_root, const std::set<unsigned long>& inodes);
 
 // A process's listener that a port on traddr:port would collide with: the
 // same address, or a wildcard on either side. `certain` is false when only

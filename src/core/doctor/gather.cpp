@@ -91,7 +91,7 @@ void gather_tcp_listeners(const SystemPaths& paths, DoctorInputs& in) {
   if (in.desired) collect(*in.desired);
   if (services.empty()) return;
   in.tcp_sockets = read_tcp_sockets(paths.proc);
-  for (std::uint16_t service : services) in.socket_holders.merge(listener_holders(paths.proc, in.tcp_sockets, service));
+  in.socket_holders = listener_holders(paths.proc, in.tcp_sockets, services);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "nvmetctl/engine/port_address_checks.h"
 
 #include <optional>
+#include <set>
+#include <utility>
 
 #include "nvmetctl/model/port_listener.h"
 #include "nvmetctl/net/tcp_sockets.h"
@@ -66,31 +68,34 @@ void warn_about_rdma_ports(const Target& desired, const SystemFacts& facts, Engi
 // refuse at plan time instead, naming the process.
 void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& live, EngineContext& ctx,
                                         Plan& plan) {
-  std::optional<std::vector<TcpSocket>> sockets;
+  std::vector<std::pair<const Port*, std::uint16_t>> starting;  // ports the kernel will bind, with their service
   for (const Port& port : desired.ports) {
     auto attr = [&](const char* file) { return attr_value(port.attrs, file); };
     if (attr("addr_trtype") != "tcp" || attr("addr_traddr").empty() || attr("addr_trsvcid").empty()) continue;
     const Port* live_port = live.target.find_port(port.id);
     bool will_listen = port.subsystems ? !port.subsystems->empty()
                                        : live_port && live_port->subsystems && !live_port->subsystems->empty();
-    if (!will_listen) continue;
-    if (already_listening(port, live_port)) continue;
-    auto service = parse_tcp_service(attr("addr_trsvcid"));
-    if (!service) continue;
-    if (!sockets) sockets = read_tcp_sockets(ctx.paths.proc);
-    SocketHolders holders = listener_holders(ctx.paths.proc, *sockets, *service);
-    auto conflict = find_process_listener(*sockets, holders, attr("addr_traddr"), *service);
+    if (!will_listen || already_listening(port, live_port)) continue;
+    if (auto service = parse_tcp_service(attr("addr_trsvcid"))) starting.push_back({&port, *service});
+  }
+  if (starting.empty()) return;
+  std::vector<TcpSocket> sockets = read_tcp_sockets(ctx.paths.proc);
+  std::set<std::uint16_t> services;
+  for (const auto& [port, service] : starting) services.insert(service);
+  SocketHolders holders = listener_holders(ctx.paths.proc, sockets, services);
+  for (const auto& [port, service] : starting) {
+    std::string traddr = attr_value(port->attrs, "addr_traddr"), trsvcid = attr_value(port->attrs, "addr_trsvcid");
+    auto conflict = find_process_listener(sockets, holders, traddr, service);
     if (!conflict) continue;
-    std::string message = "tcp " + listen_address(port.attrs) + " is taken: " + conflict->holder + " listens on " +
+    std::string message = "tcp " + listen_address(port->attrs) + " is taken: " + conflict->holder + " listens on " +
                           socket_address_text(conflict->listener) +
                           (conflict->certain ? ", so the kernel will refuse the port (EADDRINUSE)"
                                              : ", so the kernel may refuse the port (EADDRINUSE) unless that "
                                                "socket is IPv6-only") +
-                          "; stop it, or choose another trsvcid (see: ss -ltnp 'sport = :" + attr("addr_trsvcid") +
-                          "')";
-    std::string object = "port " + std::to_string(port.id);
-    if (conflict->certain) plan.problems.error(port.where, object, message);
-    else plan.problems.warning(port.where, object, message);
+                          "; stop it, or choose another trsvcid (see: ss -ltnp 'sport = :" + trsvcid + "')";
+    std::string object = "port " + std::to_string(port->id);
+    if (conflict->certain) plan.problems.error(port->where, object, message);
+    else plan.problems.warning(port->where, object, message);
   }
 }
 

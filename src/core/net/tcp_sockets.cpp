@@ -95,14 +95,11 @@ std::optional<std::uint16_t> parse_tcp_service(const std::string& trsvcid) {
 }
 
 SocketHolders listener_holders(const std::string& proc_root, const std::vector<TcpSocket>& sockets,
-                               std::uint16_t port) {
-  SocketHolders holders;
-  for (const TcpSocket& s : sockets) {
-    if (s.state != TcpState::Listen || s.inode == 0 || s.local_port != port || holders.count(s.inode)) continue;
-    std::string holder = process_holding_socket(proc_root, s.inode);
-    if (!holder.empty()) holders[s.inode] = holder;
-  }
-  return holders;
+                               const std::set<std::uint16_t>& ports) {
+  std::set<unsigned long> inodes;
+  for (const TcpSocket& s : sockets)
+    if (s.state == TcpState::Listen && s.inode != 0 && ports.count(s.local_port)) inodes.insert(s.inode);
+  return processes_holding_sockets(proc_root, inodes);
 }
 
 std::optional<ListenerConflict> find_process_listener(const std::vector<TcpSocket>& sockets,
@@ -132,24 +129,40 @@ std::string socket_address_text(const TcpSocket& socket) {
   return address_and_port(socket.local_address, std::to_string(socket.local_port));
 }
 
-std::string process_holding_socket(const std::string& proc_root, unsigned long inode) {
+// One walk over every process's descriptors, however many sockets are
+// wanted: on a busy node that walk is thousands of readlinks, and the
+// kernel's own listeners (never found) would make each search a full walk.
+SocketHolders processes_holding_sockets(const std::string& proc_root, const std::set<unsigned long>& inodes) {
   namespace fs = std::filesystem;
-  const std::string wanted = "socket:[" + std::to_string(inode) + "]";
+  SocketHolders holders;
+  if (inodes.empty()) return holders;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(proc_root, ec)) {
     std::string pid = entry.path().filename().string();
     if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
     std::error_code fd_ec;
+    std::string name;
     for (const auto& fd : fs::directory_iterator(entry.path() / "fd", fd_ec)) {
       std::error_code link_ec;
-      if (fs::read_symlink(fd.path(), link_ec).string() != wanted) continue;
-      std::ifstream comm(entry.path() / "comm");
-      std::string name;
-      std::getline(comm, name);
-      return (name.empty() ? "pid " + pid : name + " (pid " + pid + ")");
+      std::string link = fs::read_symlink(fd.path(), link_ec).string();
+      if (link.rfind("socket:[", 0) != 0) continue;
+      unsigned long inode = std::strtoul(link.c_str() + 8, nullptr, 10);
+      if (!inodes.count(inode) || holders.count(inode)) continue;
+      if (name.empty()) {
+        std::ifstream comm(entry.path() / "comm");
+        std::getline(comm, name);
+        name = name.empty() ? "pid " + pid : name + " (pid " + pid + ")";
+      }
+      holders[inode] = name;
+      if (holders.size() == inodes.size()) return holders;
     }
   }
-  return "";
+  return holders;
+}
+
+std::string process_holding_socket(const std::string& proc_root, unsigned long inode) {
+  SocketHolders holders = processes_holding_sockets(proc_root, {inode});
+  return holders.empty() ? "" : holders.begin()->second;
 }
 
 }  // namespace nvmetctl
