@@ -504,6 +504,23 @@ TEST(Planner, AnUndeclaredPortOnTheSameAddressBlocksThePlanUnlessPruned) {
   EXPECT_EQ(f.live().target.ports.size(), 1u);
 }
 
+// A port whose file entry leaves its links to the kernel still listens
+// again after its address changes: the clash check counts its live links.
+TEST(Planner, AnUndeclaredPortBlocksAPortThatKeepsItsLiveLinks) {
+  EngineFixture f;
+  std::string two_ports = std::string(kTcpTarget) +
+                          "  - {id: 2, trtype: tcp, traddr: 127.0.0.1, trsvcid: 4421, "
+                          "subsystems: [nqn.2024-01.io.example:disk]}\n";
+  ASSERT_EQ(f.apply(parse_ok(two_ports)).status, ApplyStatus::Applied);
+  std::string moved = kTcpTarget;
+  moved.erase(moved.find("ports:"));
+  moved += "ports:\n  - {id: 2, trtype: tcp, traddr: 127.0.0.1, trsvcid: 4420}\n";
+  Plan blocked = f.plan(parse_ok(moved));
+  ASSERT_TRUE(blocked.blocked());
+  EXPECT_NE(blocked.problems.all()[0].message.find("is taken by port 1"), std::string::npos)
+      << blocked.problems.all()[0].message;
+}
+
 TEST(Planner, CntlidMaxIsRaisedBeforeMinCrossesIt) {
   EngineFixture f;
   ASSERT_EQ(f.apply(parse_ok("version: 1\nsubsystems:\n  - nqn: nqn.a\n    cntlid_min: 1\n    cntlid_max: 10\n")).status,

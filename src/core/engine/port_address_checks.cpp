@@ -20,6 +20,13 @@ bool already_listening(const Port& port, const Port* live_port) {
   return true;
 }
 
+// The port will have links once the plan is done: the file's list, or the
+// live links the file leaves alone. A linked port listens.
+bool will_listen(const Port& port, const Port* live_port) {
+  if (port.subsystems) return !port.subsystems->empty();
+  return live_port && live_port->subsystems && !live_port->subsystems->empty();
+}
+
 // Soft-RoCE and soft-iWARP have no T10-PI offload: the kernel turns
 // pi_enable off at the first connect, and every apply would then turn it on
 // again, relinking the port each time.
@@ -73,9 +80,7 @@ void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& 
     auto attr = [&](const char* file) { return attr_value(port.attrs, file); };
     if (attr("addr_trtype") != "tcp" || attr("addr_traddr").empty() || attr("addr_trsvcid").empty()) continue;
     const Port* live_port = live.target.find_port(port.id);
-    bool will_listen = port.subsystems ? !port.subsystems->empty()
-                                       : live_port && live_port->subsystems && !live_port->subsystems->empty();
-    if (!will_listen || already_listening(port, live_port)) continue;
+    if (!will_listen(port, live_port) || already_listening(port, live_port)) continue;
     if (auto service = parse_tcp_service(attr("addr_trsvcid"))) starting.push_back({&port, *service});
   }
   if (starting.empty()) return;
@@ -106,8 +111,8 @@ void refuse_ports_held_by_undeclared_ports(const Target& desired, const LiveStat
                                            const PlanOptions& options, Plan& plan) {
   if (options.prune) return;
   for (const Port& port : desired.ports) {
-    if (!port.subsystems || port.subsystems->empty()) continue;
-    if (already_listening(port, live.target.find_port(port.id))) continue;
+    const Port* live_port = live.target.find_port(port.id);
+    if (!will_listen(port, live_port) || already_listening(port, live_port)) continue;
     for (const Port& other : live.target.ports) {
       if (other.id == port.id || desired.find_port(other.id) || !other.enabled()) continue;
       if (!listeners_clash(port.attrs, other.attrs)) continue;

@@ -3,7 +3,9 @@
 # would refuse the port with EADDRINUSE only once a subsystem is linked, half
 # way through an apply; nvmetctl refuses at plan time instead and names the
 # process, and the doctor says port-addr-in-use, live and against the file.
-# The same for an nvmet port the file does not declare (here on [::]).
+# The same for an nvmet port the file does not declare (here on [::]), also
+# when the file's port leaves its links to the kernel (they stay, so it
+# listens again at its new address).
 source "$(dirname "$0")/../lib.sh"
 require_nvmetctl
 source "$VM_LIB_DIR/engine/common.sh"
@@ -89,4 +91,25 @@ assert_eq 0 "$(configfs_mutations "$WORK/taken.strace")" "configfs mutations of 
 expect_ok "$NVMETCTL" apply --prune "$WORK/target.yaml"
 assert_not_exists "$NVMET_CFS/ports/7"
 connect_and_roundtrip tcp 127.0.0.1 "$SVC" "$NQN" "$DISK"
+
+step "port 1 keeps its live links and moves onto an undeclared port's address: refused, then --prune applies it"
+NEXT=$((SVC + 1))
+sed -e '/subsystems: \[/d' -e "s/trsvcid: $SVC/trsvcid: $NEXT/" "$WORK/target.yaml" >"$WORK/keeps-links.yaml"
+assert_not_contains "$(<"$WORK/keeps-links.yaml")" "subsystems: ["
+mkdir "$STRAY"
+mkdir "$NVMET_CFS/ports/9"
+write_attr "$NVMET_CFS/ports/9/addr_trtype" tcp
+write_attr "$NVMET_CFS/ports/9/addr_adrfam" ipv4
+write_attr "$NVMET_CFS/ports/9/addr_traddr" 127.0.0.1
+write_attr "$NVMET_CFS/ports/9/addr_trsvcid" "$NEXT"
+ln -s "$STRAY" "$NVMET_CFS/ports/9/subsystems/"
+nvmetctl_traced "$WORK/kept-links.strace" apply "$WORK/keeps-links.yaml"
+assert_eq 3 "$RC" "apply status"
+assert_contains "$OUT" "tcp 127.0.0.1:$NEXT is taken by port 9 (127.0.0.1:$NEXT, enabled, not in the file)"
+assert_eq 0 "$(configfs_mutations "$WORK/kept-links.strace")" "configfs mutations of a refused apply"
+assert_file_eq "$NVMET_CFS/ports/1/addr_trsvcid" "$SVC"
+expect_ok "$NVMETCTL" apply --prune "$WORK/keeps-links.yaml"
+assert_not_exists "$NVMET_CFS/ports/9"
+assert_exists "$NVMET_CFS/ports/1/subsystems/$NQN"
+connect_and_roundtrip tcp 127.0.0.1 "$NEXT" "$NQN" "$DISK"
 pass
