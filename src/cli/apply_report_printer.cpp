@@ -65,6 +65,7 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   }
   if (failed) {
     nlohmann::json rollback{{"undone_steps", report.rollback.undone}, {"drift", report.rollback_drift},
+                            {"kept", report.rollback_kept},
                             {"complete", report.status == ApplyStatus::FailedRolledBack}};
     for (const auto& e : report.rollback.errors) rollback["errors"].push_back(e.describe());
     doc["rollback"] = rollback;
@@ -86,8 +87,9 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   for (const auto& line : report.verify_drift) std::cerr << "  drift: " << line << "\n";
   if (!hint.empty()) std::cerr << "hint: " << hint << "\n";
   if (report.status == ApplyStatus::FailedRolledBack) {
-    std::cerr << "rollback: undid " << report.rollback.undone
-              << " steps; the target is exactly as it was before this run.\n";
+    std::cerr << "rollback: undid " << report.rollback.undone << " steps; the target is "
+              << (report.rollback_kept.empty() ? "exactly " : "") << "as it was before this run.\n";
+    for (const auto& k : report.rollback_kept) std::cerr << "  kept: " << k << "\n";
   } else {
     std::cerr << "rollback: INCOMPLETE; the target differs from before this run:\n";
     for (const auto& e : report.rollback.errors) std::cerr << "  undo failed: " << e.describe() << "\n";

@@ -4,6 +4,7 @@
 
 #include "engine_fixture.h"
 #include "nvmetctl/export/target_writer.h"
+#include "temp_dir.h"
 
 namespace nvmetctl {
 namespace {
@@ -451,6 +452,99 @@ TEST(Planner, PassthruToNamespacesDisablesPassthruFirst) {
   EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/passthru/enable"), "0");
 }
 
+// Disabling passthru resets the version to the kernel's default, so the
+// rollback of turning it on writes back a version set by hand.
+TEST(Planner, RollbackOfTurningPassthruOnRestoresAHandSetVersion) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kServedByNamespace)).status, ApplyStatus::Applied);
+  ASSERT_TRUE(f.fs.write("/cfg/nvmet/subsystems/nqn.pt/attr_version", "2.0"));
+  std::string passthru = kServedByNamespace;
+  passthru.replace(passthru.find("    namespaces:"), passthru.find("ports:") - passthru.find("    namespaces:"),
+                   "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+  passthru.replace(passthru.find("subsystems: [nqn.pt]"), 20, "subsystems: []");  // a last step to fail
+  PlanOptions prune;
+  prune.prune = true;
+  std::string before = target_to_yaml(f.live().target);
+  Plan plan = f.plan(parse_ok(passthru), prune);
+  f.fs.fail_mutation(static_cast<int>(plan.steps.size()), EIO);
+  ApplyReport report = f.apply(parse_ok(passthru), prune);
+  ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack) << testing::PrintToString(report.rollback_drift);
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/attr_version"), "2.0");
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/passthru/enable"), "0");
+  // All as before but the device path, which the kernel cannot unset.
+  std::string after = target_to_yaml(f.live().target);
+  after.replace(after.find("device_path: /dev/nvme0\n"), 24, "device_path: (null)\n");
+  EXPECT_EQ(after, before);
+}
+
+// On a known kernel, the version that leaving passthru puts back is known:
+// declaring it is no identity change (and no -/+).
+TEST(Planner, LeavingPassthruComparesTheVersionWithTheKernelsDefault) {
+  testing_support::TempDir proc;
+  proc.write("sys/kernel/osrelease", "6.12.118+deb12-amd64\n");
+  EngineFixture f;
+  f.ctx.paths.proc = proc.path();
+  ASSERT_EQ(f.apply(parse_ok(kPassthruTarget)).status, ApplyStatus::Applied);
+  f.fs.mark_discovered("nqn.pt");
+  std::string served = kServedByNamespace;
+  served.replace(served.find("    namespaces:"), 0, "    version: '1.3'\n    passthru: {enable: false}\n");
+  Plan plan = f.plan(parse_ok(served));
+  EXPECT_FALSE(plan.blocked()) << testing::PrintToString(problem_texts(plan));
+  for (const Step& step : plan.steps) EXPECT_NE(step.change, ChangeKind::Replace) << step.object;
+  ApplyReport report = f.apply(parse_ok(served));
+  ASSERT_EQ(report.status, ApplyStatus::Applied) << (report.failure ? report.failure->error.describe() : "");
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/attr_version"), "1.3");
+
+  // Another version is an identity change of an exposed, identified subsystem.
+  PlanOptions prune;
+  prune.prune = true;
+  ASSERT_EQ(f.apply(parse_ok(kPassthruTarget), prune).status, ApplyStatus::Applied);
+  std::string other = served;
+  other.replace(other.find("'1.3'"), 5, "'1.2'");
+  EXPECT_NE(f.plan(parse_ok(other)).problems.all().at(0).message.find("--allow-recreate"), std::string::npos);
+}
+
+// Passthru beside a disabled namespace: 6.12 allows it, and the export of
+// that state must validate and re-apply.
+TEST(Planner, PassthruBesideADisabledNamespaceExportsAndReapplies) {
+  testing_support::TempDir proc;
+  proc.write("sys/kernel/osrelease", "6.12.118+deb12-amd64\n");
+  EngineFixture f;
+  f.ctx.paths.proc = proc.path();
+  std::string both = kServedByNamespace;
+  both.replace(both.find("enable: true}"), 13, "enable: false}");
+  both.replace(both.find("    namespaces:"), 0, "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+  ASSERT_EQ(f.apply(parse_ok(both)).status, ApplyStatus::Applied);
+  std::string exported = target_to_yaml(exportable_target(f.live().target, {}));
+  EXPECT_TRUE(f.plan(parse_ok(exported)).empty()) << exported;
+  // 6.19 refuses passthru beside any namespace; an unknown kernel is taken to be as strict.
+  f.ctx.paths.proc = "/nonexistent-proc";
+  ASSERT_EQ(f.fs.write("/cfg/nvmet/subsystems/nqn.pt/passthru/enable", "0").has_value(), true);
+  auto problems = problem_texts(f.plan(parse_ok(both)));
+  ASSERT_EQ(problems.size(), 1u) << testing::PrintToString(problems);
+  EXPECT_NE(problems[0].find("beside any namespace (Linux 6.19 and later): leave it out of the file"), std::string::npos)
+      << problems[0];
+}
+
+// A passthru device path cannot be unset again: a rollback leaves it, inert
+// while passthru is disabled, and does not call that incomplete.
+TEST(Planner, ARollbackLeavesANewPassthruDevicePathAndIsComplete) {
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kServedByNamespace)).status, ApplyStatus::Applied);
+  std::string passthru = kServedByNamespace;
+  passthru.replace(passthru.find("    namespaces:"), passthru.find("ports:") - passthru.find("    namespaces:"),
+                   "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+  PlanOptions prune;
+  prune.prune = true;
+  f.fs.fail_path("/cfg/nvmet/subsystems/nqn.pt/passthru/enable", EIO);
+  ApplyReport report = f.apply(parse_ok(passthru), prune);
+  EXPECT_EQ(report.status, ApplyStatus::FailedRolledBack) << testing::PrintToString(report.rollback_drift);
+  EXPECT_EQ(*f.fs.read("/cfg/nvmet/subsystems/nqn.pt/namespaces/1/enable"), "1");
+  EXPECT_EQ(report.rollback_kept,
+            std::vector<std::string>{"subsystems/nqn.pt/passthru/device_path: '/dev/nvme0' stays (the kernel cannot "
+                                     "unset a device path)"});
+}
+
 TEST(Planner, VersionOfASubsystemLeftInPassthruModeIsRefused) {
   EngineFixture f;
   ASSERT_EQ(f.apply(parse_ok(kPassthruTarget)).status, ApplyStatus::Applied);
@@ -519,6 +613,28 @@ TEST(Planner, AnUndeclaredPortBlocksAPortThatKeepsItsLiveLinks) {
   ASSERT_TRUE(blocked.blocked());
   EXPECT_NE(blocked.problems.all()[0].message.find("is taken by port 1"), std::string::npos)
       << blocked.problems.all()[0].message;
+}
+
+// With --prune, a port that keeps only links to subsystems the file does
+// not declare loses them all and stops listening: a process on its new
+// address is then in nobody's way.
+TEST(Planner, APortThatPruneUnlinksDoesNotClashWithAProcessListener) {
+  testing_support::TempDir proc;
+  proc.write("net/tcp",
+             "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+             "   0: 0100007F:1145 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 31337 1 0 100 0 0 10 0\n");
+  proc.write("77/comm", "listener\n");
+  proc.symlink("77/fd/3", "socket:[31337]");
+  EngineFixture f;
+  f.ctx.paths.proc = proc.path();
+  ASSERT_EQ(f.apply(parse_ok(kTcpTarget)).status, ApplyStatus::Applied);
+  Target moved = parse_ok("version: 1\nports:\n  - {id: 1, trtype: tcp, traddr: 127.0.0.1, trsvcid: 4421}\n");
+  auto kept = problem_texts(f.plan(moved));
+  ASSERT_EQ(kept.size(), 1u) << testing::PrintToString(kept);
+  EXPECT_NE(kept[0].find("listener (pid 77) listens on 127.0.0.1:4421"), std::string::npos) << kept[0];
+  PlanOptions prune;
+  prune.prune = true;
+  EXPECT_TRUE(problem_texts(f.plan(moved, prune)).empty());
 }
 
 TEST(Planner, CntlidMaxIsRaisedBeforeMinCrossesIt) {

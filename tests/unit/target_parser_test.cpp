@@ -134,12 +134,19 @@ TEST(TargetParser, AllowAnyHostWithAllowList) {
 TEST(TargetParser, EnabledNamespaceBesidePassthru) {
   expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    passthru: {device_path: /dev/nvme0, enable: true}\n"
                       "    namespaces:\n      - nsid: 1\n        device_path: /dev/nullb0\n        enable: true\n",
-                      "refuses passthru beside namespaces", 6);
+                      "cannot be enabled beside passthru", 8);
 }
 TEST(TargetParser, VersionOfAPassthruSubsystem) {
   expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    version: '1.4'\n"
                       "    passthru: {device_path: /dev/nvme0, enable: true}\n",
                       "controller's version", 4);
+}
+TEST(TargetParser, PassthruBesideADisabledNamespaceIsForThePlanToJudge) {
+  ParsedTarget parsed = parse_target_text(
+      "version: 1\nsubsystems:\n  - nqn: nqn.a\n    passthru: {device_path: /dev/nvme0, enable: true}\n"
+      "    namespaces:\n      - {nsid: 1, device_path: /dev/nullb0, enable: false}\n",
+      "t.yaml");
+  EXPECT_TRUE(parsed.ok()) << testing::PrintToString(errors_of(parsed));
 }
 TEST(TargetParser, DisabledPassthruBesideNamespacesIsAWayOutOfPassthru) {
   ParsedTarget parsed = parse_target_text(

@@ -61,6 +61,9 @@ struct ApplyReport {
   std::vector<std::string> verify_drift;    // apply ran but configfs does not match
   RollbackResult rollback;
   std::vector<std::string> rollback_drift;  // state after rollback differs from before
+  // Device paths a rollback cannot unset (the kernel has no way back to
+  // none); inert while their namespace or passthru is disabled.
+  std::vector<std::string> rollback_kept;
 };
 
 ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOptions& options,

@@ -133,13 +133,15 @@ class Checker {
   }
 
   // With passthru enabled the kernel serves the controller alone: it refuses
-  // passthru beside an enabled namespace (6.19: beside any) and shows the
-  // controller's version.
+  // passthru beside an enabled namespace and shows the controller's version.
+  // (6.19 refuses it beside any namespace: the plan knows the kernel.)
   void check_passthru_only(const Subsystem& s, const std::string& field) {
-    if (!s.namespaces.empty())
-      d_.error_once(s.namespaces.front().where, field + ".namespaces",
-                    "a subsystem with passthru enabled serves its controller alone, and the kernel refuses "
-                    "passthru beside namespaces: leave them out (and --prune the live ones)");
+    for (size_t j = 0; j < s.namespaces.size(); ++j)
+      if (attr_value(s.namespaces[j].attrs, "enable") == "1")
+        d_.error_once(attr_location(s.namespaces[j].attr_where, "enable", s.namespaces[j].where),
+                      field + ".namespaces[" + std::to_string(j) + "].enable",
+                      "a namespace cannot be enabled beside passthru (passthru.enable is true): the kernel "
+                      "refuses passthru beside an enabled namespace; set one of them to false");
     if (s.attrs.count("attr_version"))
       d_.error_once(attr_location(s.attr_where, "attr_version", s.where), field + ".version",
                     "a passthru subsystem shows its controller's version, and the kernel refuses another; "

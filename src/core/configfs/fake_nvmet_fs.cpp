@@ -257,6 +257,8 @@ Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::stri
   }
   if (kind_dir == "namespaces") {
     bool enabled = value(dir + "/enable") == "1";
+    // In passthru mode an enable=1 succeeds without a look at the device (and changes nothing).
+    if (name == "enable" && passthru_enabled(parent_of(parent_of(dir)))) return {};
     if (enabled && (name == "device_path" || name == "device_uuid" || name == "device_nguid"))
       return sys_error(EBUSY, "write", attr);
     if (enabled && name == "buffered_io") return sys_error(EINVAL, "write", attr);
@@ -266,10 +268,10 @@ Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::stri
       if (!options_.devices.count(device)) return sys_error(ENOENT, "write", attr);
     }
   }
-  if (parent_of(parent_of(dir)) == layout_.subsystems() && name_of(dir) == "passthru" && name == "enable" && new_value == "1" &&
-      value(attr) != "1") {
+  if (parent_of(parent_of(dir)) == layout_.subsystems() && name_of(dir) == "passthru" && name == "enable" &&
+      new_value == "1") {
     std::string subsystem = parent_of(dir);
-    if (value(dir + "/device_path") == "(null)") return sys_error(EINVAL, "write", attr);
+    if (value(attr) == "1" || value(dir + "/device_path") == "(null)") return sys_error(EINVAL, "write", attr);
     for (const auto& ns : children(subsystem + "/namespaces"))
       if (value(ns + "/enable") == "1") return sys_error(EINVAL, "write", attr);  // no regular namespaces beside it
   }

@@ -142,6 +142,27 @@ std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& lay
 
 namespace {
 
+// "(null)" before the run, set after the rollback: the kernel cannot unset a
+// device path, so the rollback says what it had to keep.
+std::vector<std::string> kept_device_paths(const Target& before, const Target& after, const NvmetLayout& layout) {
+  std::vector<std::string> kept;
+  auto compare = [&](const AttrMap& was, const AttrMap* now, const std::string& path) {
+    if (now && attr_value(was, "device_path") == "(null)" && !attr_value(*now, "device_path").empty() &&
+        attr_value(*now, "device_path") != "(null)")
+      kept.push_back(layout.relative(path) + "/device_path: '" + attr_value(*now, "device_path") +
+                     "' stays (the kernel cannot unset a device path)");
+  };
+  for (const Subsystem& s : before.subsystems) {
+    const Subsystem* now = after.find_subsystem(s.nqn);
+    if (!now) continue;
+    if (s.passthru && now->passthru) compare(s.passthru->attrs, &now->passthru->attrs, layout.passthru(s.nqn));
+    for (const Namespace& ns : s.namespaces)
+      if (const Namespace* now_ns = now->find_namespace(ns.nsid))
+        compare(ns.attrs, &now_ns->attrs, layout.namespace_dir(s.nqn, ns.nsid));
+  }
+  return kept;
+}
+
 ApplyReport execute_with_rollback(Plan plan, const Target& snapshot, EngineContext& ctx,
                                   const std::function<std::vector<std::string>()>& verify,
                                   const std::atomic<bool>* interrupted) {
@@ -168,6 +189,7 @@ ApplyReport execute_with_rollback(Plan plan, const Target& snapshot, EngineConte
   } else {
     Plan residue = plan_configfs(snapshot, *after, ctx.layout(), KernelFacts{}, exact);
     report.rollback_drift = describe_drift(residue, ctx.layout());
+    report.rollback_kept = kept_device_paths(snapshot, after->target, ctx.layout());
   }
   report.status = report.rollback.errors.empty() && report.rollback_drift.empty() ? ApplyStatus::FailedRolledBack
                                                                                    : ApplyStatus::FailedRollbackIncomplete;

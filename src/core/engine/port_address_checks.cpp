@@ -21,10 +21,14 @@ bool already_listening(const Port& port, const Port* live_port) {
 }
 
 // The port will have links once the plan is done: the file's list, or the
-// live links the file leaves alone. A linked port listens.
-bool will_listen(const Port& port, const Port* live_port) {
+// live links the file leaves alone (with --prune, those to subsystems it
+// declares). A linked port listens.
+bool will_listen(const Port& port, const Port* live_port, const Target& desired, const PlanOptions& options) {
   if (port.subsystems) return !port.subsystems->empty();
-  return live_port && live_port->subsystems && !live_port->subsystems->empty();
+  if (!live_port || !live_port->subsystems) return false;
+  for (const auto& nqn : *live_port->subsystems)
+    if (!options.prune || desired.find_subsystem(nqn)) return true;
+  return false;
 }
 
 // Soft-RoCE and soft-iWARP have no T10-PI offload: the kernel turns
@@ -73,14 +77,14 @@ void warn_about_rdma_ports(const Target& desired, const SystemFacts& facts, Engi
 // A process listening on a tcp port's address makes the kernel refuse the
 // port (EADDRINUSE) only once a subsystem is linked, half-way through apply:
 // refuse at plan time instead, naming the process.
-void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& live, EngineContext& ctx,
-                                        Plan& plan) {
+void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& live, const PlanOptions& options,
+                                        EngineContext& ctx, Plan& plan) {
   std::vector<std::pair<const Port*, std::uint16_t>> starting;  // ports the kernel will bind, with their service
   for (const Port& port : desired.ports) {
     auto attr = [&](const char* file) { return attr_value(port.attrs, file); };
     if (attr("addr_trtype") != "tcp" || attr("addr_traddr").empty() || attr("addr_trsvcid").empty()) continue;
     const Port* live_port = live.target.find_port(port.id);
-    if (!will_listen(port, live_port) || already_listening(port, live_port)) continue;
+    if (!will_listen(port, live_port, desired, options) || already_listening(port, live_port)) continue;
     if (auto service = parse_tcp_service(attr("addr_trsvcid"))) starting.push_back({&port, *service});
   }
   if (starting.empty()) return;
@@ -112,7 +116,7 @@ void refuse_ports_held_by_undeclared_ports(const Target& desired, const LiveStat
   if (options.prune) return;
   for (const Port& port : desired.ports) {
     const Port* live_port = live.target.find_port(port.id);
-    if (!will_listen(port, live_port) || already_listening(port, live_port)) continue;
+    if (!will_listen(port, live_port, desired, options) || already_listening(port, live_port)) continue;
     for (const Port& other : live.target.ports) {
       if (other.id == port.id || desired.find_port(other.id) || !other.enabled()) continue;
       if (!listeners_clash(port.attrs, other.attrs)) continue;
@@ -133,7 +137,7 @@ void refuse_ports_held_by_undeclared_ports(const Target& desired, const LiveStat
 void check_port_addresses(const Target& desired, const LiveState& live, const SystemFacts& facts,
                           const PlanOptions& options, EngineContext& ctx, Plan& plan) {
   warn_about_rdma_ports(desired, facts, ctx, plan);
-  refuse_tcp_ports_held_by_processes(desired, live, ctx, plan);
+  refuse_tcp_ports_held_by_processes(desired, live, options, ctx, plan);
   refuse_ports_held_by_undeclared_ports(desired, live, options, plan);
 }
 

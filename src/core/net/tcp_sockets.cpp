@@ -136,20 +136,22 @@ SocketHolders processes_holding_sockets(const std::string& proc_root, const std:
   namespace fs = std::filesystem;
   SocketHolders holders;
   if (inodes.empty()) return holders;
+  // Processes come and go during the walk: every step takes an error code
+  // instead of throwing.
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(proc_root, ec)) {
-    std::string pid = entry.path().filename().string();
+  for (fs::directory_iterator entry(proc_root, ec), end; !ec && entry != end; entry.increment(ec)) {
+    std::string pid = entry->path().filename().string();
     if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
     std::error_code fd_ec;
     std::string name;
-    for (const auto& fd : fs::directory_iterator(entry.path() / "fd", fd_ec)) {
+    for (fs::directory_iterator fd(entry->path() / "fd", fd_ec); !fd_ec && fd != end; fd.increment(fd_ec)) {
       std::error_code link_ec;
-      std::string link = fs::read_symlink(fd.path(), link_ec).string();
+      std::string link = fs::read_symlink(fd->path(), link_ec).string();
       if (link.rfind("socket:[", 0) != 0) continue;
       unsigned long inode = std::strtoul(link.c_str() + 8, nullptr, 10);
       if (!inodes.count(inode) || holders.count(inode)) continue;
       if (name.empty()) {
-        std::ifstream comm(entry.path() / "comm");
+        std::ifstream comm(entry->path() / "comm");
         std::getline(comm, name);
         name = name.empty() ? "pid " + pid : name + " (pid " + pid + ")";
       }

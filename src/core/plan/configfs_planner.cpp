@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "nvmetctl/model/attribute_table.h"
@@ -25,6 +26,9 @@ bool is_identity(const AttributeSpec& spec) { return spec.mutability == Mutabili
 // An attribute the kernel replaces on its own does not count as drift while
 // the file leaves it to the kernel (-1).
 bool differs(const AttributeSpec& spec, const std::string& desired, const AttrMap& live) {
+  // "(null)" is an unset device path, which the kernel cannot go back to
+  // (files never declare it; a rollback's snapshot does): not drift.
+  if (desired == "(null)") return false;
   auto it = live.find(spec.file);
   if (it == live.end()) return true;
   if (spec.kernel_rewrites && desired == "-1") return false;
@@ -216,13 +220,14 @@ class ConfigfsPlanner {
   }
 
   // A subsystem is either passthru or serves namespaces: the kernel refuses
-  // passthru/enable=1 beside an enabled namespace, accepts a namespace's
-  // enable=1 in passthru mode but leaves it at 0, and refuses a version
-  // there (the controller's is shown). The file alone is checked by the
-  // validator; these are the cases where the live state decides.
+  // passthru/enable=1 beside an enabled namespace (6.19: beside any),
+  // accepts a namespace's enable=1 in passthru mode but leaves it at 0, and
+  // refuses a version there (the controller's is shown). The file alone is
+  // checked by the validator; these are the cases where the live state or
+  // the kernel's version decides.
   void check_passthru_exclusive(const Subsystem& s) {
     const Subsystem* live_s = live_subsystem(s.nqn);
-    bool live_on = live_s && live_s->passthru && attr_value(live_s->passthru->attrs, "enable") == "1";
+    bool live_on = passthru_on(live_s);
     std::string declared_on = s.passthru ? attr_value(s.passthru->attrs, "enable") : "";
     if (!(declared_on.empty() ? live_on : declared_on == "1")) return;
     std::string subsystem = "subsystem " + s.nqn;
@@ -239,21 +244,58 @@ class ConfigfsPlanner {
           differs(*find_attribute_by_file(ObjectKind::Subsystem, "attr_version"), version->second, live_s->attrs))
         plan_.problems.error(attr_location(s.attr_where, "attr_version", s.where), subsystem + ".version",
                              s.nqn + " is in passthru mode and shows its controller's version (" +
-                                 attr_value(live_s->attrs, "attr_version") + "); the kernel refuses another");
+                                 attr_value(live_s->attrs, "attr_version") +
+                                 "), and the kernel refuses another; leave version out, or add "
+                                 "'passthru: {enable: false}' to leave passthru mode");
     }
-    if (live_on || !live_s) return;
-    // Turning passthru on beside namespaces the file does not declare (the
-    // validator refuses declared ones). Before 6.19 only an enabled one is
-    // in the way; 6.19 refuses any.
+    // This run enables passthru: turned on, or on again after its device changes.
+    const AttributeSpec* path = find_attribute_by_file(ObjectKind::Passthru, "device_path");
+    bool path_changes = live_on && s.passthru && s.passthru->attrs.count("device_path") &&
+                        differs(*path, s.passthru->attrs.at("device_path"), live_s->passthru->attrs);
+    if (live_on && !path_changes) return;
     bool any_counts = !kernel_.version.known() || kernel_.version >= KernelVersion{6, 19};
+    auto refuse = [&](std::uint32_t nsid, bool enabled, bool declared) {
+      plan_.problems.error(s.passthru ? s.passthru->where : s.where, subsystem + ".passthru.enable",
+                           "namespace " + std::to_string(nsid) + " of " + s.nqn + (enabled ? " is enabled" : " exists") +
+                               (declared ? "" : " and the file does not declare it") +
+                               "; the kernel refuses passthru beside " +
+                               (enabled ? "an enabled namespace" : "any namespace (Linux 6.19 and later)") +
+                               (declared ? ": leave it out of the file" : "") + ", and remove it with --prune");
+    };
+    for (const Namespace& ns : s.namespaces) {  // the validator refused those declared enabled
+      const Namespace* live_ns = live_s ? live_s->find_namespace(ns.nsid) : nullptr;
+      bool enabled = !ns.attrs.count("enable") && live_ns && attr_value(live_ns->attrs, "enable") == "1";
+      if (enabled || (any_counts && attr_value(ns.attrs, "enable") != "1")) refuse(ns.nsid, enabled, true);
+    }
+    if (!live_s || opt_.prune) return;  // pruned namespaces go first
     for (const Namespace& live_ns : live_s->namespaces) {
       bool enabled = attr_value(live_ns.attrs, "enable") == "1";
-      if (s.find_namespace(live_ns.nsid) || opt_.prune || !(enabled || any_counts)) continue;
-      plan_.problems.error(s.passthru->where, subsystem + ".passthru.enable",
-                           "namespace " + std::to_string(live_ns.nsid) + " of " + s.nqn + (enabled ? " is enabled" : " exists") +
-                               " and the file does not declare it; the kernel refuses passthru beside " +
-                               (enabled ? "an enabled namespace" : "a namespace") + ": remove it with --prune");
+      if (!s.find_namespace(live_ns.nsid) && (enabled || any_counts)) refuse(live_ns.nsid, enabled, false);
     }
+  }
+
+  static bool passthru_on(const Subsystem* live_s) {
+    return live_s && live_s->passthru && attr_value(live_s->passthru->attrs, "enable") == "1";
+  }
+
+  // The version a subsystem shows once its passthru is disabled: the
+  // kernel's default (seen on 6.12), 2.1 from 6.14; unknown in between.
+  std::optional<std::string> version_after_passthru() const {
+    if (!kernel_.version.known()) return std::nullopt;
+    if (kernel_.version < KernelVersion{6, 13}) return "1.3";
+    if (kernel_.version >= KernelVersion{6, 14}) return "2.1";
+    return std::nullopt;
+  }
+
+  // What the subsystem's attribute writes find: the live values, with the
+  // version a disabled passthru puts back (unknown: erased, so a declared
+  // version is written).
+  AttrMap attrs_seen_by_writes(const Subsystem& s, const Subsystem& live_s) const {
+    AttrMap current = live_s.attrs;
+    if (!passthru_turns_off(s, live_s)) return current;
+    if (auto version = version_after_passthru()) current["attr_version"] = *version;
+    else current.erase("attr_version");
+    return current;
   }
 
   void check_capabilities() {
@@ -269,7 +311,9 @@ class ConfigfsPlanner {
         check_attrs_supported(ObjectKind::Namespace, ns.attrs, ns.attr_where, ns.where,
                               namespace_object(s.nqn, ns.nsid));
       check_passthru_exclusive(s);
-      if (s.passthru) {
+      // A bare 'passthru: {enable: false}' asks nothing of a kernel without passthru.
+      bool only_off = s.passthru && s.passthru->attrs == AttrMap{{"enable", "0"}};
+      if (s.passthru && !only_off) {
         auto option = kernel_.config.find("CONFIG_NVME_TARGET_PASSTHRU");
         bool missing = option != kernel_.config.end() && !option->second;
         if (const Subsystem* live_s = live_subsystem(s.nqn); live_s && !live_s->passthru) missing = true;
@@ -296,9 +340,10 @@ class ConfigfsPlanner {
       // tried; --allow-recreate asks for the recreate that always works.
       if (!live_s || (!linked_anywhere(s.nqn) && !opt_.allow_recreate)) continue;
       std::vector<std::string> frozen;
+      AttrMap current_attrs = attrs_seen_by_writes(s, *live_s);
       for (const AttributeSpec* spec : attributes_of(ObjectKind::Subsystem)) {
         auto it = s.attrs.find(spec->file);
-        if (!is_identity(*spec) || it == s.attrs.end() || !differs(*spec, it->second, live_s->attrs)) continue;
+        if (!is_identity(*spec) || it == s.attrs.end() || !differs(*spec, it->second, current_attrs)) continue;
         std::string current = attr_value(live_s->attrs, spec->file);
         while (!current.empty() && current.back() == ' ') current.pop_back();  // serial padding
         frozen.push_back(std::string(spec->key) + ": desired '" + it->second + "', current '" + current + "'");
@@ -434,6 +479,10 @@ class ConfigfsPlanner {
     // Leaving passthru mode comes first: until then the kernel refuses a
     // version and ignores a namespace's enable.
     bool leaves_passthru = live_s && passthru_turns_off(s, *live_s);
+    // Pruned namespaces go first: before passthru is enabled (the kernel
+    // refuses it beside them), and, when it is disabled, so that a rollback
+    // re-enables it before they come back (6.19 refuses any beside it).
+    if (opt_.prune && live_s) prune_namespaces(s, *live_s);
     if (leaves_passthru) plan_passthru(s, live_s, fresh_kind);
     if (!live_s) {
       const Subsystem* old = live_subsystem(s.nqn);
@@ -444,9 +493,7 @@ class ConfigfsPlanner {
       mkdir(fresh_kind, dir, object);
       write_fresh(dir, ObjectKind::Subsystem, attrs, object, fresh_kind);
     } else {
-      AttrMap after = live_s->attrs;
-      if (leaves_passthru) after.erase("attr_version");  // the kernel's default by then, written if declared
-      update_subsystem_attrs(s, *live_s, after, object);
+      update_subsystem_attrs(s, *live_s, attrs_seen_by_writes(s, *live_s), object);
     }
     // Host links after allow_any_host=0 is written; removals happened in detach.
     std::vector<std::string> hosts = s.allowed_hosts ? *s.allowed_hosts : std::vector<std::string>{};
@@ -456,9 +503,6 @@ class ConfigfsPlanner {
       if (!present)
         link(L_.host(host), L_.allowed_host_link(s.nqn, host), object, live_s ? ChangeKind::Update : fresh_kind);
     }
-    // Gone before passthru is enabled: the kernel refuses it beside an
-    // enabled namespace.
-    if (opt_.prune && live_s) prune_namespaces(s, *live_s);
     for (const Namespace& ns : s.namespaces) {
       // Recreated, a namespace keeps its uuid, nguid, ANA group and enable,
       // or hosts see a new device.
@@ -587,6 +631,11 @@ class ConfigfsPlanner {
       after["enable"] = now_enabled ? "1" : "0";
       write(ChangeKind::Update, dir, *enable, want_enable, &after, object,
             want_enable == "0" ? "the passthru controller disappears from hosts" : "");
+      // Disabling it again in a rollback resets the version to the kernel's
+      // default; a version set by hand is written back after.
+      std::string version = attr_value(live_s->attrs, "attr_version");
+      if (want_enable == "1" && !live_enabled && !version.empty() && version_after_passthru() != version)
+        plan_.steps.back().undo.push_back({OpKind::Write, L_.subsystem(s.nqn) + "/attr_version", version, {}});
     }
   }
 

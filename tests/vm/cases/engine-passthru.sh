@@ -7,8 +7,9 @@
 # namespace to passthru and back: the kernel refuses passthru beside an
 # enabled namespace and ignores a namespace's enable in passthru mode, so
 # the plan refuses what only --prune or 'passthru: {enable: false}' makes
-# possible, and orders the steps. Hosts connect at each stage. (Debian's
-# 6.1 has no passthru.)
+# possible, and orders the steps. Hosts connect at each stage. A failed
+# switch to passthru rolls back to the version set by hand, which disabling
+# passthru alone would reset. (Debian's 6.1 has no passthru.)
 source "$(dirname "$0")/../lib.sh"
 source "$VM_LIB_DIR/engine/common.sh"
 require_nvmetctl
@@ -113,5 +114,34 @@ assert_file_eq "$SW/passthru/enable" 0
 assert_file_eq "$SW/namespaces/1/enable" 1
 expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/back.yaml"
 connect_and_roundtrip tcp 127.0.0.1 4451 "$SWITCH" "$BACKING"
+expect_ok "$NVMETCTL" clear
+
+step "a failed switch to passthru rolls back, version set by hand included"
+VERSIONED=nqn.2024-01.io.nvmetctl:versioned
+cat >"$WORK/versioned.yaml" <<YAML
+version: 1
+subsystems:
+  - nqn: $VERSIONED
+    version: '2.0'
+    namespaces:
+      - {nsid: 1, device_path: $BACKING, enable: true}
+YAML
+expect_ok "$NVMETCTL" apply "$WORK/versioned.yaml"
+cat >"$WORK/versioned-passthru.yaml" <<YAML
+version: 1
+subsystems:
+  - nqn: $VERSIONED
+    passthru: {device_path: $CTRL, enable: true}
+  - nqn: nqn.2024-01.io.nvmetctl:broken
+    namespaces:
+      - {nsid: 1, device_path: /dev/nvmetctl-no-such-device, enable: true}
+YAML
+expect_status 4 "$NVMETCTL" apply --prune "$WORK/versioned-passthru.yaml"
+assert_contains "$OUT" "write  subsystems/$VERSIONED/passthru/enable"
+assert_contains "$OUT" "kept: subsystems/$VERSIONED/passthru/device_path: '$CTRL' stays (the kernel cannot unset a device path)"
+assert_file_eq "$NVMET_CFS/subsystems/$VERSIONED/attr_version" 2.0
+assert_file_eq "$NVMET_CFS/subsystems/$VERSIONED/passthru/enable" 0
+assert_file_eq "$NVMET_CFS/subsystems/$VERSIONED/namespaces/1/enable" 1
+assert_not_exists "$NVMET_CFS/subsystems/nqn.2024-01.io.nvmetctl:broken"
 expect_ok "$NVMETCTL" clear
 pass
