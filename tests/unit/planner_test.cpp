@@ -455,7 +455,10 @@ TEST(Planner, PassthruToNamespacesDisablesPassthruFirst) {
 // Disabling passthru resets the version to the kernel's default, so the
 // rollback of turning it on writes back a version set by hand.
 TEST(Planner, RollbackOfTurningPassthruOnRestoresAHandSetVersion) {
+  testing_support::TempDir proc;  // the kernel's default version is known from 6.12
+  proc.write("sys/kernel/osrelease", "6.12.118+deb12-amd64\n");
   EngineFixture f;
+  f.ctx.paths.proc = proc.path();
   ASSERT_EQ(f.apply(parse_ok(kServedByNamespace)).status, ApplyStatus::Applied);
   ASSERT_TRUE(f.fs.write("/cfg/nvmet/subsystems/nqn.pt/attr_version", "2.0"));
   std::string passthru = kServedByNamespace;
@@ -466,6 +469,9 @@ TEST(Planner, RollbackOfTurningPassthruOnRestoresAHandSetVersion) {
   prune.prune = true;
   std::string before = target_to_yaml(f.live().target);
   Plan plan = f.plan(parse_ok(passthru), prune);
+  ASSERT_EQ(problem_texts(plan).size(), 1u) << testing::PrintToString(problem_texts(plan));
+  EXPECT_NE(problem_texts(plan)[0].find("cannot restore version 2.0 once a host has identified"), std::string::npos)
+      << "a warning while a port serves it";
   f.fs.fail_mutation(static_cast<int>(plan.steps.size()), EIO);
   ApplyReport report = f.apply(parse_ok(passthru), prune);
   ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack) << testing::PrintToString(report.rollback_drift);
@@ -543,6 +549,40 @@ TEST(Planner, ARollbackLeavesANewPassthruDevicePathAndIsComplete) {
   EXPECT_EQ(report.rollback_kept,
             std::vector<std::string>{"subsystems/nqn.pt/passthru/device_path: '/dev/nvme0' stays (the kernel cannot "
                                      "unset a device path)"});
+}
+
+// A new subsystem that ends in passthru mode gets passthru before its
+// (disabled) namespaces: 6.19 refuses passthru beside any namespace.
+TEST(Planner, ANewPassthruSubsystemGetsPassthruBeforeItsNamespaces) {
+  EngineFixture f;
+  std::string both = kServedByNamespace;
+  both.replace(both.find("enable: true}"), 13, "enable: false}");
+  both.replace(both.find("    namespaces:"), 0, "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+  Plan plan = f.plan(parse_ok(both));
+  EXPECT_TRUE(problem_texts(plan).empty()) << testing::PrintToString(problem_texts(plan));
+  auto lines = rendered(plan, f.fs.layout());
+  ptrdiff_t on = position(lines, "+ write subsystems/nqn.pt/passthru/enable=1");
+  ptrdiff_t ns = position(lines, "+ mkdir subsystems/nqn.pt/namespaces/1");
+  ASSERT_LT(ns, static_cast<ptrdiff_t>(lines.size())) << testing::PrintToString(lines);
+  EXPECT_LT(on, ns) << testing::PrintToString(lines);
+}
+
+// Only a device path shows "(null)" for unset; a model of that text is a model.
+TEST(Planner, ANullLookingTextValueIsWritten) {
+  EngineFixture f;
+  std::string model = kTcpTarget;
+  model.replace(model.find("    serial: SN0001\n"), 0, "    model: '(null)'\n");
+  auto lines = rendered(f.plan(parse_ok(model)), f.fs.layout());
+  EXPECT_NE(position(lines, "+ write subsystems/nqn.2024-01.io.example:disk/attr_model=(null)"),
+            static_cast<ptrdiff_t>(lines.size())) << testing::PrintToString(lines);
+  auto unlinked = [](std::string yaml) {
+    const std::string links = "    subsystems: [nqn.2024-01.io.example:disk]";
+    return yaml.replace(yaml.find(links), links.size(), "    subsystems: []");
+  };
+  ASSERT_EQ(f.apply(parse_ok(unlinked(kTcpTarget))).status, ApplyStatus::Applied);
+  lines = rendered(f.plan(parse_ok(unlinked(model))), f.fs.layout());
+  EXPECT_NE(position(lines, "~ write subsystems/nqn.2024-01.io.example:disk/attr_model=(null)"),
+            static_cast<ptrdiff_t>(lines.size())) << testing::PrintToString(lines);
 }
 
 TEST(Planner, VersionOfASubsystemLeftInPassthruModeIsRefused) {

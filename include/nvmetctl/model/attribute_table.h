@@ -61,6 +61,10 @@ const char* object_kind_name(ObjectKind kind);
 bool attribute_values_equal(const AttributeSpec& spec, const std::string& desired,
                             const std::string& live);
 
+// The kernel shows an unset device path as "(null)"; no write can set that
+// again. Any other attribute's "(null)" is a value like another.
+bool is_unset_path(const AttributeSpec& spec, const std::string& value);
+
 // The order attributes of one object must be written in: trtype before tsas
 // before treq, identity before anything that could expose the subsystem.
 int attribute_write_rank(const AttributeSpec& spec);

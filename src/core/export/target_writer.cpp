@@ -11,7 +11,7 @@ AttrMap exportable_attrs(ObjectKind kind, const AttrMap& live, bool port_enabled
   AttrMap out;
   for (const AttributeSpec* spec : attributes_of(kind)) {
     auto it = live.find(spec->file);
-    if (it == live.end() || it->second.empty() || it->second == "(null)") continue;
+    if (it == live.end() || it->second.empty() || is_unset_path(*spec, it->second)) continue;
     if (spec->type == ValueType::Secret) continue;
     if (spec->fresh_default && attribute_values_equal(*spec, spec->fresh_default, it->second)) continue;
     if (spec->kernel_rewrites && port_enabled) continue;  // the transport chose it

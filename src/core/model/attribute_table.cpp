@@ -180,6 +180,10 @@ const char* object_kind_name(ObjectKind kind) {
   return "object";
 }
 
+bool is_unset_path(const AttributeSpec& spec, const std::string& value) {
+  return spec.type == ValueType::Path && value == "(null)";
+}
+
 bool attribute_values_equal(const AttributeSpec& spec, const std::string& desired,
                             const std::string& live) {
   switch (spec.type) {

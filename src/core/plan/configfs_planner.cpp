@@ -28,7 +28,7 @@ bool is_identity(const AttributeSpec& spec) { return spec.mutability == Mutabili
 bool differs(const AttributeSpec& spec, const std::string& desired, const AttrMap& live) {
   // "(null)" is an unset device path, which the kernel cannot go back to
   // (files never declare it; a rollback's snapshot does): not drift.
-  if (desired == "(null)") return false;
+  if (is_unset_path(spec, desired)) return false;
   auto it = live.find(spec.file);
   if (it == live.end()) return true;
   if (spec.kernel_rewrites && desired == "-1") return false;
@@ -97,7 +97,7 @@ class ConfigfsPlanner {
       std::string restore = *old;
       if (spec.type == ValueType::Text)
         while (!restore.empty() && restore.back() == ' ') restore.pop_back();
-      if (!restore.empty() && restore != "(null)") undo.push_back({OpKind::Write, path, restore, {}});
+      if (!restore.empty() && !is_unset_path(spec, restore)) undo.push_back({OpKind::Write, path, restore, {}});
       if (restore.empty() && spec.type == ValueType::Secret && can_clear_secrets())
         undo.push_back({OpKind::Write, path, kClearSecret, {}});
     }
@@ -114,7 +114,7 @@ class ConfigfsPlanner {
                    ChangeKind change = ChangeKind::Create) {
     for (const AttributeSpec* spec : attributes_of(kind)) {
       auto it = attrs.find(spec->file);
-      if (it == attrs.end() || it->second.empty() || it->second == "(null)") continue;
+      if (it == attrs.end() || it->second.empty() || is_unset_path(*spec, it->second)) continue;
       if (spec->fresh_default && attribute_values_equal(*spec, spec->fresh_default, it->second)) continue;
       write(change, dir, *spec, it->second, nullptr, object);
     }
@@ -229,8 +229,13 @@ class ConfigfsPlanner {
     const Subsystem* live_s = live_subsystem(s.nqn);
     bool live_on = passthru_on(live_s);
     std::string declared_on = s.passthru ? attr_value(s.passthru->attrs, "enable") : "";
-    if (!(declared_on.empty() ? live_on : declared_on == "1")) return;
     std::string subsystem = "subsystem " + s.nqn;
+    bool any_counts = !kernel_.version.known() || kernel_.version >= KernelVersion{6, 19};
+    if (live_on && declared_on == "0" && any_counts && keeps_namespace_dirs(s, *live_s))
+      plan_.problems.warning(s.passthru->where, subsystem + ".passthru.enable",
+                             "if this apply fails after passthru is disabled, its rollback cannot enable it again "
+                             "beside the namespaces that stay (Linux 6.19 and later refuse that)");
+    if (!(declared_on.empty() ? live_on : declared_on == "1")) return;
     if (live_on && declared_on.empty()) {
       for (const Namespace& ns : s.namespaces) {
         const Namespace* live_ns = live_s->find_namespace(ns.nsid);
@@ -252,26 +257,34 @@ class ConfigfsPlanner {
     const AttributeSpec* path = find_attribute_by_file(ObjectKind::Passthru, "device_path");
     bool path_changes = live_on && s.passthru && s.passthru->attrs.count("device_path") &&
                         differs(*path, s.passthru->attrs.at("device_path"), live_s->passthru->attrs);
-    if (live_on && !path_changes) return;
-    bool any_counts = !kernel_.version.known() || kernel_.version >= KernelVersion{6, 19};
+    // A new subsystem gets passthru before its namespaces (plan_subsystem).
+    if ((live_on && !path_changes) || !live_s) return;
     auto refuse = [&](std::uint32_t nsid, bool enabled, bool declared) {
+      bool exists = live_s->find_namespace(nsid);
       plan_.problems.error(s.passthru ? s.passthru->where : s.where, subsystem + ".passthru.enable",
-                           "namespace " + std::to_string(nsid) + " of " + s.nqn + (enabled ? " is enabled" : " exists") +
+                           "namespace " + std::to_string(nsid) + " of " + s.nqn +
+                               (enabled ? " is enabled" : exists ? " exists" : " is declared") +
                                (declared ? "" : " and the file does not declare it") +
                                "; the kernel refuses passthru beside " +
                                (enabled ? "an enabled namespace" : "any namespace (Linux 6.19 and later)") +
                                (declared ? ": leave it out of the file" : "") + ", and remove it with --prune");
     };
     for (const Namespace& ns : s.namespaces) {  // the validator refused those declared enabled
-      const Namespace* live_ns = live_s ? live_s->find_namespace(ns.nsid) : nullptr;
+      const Namespace* live_ns = live_s->find_namespace(ns.nsid);
       bool enabled = !ns.attrs.count("enable") && live_ns && attr_value(live_ns->attrs, "enable") == "1";
       if (enabled || (any_counts && attr_value(ns.attrs, "enable") != "1")) refuse(ns.nsid, enabled, true);
     }
-    if (!live_s || opt_.prune) return;  // pruned namespaces go first
+    if (opt_.prune) return;  // pruned namespaces go first
     for (const Namespace& live_ns : live_s->namespaces) {
       bool enabled = attr_value(live_ns.attrs, "enable") == "1";
       if (!s.find_namespace(live_ns.nsid) && (enabled || any_counts)) refuse(live_ns.nsid, enabled, false);
     }
+  }
+
+  // Namespace directories the subsystem still has when the plan is done.
+  bool keeps_namespace_dirs(const Subsystem& s, const Subsystem& live_s) const {
+    if (!s.namespaces.empty()) return true;
+    return !opt_.prune && !live_s.namespaces.empty();
   }
 
   static bool passthru_on(const Subsystem* live_s) {
@@ -503,6 +516,13 @@ class ConfigfsPlanner {
       if (!present)
         link(L_.host(host), L_.allowed_host_link(s.nqn, host), object, live_s ? ChangeKind::Update : fresh_kind);
     }
+    // A new subsystem that ends in passthru mode gets passthru before its
+    // namespaces (all disabled then): 6.19 refuses it beside any.
+    const Subsystem* old = live_subsystem(s.nqn);
+    bool carries_passthru = !s.passthru && replacing && old->passthru;
+    bool passthru_first = !live_s && (s.passthru ? attr_value(s.passthru->attrs, "enable") == "1"
+                                                 : carries_passthru && passthru_on(old));
+    if (passthru_first) plan_new_passthru(s, carries_passthru ? old : nullptr, fresh_kind);
     for (const Namespace& ns : s.namespaces) {
       // Recreated, a namespace keeps its uuid, nguid, ANA group and enable,
       // or hosts see a new device.
@@ -519,13 +539,18 @@ class ConfigfsPlanner {
           for (size_t i = 1; i < ops.size(); ++i)
             emit(ChangeKind::Replace, ops[i], namespace_object(s.nqn, ns.nsid));
         }
-    if (s.passthru) {
-      if (!leaves_passthru) plan_passthru(s, live_s, fresh_kind);
-    } else if (const Subsystem* old = live_subsystem(s.nqn); replacing && old->passthru) {
-      Subsystem carried = s;  // recreated: keeps the passthru the file leaves to the kernel
-      carried.passthru = old->passthru;
-      plan_passthru(carried, nullptr, fresh_kind);
-    }
+    if (passthru_first || leaves_passthru) return;
+    if (s.passthru) plan_passthru(s, live_s, fresh_kind);
+    else if (carries_passthru) plan_new_passthru(s, old, fresh_kind);
+  }
+
+  // The passthru of a subsystem this run creates: the file's, or, recreated,
+  // the one the file leaves to the kernel (`carried_from`).
+  void plan_new_passthru(const Subsystem& s, const Subsystem* carried_from, ChangeKind fresh_kind) {
+    if (!carried_from) return plan_passthru(s, nullptr, fresh_kind);
+    Subsystem carried = s;
+    carried.passthru = carried_from->passthru;
+    plan_passthru(carried, nullptr, fresh_kind);
   }
 
   static bool passthru_turns_off(const Subsystem& s, const Subsystem& live_s) {
@@ -634,8 +659,15 @@ class ConfigfsPlanner {
       // Disabling it again in a rollback resets the version to the kernel's
       // default; a version set by hand is written back after.
       std::string version = attr_value(live_s->attrs, "attr_version");
-      if (want_enable == "1" && !live_enabled && !version.empty() && version_after_passthru() != version)
+      auto reset_to = version_after_passthru();
+      if (want_enable == "1" && !live_enabled && !version.empty() && reset_to && *reset_to != version) {
         plan_.steps.back().undo.push_back({OpKind::Write, L_.subsystem(s.nqn) + "/attr_version", version, {}});
+        if (linked_anywhere(s.nqn))
+          plan_.problems.warning(s.passthru->where, "subsystem " + s.nqn + ".passthru.enable",
+                                 "if this apply fails after passthru is enabled, its rollback cannot restore version " +
+                                     version + " once a host has identified the subsystem (disabling passthru "
+                                     "resets it to " + *reset_to + ")");
+      }
     }
   }
 

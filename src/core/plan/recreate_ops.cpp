@@ -11,7 +11,7 @@ std::vector<Operation> restore_attribute_writes(ObjectKind kind, const std::stri
     auto it = attrs.find(spec->file);
     if (it == attrs.end()) continue;
     const std::string& value = it->second;
-    if (value.empty() || value == "(null)") continue;
+    if (value.empty() || is_unset_path(*spec, value)) continue;
     if (spec->fresh_default && attribute_values_equal(*spec, spec->fresh_default, value)) continue;
     std::string written = value;
     if (spec->type == ValueType::Text) {

@@ -116,6 +116,24 @@ expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/back.yaml"
 connect_and_roundtrip tcp 127.0.0.1 4451 "$SWITCH" "$BACKING"
 expect_ok "$NVMETCTL" clear
 
+step "passthru beside a disabled namespace: passthru first, and the export applies again unchanged"
+cat >"$WORK/beside.yaml" <<YAML
+version: 1
+subsystems:
+  - nqn: $SWITCH
+    passthru: {device_path: $CTRL, enable: true}
+    namespaces:
+      - {nsid: 1, device_path: $BACKING, enable: false}
+YAML
+expect_ok "$NVMETCTL" apply "$WORK/beside.yaml"
+assert_match "$OUT" "passthru/enable(.|"$'\n'")*mkdir +subsystems/$SWITCH/namespaces/1"
+assert_file_eq "$SW/passthru/enable" 1
+assert_file_eq "$SW/namespaces/1/enable" 0
+expect_ok "$NVMETCTL" export
+printf '%s\n' "$OUT" >"$WORK/beside-export.yaml"
+expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/beside-export.yaml"
+expect_ok "$NVMETCTL" clear
+
 step "a failed switch to passthru rolls back, version set by hand included"
 VERSIONED=nqn.2024-01.io.nvmetctl:versioned
 cat >"$WORK/versioned.yaml" <<YAML
