@@ -379,6 +379,13 @@ std::vector<std::string> problem_texts(const Plan& plan) {
   return out;
 }
 
+// kServedByNamespace with its namespaces replaced by the controller.
+std::string served_by_passthru() {
+  std::string yaml = kServedByNamespace;
+  auto from = yaml.find("    namespaces:");
+  return yaml.replace(from, yaml.find("ports:") - from, "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+}
+
 ptrdiff_t position(const std::vector<std::string>& lines, const std::string& line) {
   return std::find(lines.begin(), lines.end(), line) - lines.begin();
 }
@@ -386,9 +393,7 @@ ptrdiff_t position(const std::vector<std::string>& lines, const std::string& lin
 TEST(Planner, NamespacesToPassthruRemovesThemFirstAndOnlyWithPrune) {
   EngineFixture f;
   ASSERT_EQ(f.apply(parse_ok(kServedByNamespace)).status, ApplyStatus::Applied);
-  std::string passthru = kServedByNamespace;
-  passthru.replace(passthru.find("    namespaces:"), passthru.find("ports:") - passthru.find("    namespaces:"),
-                   "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+  std::string passthru = served_by_passthru();
   Plan kept = f.plan(parse_ok(passthru));
   auto problems = problem_texts(kept);
   ASSERT_EQ(problems.size(), 1u) << testing::PrintToString(problems);
@@ -420,9 +425,7 @@ TEST(Planner, ADisabledUndeclaredNamespaceBlocksPassthruOnAnUnknownKernel) {
   std::string disabled = kServedByNamespace;
   disabled.replace(disabled.find("enable: true}"), 13, "enable: false}");
   ASSERT_EQ(f.apply(parse_ok(disabled)).status, ApplyStatus::Applied);
-  std::string passthru = kServedByNamespace;
-  passthru.replace(passthru.find("    namespaces:"), passthru.find("ports:") - passthru.find("    namespaces:"),
-                   "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+  std::string passthru = served_by_passthru();
   auto problems = problem_texts(f.plan(parse_ok(passthru)));
   ASSERT_EQ(problems.size(), 1u) << testing::PrintToString(problems);
   EXPECT_NE(problems[0].find("namespace 1 of nqn.pt exists and the file does not declare it"), std::string::npos)
@@ -461,9 +464,7 @@ TEST(Planner, RollbackOfTurningPassthruOnRestoresAHandSetVersion) {
   f.ctx.paths.proc = proc.path();
   ASSERT_EQ(f.apply(parse_ok(kServedByNamespace)).status, ApplyStatus::Applied);
   ASSERT_TRUE(f.fs.write("/cfg/nvmet/subsystems/nqn.pt/attr_version", "2.0"));
-  std::string passthru = kServedByNamespace;
-  passthru.replace(passthru.find("    namespaces:"), passthru.find("ports:") - passthru.find("    namespaces:"),
-                   "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+  std::string passthru = served_by_passthru();
   passthru.replace(passthru.find("subsystems: [nqn.pt]"), 20, "subsystems: []");  // a last step to fail
   PlanOptions prune;
   prune.prune = true;
@@ -537,9 +538,7 @@ TEST(Planner, PassthruBesideADisabledNamespaceExportsAndReapplies) {
 TEST(Planner, ARollbackLeavesANewPassthruDevicePathAndIsComplete) {
   EngineFixture f;
   ASSERT_EQ(f.apply(parse_ok(kServedByNamespace)).status, ApplyStatus::Applied);
-  std::string passthru = kServedByNamespace;
-  passthru.replace(passthru.find("    namespaces:"), passthru.find("ports:") - passthru.find("    namespaces:"),
-                   "    passthru: {device_path: /dev/nvme0, enable: true}\n");
+  std::string passthru = served_by_passthru();
   PlanOptions prune;
   prune.prune = true;
   f.fs.fail_path("/cfg/nvmet/subsystems/nqn.pt/passthru/enable", EIO);

@@ -141,19 +141,17 @@ TEST(TargetParser, VersionOfAPassthruSubsystem) {
                       "    passthru: {device_path: /dev/nvme0, enable: true}\n",
                       "controller's version", 4);
 }
+void expect_no_errors(const std::string& yaml) {
+  ParsedTarget parsed = parse_target_text(yaml, "t.yaml");
+  EXPECT_TRUE(parsed.ok()) << yaml << testing::PrintToString(errors_of(parsed));
+}
 TEST(TargetParser, PassthruBesideADisabledNamespaceIsForThePlanToJudge) {
-  ParsedTarget parsed = parse_target_text(
-      "version: 1\nsubsystems:\n  - nqn: nqn.a\n    passthru: {device_path: /dev/nvme0, enable: true}\n"
-      "    namespaces:\n      - {nsid: 1, device_path: /dev/nullb0, enable: false}\n",
-      "t.yaml");
-  EXPECT_TRUE(parsed.ok()) << testing::PrintToString(errors_of(parsed));
+  expect_no_errors("version: 1\nsubsystems:\n  - nqn: nqn.a\n    passthru: {device_path: /dev/nvme0, enable: true}\n"
+                   "    namespaces:\n      - {nsid: 1, device_path: /dev/nullb0, enable: false}\n");
 }
 TEST(TargetParser, DisabledPassthruBesideNamespacesIsAWayOutOfPassthru) {
-  ParsedTarget parsed = parse_target_text(
-      "version: 1\nsubsystems:\n  - nqn: nqn.a\n    version: '1.3'\n    passthru: {enable: false}\n"
-      "    namespaces:\n      - {nsid: 1, device_path: /dev/nullb0, enable: true}\n",
-      "t.yaml");
-  EXPECT_TRUE(parsed.ok()) << testing::PrintToString(errors_of(parsed));
+  expect_no_errors("version: 1\nsubsystems:\n  - nqn: nqn.a\n    version: '1.3'\n    passthru: {enable: false}\n"
+                   "    namespaces:\n      - {nsid: 1, device_path: /dev/nullb0, enable: true}\n");
 }
 TEST(TargetParser, DuplicateSubsystem) {
   expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n  - nqn: nqn.a\n", "duplicate subsystem", 4);
