@@ -119,8 +119,8 @@ TEST(TcpSockets, OneWalkFindsEveryWantedSocket) {
 
 TEST(TcpSockets, NamesTheProcessHoldingTheSocket) {
   ProcTree proc;
-  EXPECT_EQ(process_holding_socket(proc.dir.path(), 31337), "listener (pid 77)");
-  EXPECT_EQ(process_holding_socket(proc.dir.path(), 5555), "");
+  EXPECT_EQ(processes_holding_sockets(proc.dir.path(), {31337}), (SocketHolders{{31337, "listener (pid 77)"}}));
+  EXPECT_TRUE(processes_holding_sockets(proc.dir.path(), {5555}).empty()) << "no process holds the kernel's socket";
 }
 
 TEST(TcpSockets, ServiceNumbersAreTcpPorts) {

@@ -59,6 +59,8 @@ struct Subsystem {
   AttrLocations attr_where;
 
   const Namespace* find_namespace(std::uint32_t nsid) const;
+  // passthru/enable is 1: the subsystem serves its controller, not namespaces.
+  bool passthru_enabled() const;
 };
 
 struct Referral {

@@ -50,10 +50,6 @@ std::optional<ListenerConflict> find_process_listener(const std::vector<TcpSocke
                                                       const SocketHolders& holders, const std::string& traddr,
                                                       std::uint16_t port);
 
-// "nc (pid 4242)" for the process holding the socket inode, or "" when no
-// process under <proc> does (or it cannot be seen).
-std::string process_holding_socket(const std::string& proc_root, unsigned long inode);
-
 // "127.0.0.1:4420", "[::]:4420"
 std::string socket_address_text(const TcpSocket& socket);
 

@@ -128,7 +128,7 @@ class Checker {
       check_allowed_hosts(s, field);
       check_namespaces(s, field);
       check_cntlid(s, field);
-      if (s.passthru && attr_value(s.passthru->attrs, "enable") == "1") check_passthru_only(s, field);
+      if (s.passthru_enabled()) check_passthru_only(s, field);
     }
   }
 

@@ -155,7 +155,7 @@ void check_namespaces(const DoctorInputs& in, Findings& out) {
   NvmetLayout l = layout(in);
   for (const Subsystem& s : in.live->target.subsystems)
     for (const Namespace& n : s.namespaces) {
-      if (s.passthru && attr_value(s.passthru->attrs, "enable") == "1") {
+      if (s.passthru_enabled()) {
         namespace_in_passthru_subsystem(l, s, n, events, out);
         continue;
       }

@@ -23,7 +23,7 @@ void check_subsystems(const DoctorInputs& in, Findings& out) {
     if (!exported)
       out.warning("subsystem-not-exported", object, "the subsystem is linked to no port: no host can reach it",
                   "ln -s " + l.subsystem(s.nqn) + " " + l.ports() + "/<port-id>/subsystems/" + s.nqn);
-    bool passthru = s.passthru && attr_value(s.passthru->attrs, "enable") == "1";
+    bool passthru = s.passthru_enabled();
     std::string passthru_device = s.passthru ? attr_value(s.passthru->attrs, "device_path") : "";
     bool passthru_wanted = !passthru && !passthru_device.empty() && passthru_device != "(null)";
     if (passthru_wanted && !s.namespaces.empty() && passthru_refused) {

@@ -146,19 +146,18 @@ namespace {
 // device path, so the rollback says what it had to keep.
 std::vector<std::string> kept_device_paths(const Target& before, const Target& after, const NvmetLayout& layout) {
   std::vector<std::string> kept;
-  auto compare = [&](const AttrMap& was, const AttrMap* now, const std::string& path) {
-    if (now && attr_value(was, "device_path") == "(null)" && !attr_value(*now, "device_path").empty() &&
-        attr_value(*now, "device_path") != "(null)")
-      kept.push_back(layout.relative(path) + "/device_path: '" + attr_value(*now, "device_path") +
-                     "' stays (the kernel cannot unset a device path)");
+  auto compare = [&](const AttrMap& was, const AttrMap& now, const std::string& path) {
+    std::string device = attr_value(now, "device_path");
+    if (attr_value(was, "device_path") == "(null)" && !device.empty() && device != "(null)")
+      kept.push_back(layout.relative(path) + "/device_path: '" + device + "' stays (the kernel cannot unset a device path)");
   };
   for (const Subsystem& s : before.subsystems) {
     const Subsystem* now = after.find_subsystem(s.nqn);
     if (!now) continue;
-    if (s.passthru && now->passthru) compare(s.passthru->attrs, &now->passthru->attrs, layout.passthru(s.nqn));
+    if (s.passthru && now->passthru) compare(s.passthru->attrs, now->passthru->attrs, layout.passthru(s.nqn));
     for (const Namespace& ns : s.namespaces)
       if (const Namespace* now_ns = now->find_namespace(ns.nsid))
-        compare(ns.attrs, &now_ns->attrs, layout.namespace_dir(s.nqn, ns.nsid));
+        compare(ns.attrs, now_ns->attrs, layout.namespace_dir(s.nqn, ns.nsid));
   }
   return kept;
 }

@@ -57,7 +57,7 @@ std::vector<WaitedResource> resources_to_wait_for(const Target& target) {
     }
     if (s.passthru) {
       std::string device = attr_value(s.passthru->attrs, "device_path");
-      if (!device.empty() && attr_value(s.passthru->attrs, "enable") == "1")
+      if (!device.empty() && s.passthru_enabled())
         out.push_back({WaitedResource::Kind::Device, device, "subsystem " + s.nqn + " passthru"});
     }
   }

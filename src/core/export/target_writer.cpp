@@ -66,8 +66,7 @@ Target exportable_target(const Target& live, const std::vector<RdmaDevice>& rdma
     Subsystem out;
     out.nqn = s.nqn;
     out.attrs = exportable_attrs(ObjectKind::Subsystem, s.attrs);
-    if (s.passthru && attr_value(s.passthru->attrs, "enable") == "1")
-      out.attrs.erase("attr_version");  // the controller's, not the subsystem's
+    if (s.passthru_enabled()) out.attrs.erase("attr_version");  // the controller's, not the subsystem's
     if (s.allowed_hosts && !s.allowed_hosts->empty()) out.allowed_hosts = s.allowed_hosts;
     for (const Namespace& ns : s.namespaces) {
       Namespace n;

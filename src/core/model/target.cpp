@@ -21,6 +21,8 @@ SourceLocation attr_location(const AttrLocations& where, const std::string& file
   return it == where.end() ? fallback : it->second;
 }
 
+bool Subsystem::passthru_enabled() const { return passthru && attr_value(passthru->attrs, "enable") == "1"; }
+
 const Namespace* Subsystem::find_namespace(std::uint32_t id) const {
   return find_in(namespaces, [&](const Namespace& ns) { return ns.nsid == id; });
 }

@@ -162,9 +162,4 @@ SocketHolders processes_holding_sockets(const std::string& proc_root, const std:
   return holders;
 }
 
-std::string process_holding_socket(const std::string& proc_root, unsigned long inode) {
-  SocketHolders holders = processes_holding_sockets(proc_root, {inode});
-  return holders.empty() ? "" : holders.begin()->second;
-}
-
 }  // namespace nvmetctl

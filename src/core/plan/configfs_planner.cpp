@@ -227,7 +227,7 @@ class ConfigfsPlanner {
   // the kernel's version decides.
   void check_passthru_exclusive(const Subsystem& s) {
     const Subsystem* live_s = live_subsystem(s.nqn);
-    bool live_on = passthru_on(live_s);
+    bool live_on = live_s && live_s->passthru_enabled();
     std::string declared_on = s.passthru ? attr_value(s.passthru->attrs, "enable") : "";
     std::string subsystem = "subsystem " + s.nqn;
     bool any_counts = !kernel_.version.known() || kernel_.version >= KernelVersion{6, 19};
@@ -285,10 +285,6 @@ class ConfigfsPlanner {
   bool keeps_namespace_dirs(const Subsystem& s, const Subsystem& live_s) const {
     if (!s.namespaces.empty()) return true;
     return !opt_.prune && !live_s.namespaces.empty();
-  }
-
-  static bool passthru_on(const Subsystem* live_s) {
-    return live_s && live_s->passthru && attr_value(live_s->passthru->attrs, "enable") == "1";
   }
 
   // The version a subsystem shows once its passthru is disabled: the
@@ -501,7 +497,7 @@ class ConfigfsPlanner {
       const Subsystem* old = live_subsystem(s.nqn);
       AttrMap attrs = old ? declared_over_live(s.attrs, old->attrs) : s.attrs;
       // The version a passthru subsystem shows is its controller's.
-      if (old && old->passthru && attr_value(old->passthru->attrs, "enable") == "1" && !s.attrs.count("attr_version"))
+      if (old && old->passthru_enabled() && !s.attrs.count("attr_version"))
         attrs.erase("attr_version");
       mkdir(fresh_kind, dir, object);
       write_fresh(dir, ObjectKind::Subsystem, attrs, object, fresh_kind);
@@ -520,8 +516,7 @@ class ConfigfsPlanner {
     // namespaces (all disabled then): 6.19 refuses it beside any.
     const Subsystem* old = live_subsystem(s.nqn);
     bool carries_passthru = !s.passthru && replacing && old->passthru;
-    bool passthru_first = !live_s && (s.passthru ? attr_value(s.passthru->attrs, "enable") == "1"
-                                                 : carries_passthru && passthru_on(old));
+    bool passthru_first = !live_s && (s.passthru ? s.passthru_enabled() : carries_passthru && old->passthru_enabled());
     if (passthru_first) plan_new_passthru(s, carries_passthru ? old : nullptr, fresh_kind);
     for (const Namespace& ns : s.namespaces) {
       // Recreated, a namespace keeps its uuid, nguid, ANA group and enable,
@@ -554,8 +549,7 @@ class ConfigfsPlanner {
   }
 
   static bool passthru_turns_off(const Subsystem& s, const Subsystem& live_s) {
-    return s.passthru && attr_value(s.passthru->attrs, "enable") == "0" && live_s.passthru &&
-           attr_value(live_s.passthru->attrs, "enable") == "1";
+    return s.passthru && attr_value(s.passthru->attrs, "enable") == "0" && live_s.passthru_enabled();
   }
 
   void prune_namespaces(const Subsystem& s, const Subsystem& live_s) {
