@@ -584,6 +584,23 @@ TEST(Planner, ANullLookingTextValueIsWritten) {
             static_cast<ptrdiff_t>(lines.size())) << testing::PrintToString(lines);
 }
 
+// A kernel without CONFIG_NVME_TARGET_PASSTHRU has no passthru group: a bare
+// 'passthru: {enable: false}' asks nothing of it, a device path does.
+TEST(Planner, OnlyARealPassthruNeedsPassthruSupport) {
+  FakeNvmetFs::Options no_passthru;
+  no_passthru.passthru = false;
+  EngineFixture f(no_passthru);
+  ASSERT_EQ(f.apply(parse_ok(kServedByNamespace)).status, ApplyStatus::Applied);
+  std::string off = kServedByNamespace;
+  off.replace(off.find("    namespaces:"), 0, "    passthru: {enable: false}\n");
+  EXPECT_TRUE(f.plan(parse_ok(off)).empty()) << testing::PrintToString(problem_texts(f.plan(parse_ok(off))));
+  std::string path = kServedByNamespace;
+  path.replace(path.find("    namespaces:"), 0, "    passthru: {device_path: /dev/nvme0, enable: false}\n");
+  auto problems = problem_texts(f.plan(parse_ok(path)));
+  ASSERT_EQ(problems.size(), 1u) << testing::PrintToString(problems);
+  EXPECT_NE(problems[0].find("needs a kernel built with CONFIG_NVME_TARGET_PASSTHRU"), std::string::npos) << problems[0];
+}
+
 TEST(Planner, VersionOfASubsystemLeftInPassthruModeIsRefused) {
   EngineFixture f;
   ASSERT_EQ(f.apply(parse_ok(kPassthruTarget)).status, ApplyStatus::Applied);
@@ -674,6 +691,11 @@ TEST(Planner, APortThatPruneUnlinksDoesNotClashWithAProcessListener) {
   PlanOptions prune;
   prune.prune = true;
   EXPECT_TRUE(problem_texts(f.plan(moved, prune)).empty());
+  // And apply does what the check assumed: the pruned subsystem's link is not made again.
+  ApplyReport report = f.apply(moved, prune);
+  ASSERT_EQ(report.status, ApplyStatus::Applied) << (report.failure ? report.failure->error.describe() : "");
+  EXPECT_TRUE(f.live().target.find_port(1)->subsystems->empty());
+  EXPECT_TRUE(f.live().target.subsystems.empty());
 }
 
 TEST(Planner, CntlidMaxIsRaisedBeforeMinCrossesIt) {

@@ -780,7 +780,9 @@ class ConfigfsPlanner {
     for (const Port& p : want_.ports) {
       const Port* live_p = have_.find_port(p.id);
       std::vector<std::string> live_links = live_p && live_p->subsystems ? *live_p->subsystems : std::vector<std::string>{};
-      std::vector<std::string> wanted = p.subsystems ? *p.subsystems : live_links;
+      // final_links: a port whose file entry leaves its links alone keeps them,
+      // less (with --prune) those to subsystems the file does not declare.
+      std::vector<std::string> wanted = live_p ? final_links(*live_p) : p.subsystems.value_or(std::vector<std::string>{});
       attach(p.id, wanted, live_links, live_p ? ChangeKind::Update : ChangeKind::Create);
     }
     if (opt_.prune) return;

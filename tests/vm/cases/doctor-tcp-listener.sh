@@ -17,15 +17,20 @@ SVC=4430
 
 write_one_export "$WORK/target.yaml" "$NQN" "$DISK" tcp 127.0.0.1 "$SVC"
 
-/usr/bin/python3 -c '
+# start_process_listener PORT: a python3 process listening on 127.0.0.1:PORT; its pid in LISTENER.
+start_process_listener() {
+    /usr/bin/python3 -c '
 import socket, sys, time
 s = socket.socket()
 s.bind(("127.0.0.1", int(sys.argv[1])))
 s.listen()
 time.sleep(600)
-' "$SVC" &
-LISTENER=$!
-wait_until 5 grep -q ":$(printf '%04X' "$SVC") 00000000:0000 0A" /proc/net/tcp || fail "the listener did not start"
+' "$1" &
+    LISTENER=$!
+    wait_until 20 grep -q ":$(printf '%04X' "$1") 00000000:0000 0A" /proc/net/tcp ||
+        fail "the listener on $1 did not start: $(cat /proc/net/tcp)"
+}
+start_process_listener "$SVC"
 
 step "plan refuses the port, naming the process; apply touches nothing"
 expect_status 3 "$NVMETCTL" plan "$WORK/target.yaml"
@@ -112,4 +117,20 @@ expect_ok "$NVMETCTL" apply --prune "$WORK/keeps-links.yaml"
 assert_not_exists "$NVMET_CFS/ports/9"
 assert_exists "$NVMET_CFS/ports/1/subsystems/$NQN"
 connect_and_roundtrip tcp 127.0.0.1 "$NEXT" "$NQN" "$DISK"
+
+step "with --prune, a port that keeps only links to undeclared subsystems stops listening: a process on its new address is in nobody's way"
+LATER=$((SVC + 2))
+start_process_listener "$LATER"
+cat >"$WORK/port-only.yaml" <<YAML
+version: 1
+ports:
+  - {id: 1, trtype: tcp, traddr: 127.0.0.1, trsvcid: $LATER}
+YAML
+expect_status 3 "$NVMETCTL" plan "$WORK/port-only.yaml"
+assert_contains "$OUT" "python3 (pid $LISTENER) listens on 127.0.0.1:$LATER"
+expect_ok "$NVMETCTL" apply --prune "$WORK/port-only.yaml"
+assert_file_eq "$NVMET_CFS/ports/1/addr_trsvcid" "$LATER"
+assert_not_exists "$NVMET_CFS/subsystems/$NQN"
+kill "$LISTENER"
+wait "$LISTENER" 2>/dev/null || true
 pass
