@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # apply refuses before touching anything when a prerequisite cannot be met:
 # the transport module is not installed, or a declared netdev does not exist.
-# The second case is also a plan-time error. Starts cold.
+# The second case is also a plan-time error. Passthru on a kernel built
+# without it (Debian's 6.1) is refused at plan time, while a bare
+# 'passthru: {enable: false}' asks nothing of it. Starts cold.
 source "$(dirname "$0")/../lib.sh"
 source "$VM_LIB_DIR/engine/common.sh"
 require_nvmetctl
@@ -76,6 +78,30 @@ YAML
 expect_ok "$NVMETCTL" apply "$WORK/loopback.yaml"
 assert_not_contains "$OUT" "warning:"
 assert_exists "$NVMET_CFS/ports/3/subsystems/nqn.2014-08.org.nvmexpress:loopback-rdma"
+expect_ok "$NVMETCTL" clear
+
+step "passthru: a bare {enable: false} applies on any kernel; a real one needs CONFIG_NVME_TARGET_PASSTHRU"
+passthru_target() {  # PASSTHRU-BLOCK
+    cat <<YAML
+version: 1
+subsystems:
+  - nqn: nqn.2024-01.io.nvmetctl:passthru-off
+    passthru: $1
+    namespaces:
+      - {nsid: 1, device_path: $DISK, enable: true}
+YAML
+}
+passthru_target "{enable: false}" >"$WORK/passthru-off.yaml"
+expect_ok "$NVMETCTL" apply "$WORK/passthru-off.yaml"
+assert_file_eq "$NVMET_CFS/subsystems/nqn.2024-01.io.nvmetctl:passthru-off/namespaces/1/enable" 1
+expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/passthru-off.yaml"
+if [[ -d $NVMET_CFS/subsystems/nqn.2024-01.io.nvmetctl:passthru-off/passthru ]]; then
+    log "this kernel has passthru (CONFIG_NVME_TARGET_PASSTHRU): the refusal is for kernels without it"
+else
+    passthru_target "{device_path: /dev/nvme0, enable: false}" >"$WORK/passthru-path.yaml"
+    expect_status 3 "$NVMETCTL" apply "$WORK/passthru-path.yaml"
+    assert_contains "$OUT" "passthru needs a kernel built with CONFIG_NVME_TARGET_PASSTHRU"
+fi
 expect_ok "$NVMETCTL" clear
 
 step "a configfs nvmetctl cannot read: every command exits 1 (an I/O error, not a bad file) and names the path"
