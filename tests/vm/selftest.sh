@@ -37,6 +37,10 @@ done
 
 logs=$VM_LOGS/$kver/selftest
 mkdir -p "$logs"
+# Boot files once, before three guests start together (as run-suite.sh does).
+vm_build_initramfs "$kver" >/dev/null
+vm_kernel_image "$kver" >/dev/null
+vm_nvme_image >/dev/null
 run() {  # run NAME TIMEOUT SCRIPT [ARGS]: background guest, output in $logs/NAME.out
     local name=$1 to=$2
     shift 2

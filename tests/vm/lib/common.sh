@@ -120,9 +120,11 @@ vm_build_initramfs() {
         esac
     done < <(modprobe -d "$kroot" -S "$kver" -a --show-depends "${VM_INITRAMFS_MODULES[@]}")
     printf '%s\n' "${order[@]}" >"$tmp/modules/order"
-    (cd "$tmp" && find . -print0 | cpio --null -o -H newc --quiet -R 0:0 | gzip -1) >"$out.tmp"
+    # A temp name of its own: two guests started together may both build it,
+    # and each must rename a whole archive into place.
+    (cd "$tmp" && find . -print0 | cpio --null -o -H newc --quiet -R 0:0 | gzip -1) >"$tmp.cpio.gz"
     rm -rf "$tmp"
-    mv "$out.tmp" "$out"
+    mv "$tmp.cpio.gz" "$out"
     echo "$stamp" >"$out.stamp"
     vm_log "[initramfs] $kver: ${order[*]}"
     echo "$out"
@@ -135,7 +137,7 @@ VM_NVME_IMG_SIZE=64M
 vm_nvme_image() {
     local img=$VM_CACHE/nvme-disk.img
     if [[ ! -e $img ]]; then
-        truncate -s "$VM_NVME_IMG_SIZE" "$img.tmp" && mv "$img.tmp" "$img"
+        truncate -s "$VM_NVME_IMG_SIZE" "$img.tmp.$$" && mv "$img.tmp.$$" "$img"
     fi
     echo "$img"
 }
@@ -163,15 +165,15 @@ vm_kernel_image() {
         esac
         [[ -n $off ]] || continue
         command -v "${dec[0]}" >/dev/null || continue
-        { tail -c +$((off + 1)) "$bz" | "${dec[@]}" >"$out.tmp" 2>/dev/null; } || true
-        if [[ "$(head -c 4 "$out.tmp" 2>/dev/null | od -An -c | tr -d ' ' || true)" == '177ELF' ]] \
-            && readelf -n "$out.tmp" 2>/dev/null | grep -q 'Xen'; then
-            mv "$out.tmp" "$out"
+        { tail -c +$((off + 1)) "$bz" | "${dec[@]}" >"$out.tmp.$$" 2>/dev/null; } || true
+        if [[ "$(head -c 4 "$out.tmp.$$" 2>/dev/null | od -An -c | tr -d ' ' || true)" == '177ELF' ]] \
+            && readelf -n "$out.tmp.$$" 2>/dev/null | grep -q 'Xen'; then
+            mv "$out.tmp.$$" "$out"
             vm_log "[kernel] $kver: extracted the uncompressed vmlinux for PVH boot"
             echo "$out"
             return 0
         fi
-        rm -f "$out.tmp"
+        rm -f "$out.tmp.$$"
     done
     touch "$out.failed"
     vm_log "[kernel] $kver: could not extract vmlinux; booting the bzImage"
