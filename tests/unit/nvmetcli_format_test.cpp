@@ -190,6 +190,15 @@ TEST(NvmetcliImport, BadValuesAreErrors) {
   EXPECT_TRUE(has_text(imported.errors, "subsystems[0].attr.allow_any_host"));
 }
 
+TEST(NvmetcliImport, NumbersBeyondInt64AreOutOfRange) {
+  auto imported = target_from_nvmetcli_text(R"({"ports": [{"portid": "99999999999999999999"},
+      {"portid": 18446744073709551615}]})");
+  EXPECT_TRUE(has_text(imported.errors, "ports[0].portid: must be between 0 and 65535, got 99999999999999999999"))
+      << testing::PrintToString(imported.errors);
+  EXPECT_TRUE(has_text(imported.errors, "ports[1].portid: must be between 0 and 65535, got 18446744073709551615"))
+      << testing::PrintToString(imported.errors);
+}
+
 TEST(NvmetcliImport, UnknownAttributesAreSkippedWithAWarning) {
   auto imported = import_ok(R"({"subsystems": [{"nqn": "nqn.a", "attr": {"colour": "red"}}], "extra": 1})");
   EXPECT_TRUE(has_text(imported.warnings, "subsystems[0].attr.colour"));

@@ -106,6 +106,18 @@ TEST(TargetParser, NsidAllOnes) {
 TEST(TargetParser, OctalLookingNsidIsRefused) {
   expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    namespaces:\n      - nsid: 010\n", "leading zeros", 5);
 }
+// Past INT64_MAX is out of range like any other too-large number, not a
+// crash of the number conversion.
+TEST(TargetParser, IntegerBeyondInt64IsOutOfRange) {
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    namespaces:\n      - nsid: 9999999999999999999\n",
+                      "between 1 and 4294967294", 5);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    namespaces:\n      - nsid: -9999999999999999999\n",
+                      "between 1 and 4294967294", 5);
+  expect_single_error("version: 1\nports:\n  - id: 18446744073709551616\n    trtype: loop\n", "between 0 and 65535", 3);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    cntlid_min: 9999999999999999999\n",
+                      "between 1 and 65519", 4);
+  expect_single_error("version: 9999999999999999999\n", "unsupported version", 1);
+}
 TEST(TargetParser, PortIdOutOfRange) {
   expect_single_error("version: 1\nports:\n  - id: 65536\n    trtype: loop\n", "between 0 and 65535", 3);
 }

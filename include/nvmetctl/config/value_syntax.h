@@ -21,7 +21,10 @@ struct ValueCheck {
 ValueCheck canonical_value(const AttributeSpec& spec, const ScalarInput& input);
 
 bool parse_yaml_bool(const std::string& text, bool& out);
-bool parse_decimal(const std::string& text, long long& out);  // no leading zeros, no sign tricks
+// No leading zeros, no sign tricks. OutOfRange: well-formed, but beyond 64 bits.
+enum class DecimalSyntax { Valid, OutOfRange, Malformed };
+DecimalSyntax scan_decimal(const std::string& text, long long& out);
+bool parse_decimal(const std::string& text, long long& out);  // Valid only
 bool is_valid_uuid(const std::string& text);
 std::optional<std::string> canonical_nguid(const std::string& text);
 bool is_ip_literal(const std::string& text, bool& is_ipv6);

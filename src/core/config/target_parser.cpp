@@ -18,14 +18,6 @@
 namespace nvmetctl {
 namespace {
 
-// Digits without a leading zero, too many for a 64-bit number: out of range,
-// not malformed.
-bool is_long_digit_string(const std::string& text) {
-  std::string digits = !text.empty() && text[0] == '-' ? text.substr(1) : text;
-  return digits.size() > 18 && digits[0] != '0' &&
-         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // "subsystems[0]" + "nqn" -> "subsystems[0].nqn"; top-level keys stand alone.
 std::string subfield(const std::string& field, const std::string& key) {
   return field.empty() ? key : field + "." + key;
@@ -100,12 +92,13 @@ class Reader {
     auto input = scalar(node, field);
     if (!input) return std::nullopt;
     long long value = 0;
-    bool decimal = parse_decimal(input->text, value);
+    DecimalSyntax syntax = scan_decimal(input->text, value);
+    bool decimal = syntax == DecimalSyntax::Valid;
     if (input->quoted && decimal) {
       error(node, field, "expected a number, got the quoted string '" + input->text + "' (remove the quotes)");
       return std::nullopt;
     }
-    if (!decimal && is_long_digit_string(input->text)) {
+    if (syntax == DecimalSyntax::OutOfRange) {
       error(node, field, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
                              input->text);
       return std::nullopt;

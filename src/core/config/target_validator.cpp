@@ -10,6 +10,7 @@
 #include "nvmetctl/config/value_syntax.h"
 #include "nvmetctl/model/port_listener.h"
 #include "nvmetctl/model/target_index.h"
+#include "nvmetctl/util/parse_number.h"
 
 namespace nvmetctl {
 namespace {
@@ -184,7 +185,8 @@ class Checker {
     auto min = s.attrs.find("attr_cntlid_min");
     auto max = s.attrs.find("attr_cntlid_max");
     if (min == s.attrs.end() || max == s.attrs.end()) return;
-    if (std::stoll(min->second) > std::stoll(max->second))
+    auto low = parse_number<long long>(min->second), high = parse_number<long long>(max->second);
+    if (low && high && *low > *high)
       d_.error_once(attr_location(s.attr_where, "attr_cntlid_min", s.where), field + ".cntlid_min",
                "cntlid_min " + min->second + " is above cntlid_max " + max->second);
   }
@@ -250,7 +252,7 @@ class Checker {
                         const std::string& field, const std::string& trtype) {
     auto it = attrs.find("param_max_queue_size");
     if (it == attrs.end() || it->second == "-1") return;
-    long long value = std::atoll(it->second.c_str());
+    long long value = parse_number<long long>(it->second).value_or(0);
     long long largest = trtype == "rdma" ? 256 : 1024;
     if (value < 16 || value > largest)
       d_.error_once(attr_location(where_map, "param_max_queue_size", where), field + ".max_queue_size",

@@ -1,5 +1,7 @@
 #include "nvmetctl/config/value_syntax.h"
 
+#include "nvmetctl/util/parse_number.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -31,9 +33,10 @@ ValueCheck bad(std::string problem) { return {std::nullopt, std::move(problem)};
 
 ValueCheck check_integer(const AttributeSpec& spec, const ScalarInput& input) {
   long long value = 0;
-  if (input.quoted || !parse_decimal(input.text, value))
+  DecimalSyntax syntax = scan_decimal(input.text, value);
+  if (input.quoted || syntax == DecimalSyntax::Malformed)
     return bad("expected a decimal integer, got '" + input.text + "'");
-  if (value < spec.min || value > spec.max)
+  if (syntax == DecimalSyntax::OutOfRange || value < spec.min || value > spec.max)
     return bad("must be between " + std::to_string(spec.min) + " and " +
                std::to_string(spec.max) + ", got " + input.text);
   return ok(std::to_string(value));
@@ -89,11 +92,20 @@ bool parse_yaml_bool(const std::string& text, bool& out) {
   return false;
 }
 
+DecimalSyntax scan_decimal(const std::string& text, long long& out) {
+  std::size_t first = !text.empty() && text[0] == '-' ? 1 : 0;
+  if (first == text.size() || (text[first] == '0' && text.size() > first + 1)) return DecimalSyntax::Malformed;
+  if (!std::all_of(text.begin() + static_cast<std::ptrdiff_t>(first), text.end(),
+                   [](char c) { return c >= '0' && c <= '9'; }))
+    return DecimalSyntax::Malformed;
+  auto value = parse_number<long long>(text);
+  if (!value) return DecimalSyntax::OutOfRange;  // well-formed: only too many digits are left
+  out = *value;
+  return DecimalSyntax::Valid;
+}
+
 bool parse_decimal(const std::string& text, long long& out) {
-  static const std::regex decimal("^-?(0|[1-9][0-9]{0,18})$");
-  if (!std::regex_match(text, decimal)) return false;
-  out = std::stoll(text);
-  return true;
+  return scan_decimal(text, out) == DecimalSyntax::Valid;
 }
 
 bool is_valid_uuid(const std::string& text) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "nvmetctl/model/attribute_table.h"
+#include "nvmetctl/util/parse_number.h"
 
 namespace nvmetctl {
 namespace {
@@ -283,7 +284,7 @@ Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::stri
     if (name == "attr_allow_any_host" && new_value == "1" && !children(dir + "/allowed_hosts").empty())
       return sys_error(EINVAL, "write", attr);
     if (name == "attr_qid_max") {
-      long long qid = std::atoll(new_value.c_str());
+      long long qid = parse_number<long long>(new_value).value_or(0);
       if (qid < 1 || qid > 128) return sys_error(EINVAL, "write", attr);
     }
   }
@@ -348,7 +349,7 @@ Expected<void> FakeNvmetFs::enable_port(const std::string& port_dir) {
   // fails leaves the rewritten value behind, as the kernel does.
   std::string queue_size = port_dir + "/param_max_queue_size";
   if (exists(queue_size)) {
-    long long size = std::atoll(value(queue_size).c_str());
+    long long size = parse_number<long long>(value(queue_size)).value_or(0);
     if (size < 0) size = trtype == "rdma" ? 128 : 1024;
     size = std::clamp(size, 16LL, trtype == "rdma" ? 256LL : 1024LL);
     nodes_[queue_size].value = std::to_string(size);

@@ -2,16 +2,12 @@
 
 #include <regex>
 
+#include "nvmetctl/util/parse_number.h"
+
 namespace nvmetctl::doctor {
 namespace {
 
-int to_int(const std::string& text) {
-  try {
-    return std::stoi(text);
-  } catch (...) {
-    return -1;
-  }
-}
+int to_int(const std::string& text) { return parse_number<int>(text).value_or(-1); }
 
 // The kernel prints errors as negative numbers: "(-99)", "-98".
 int errno_of(const std::string& text) {

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "nvmetctl/model/attribute_table.h"
+#include "nvmetctl/util/parse_number.h"
 
 namespace nvmetctl {
 namespace {
@@ -32,11 +33,18 @@ void emit_attrs(ObjectKind kind, const AttrMap& attrs, Sink sink) {
   }
 }
 
+// A live integer that no 64-bit type holds is written as the kernel shows
+// it: validating the exported file then names it, instead of export failing.
+std::optional<long long> integer_of(const AttributeSpec& spec, const std::string& value) {
+  if (spec.type != ValueType::UInt && spec.type != ValueType::Int) return std::nullopt;
+  return parse_number<long long>(value);
+}
+
 void yaml_attrs(YAML::Emitter& out, ObjectKind kind, const AttrMap& attrs) {
   emit_attrs(kind, attrs, [&](const AttributeSpec& spec, const std::string& value) {
     out << YAML::Key << spec.key << YAML::Value;
     if (spec.type == ValueType::Bool) out << (value == "1");
-    else if (spec.type == ValueType::UInt || spec.type == ValueType::Int) out << std::stoll(value);
+    else if (auto number = integer_of(spec, value)) out << *number;
     else out << value;
   });
 }
@@ -44,7 +52,7 @@ void yaml_attrs(YAML::Emitter& out, ObjectKind kind, const AttrMap& attrs) {
 void json_attrs(nlohmann::json& out, ObjectKind kind, const AttrMap& attrs) {
   emit_attrs(kind, attrs, [&](const AttributeSpec& spec, const std::string& value) {
     if (spec.type == ValueType::Bool) out[spec.key] = value == "1";
-    else if (spec.type == ValueType::UInt || spec.type == ValueType::Int) out[spec.key] = std::stoll(value);
+    else if (auto number = integer_of(spec, value)) out[spec.key] = *number;
     else out[spec.key] = value;
   });
 }

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "nvmetctl/util/parse_number.h"
 #include "nvmetctl/util/sys_files.h"
 
 namespace nvmetctl::module_sysfs {
@@ -18,7 +19,7 @@ Usage usage(const SystemPaths& paths, const std::string& kernel_name) {
   const std::string dir = paths.sysfs + "/module/" + kernel_name;
   Usage result;
   if (auto refcnt = sys_files::read_trimmed(dir + "/refcnt"); refcnt && !refcnt->empty())
-    result.refcount = std::atoi(refcnt->c_str());
+    result.refcount = parse_number<int>(*refcnt).value_or(0);
   result.holders = sys_files::list_dir(dir + "/holders");
   return result;
 }

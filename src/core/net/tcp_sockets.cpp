@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "nvmetctl/net/ip_address.h"
+#include "nvmetctl/util/parse_number.h"
 
 namespace nvmetctl {
 namespace {
@@ -21,13 +22,9 @@ std::optional<std::string> proc_address(const std::string& hex, bool v6) {
   if (hex.size() != words * 8) return std::nullopt;
   unsigned char bytes[16] = {};
   for (std::size_t i = 0; i < words; ++i) {
-    std::uint32_t word = 0;
-    try {
-      word = static_cast<std::uint32_t>(std::stoul(hex.substr(i * 8, 8), nullptr, 16));
-    } catch (...) {
-      return std::nullopt;
-    }
-    std::memcpy(bytes + i * 4, &word, 4);
+    auto word = parse_number<std::uint32_t>(std::string_view(hex).substr(i * 8, 8), 16);
+    if (!word) return std::nullopt;
+    std::memcpy(bytes + i * 4, &*word, 4);
   }
   char text[INET6_ADDRSTRLEN] = {};
   if (!inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, text, sizeof text)) return std::nullopt;
@@ -37,13 +34,7 @@ std::optional<std::string> proc_address(const std::string& hex, bool v6) {
 }
 
 std::optional<std::uint16_t> proc_port(const std::string& hex) {
-  try {
-    unsigned long value = std::stoul(hex, nullptr, 16);
-    if (value > 0xffff) return std::nullopt;
-    return static_cast<std::uint16_t>(value);
-  } catch (...) {
-    return std::nullopt;
-  }
+  return parse_number<std::uint16_t>(hex, 16);
 }
 
 TcpState proc_state(const std::string& hex) {

@@ -36,7 +36,7 @@ class Importer {
   // top-level values. nullopt (and an error) for anything else.
   std::optional<std::string> text_of(const json& value, const std::string& where) {
     if (value.is_string()) return value.get<std::string>();
-    if (value.is_number_integer()) return std::to_string(value.get<long long>());
+    if (value.is_number_integer()) return value.dump();  // get<long long> would wrap one above INT64_MAX
     if (value.is_boolean()) return std::string(value.get<bool>() ? "1" : "0");
     error(where, std::string("expected a string or a number, got ") + value.type_name());
     return std::nullopt;
@@ -44,17 +44,17 @@ class Importer {
 
   std::optional<long long> number_of(const json& value, const std::string& where, long long min, long long max) {
     long long n = 0;
-    if (value.is_number_integer()) {
-      n = value.get<long long>();
-    } else if (value.is_string() && parse_decimal(trim(value.get<std::string>()), n)) {
-      // nvmetcli writes these as numbers, but hand-written files quote them.
-    } else {
+    // nvmetcli writes these as numbers, but hand-written files quote them.
+    std::string text = value.is_number_integer() ? value.dump()
+                       : value.is_string()       ? trim(value.get<std::string>())
+                                                 : std::string();
+    DecimalSyntax syntax = scan_decimal(text, n);
+    if (syntax == DecimalSyntax::Malformed) {
       error(where, "expected a decimal number");
       return std::nullopt;
     }
-    if (n < min || n > max) {
-      error(where, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
-                       std::to_string(n));
+    if (syntax == DecimalSyntax::OutOfRange || n < min || n > max) {
+      error(where, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text);
       return std::nullopt;
     }
     return n;

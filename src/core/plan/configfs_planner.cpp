@@ -6,6 +6,7 @@
 #include "nvmetctl/model/target_index.h"
 #include "nvmetctl/plan/planner.h"
 #include "nvmetctl/plan/recreate_ops.h"
+#include "nvmetctl/util/parse_number.h"
 
 namespace nvmetctl {
 namespace {
@@ -566,8 +567,8 @@ class ConfigfsPlanner {
     std::vector<const AttributeSpec*> specs = attributes_of(ObjectKind::Subsystem);
     // Never let cntlid_min cross cntlid_max: raise max first when min moves above it.
     auto min_it = s.attrs.find("attr_cntlid_min");
-    if (min_it != s.attrs.end() &&
-        std::stoll(min_it->second) >= std::atoll(attr_value(live_s.attrs, "attr_cntlid_max").c_str())) {
+    if (min_it != s.attrs.end() && parse_number<long long>(min_it->second).value_or(0) >=
+                                       parse_number<long long>(attr_value(live_s.attrs, "attr_cntlid_max")).value_or(0)) {
       auto min_pos = std::find_if(specs.begin(), specs.end(), [](auto* sp) { return std::string(sp->file) == "attr_cntlid_min"; });
       auto max_pos = std::find_if(specs.begin(), specs.end(), [](auto* sp) { return std::string(sp->file) == "attr_cntlid_max"; });
       std::iter_swap(min_pos, max_pos);
