@@ -167,6 +167,15 @@ TEST(NvmetcliImport, NotJson) {
   EXPECT_TRUE(has_text(imported.errors, "not valid JSON"));
 }
 
+// nlohmann reports a number too large for a double as out_of_range, not as
+// a parse_error: it is the file's fault all the same.
+TEST(NvmetcliImport, NumberOverflowIsNotValidJson) {
+  auto imported = target_from_nvmetcli_text(R"({"ports":[{"portid":1e400}]})");
+  ASSERT_FALSE(imported.ok());
+  EXPECT_TRUE(has_text(imported.errors, "not valid JSON")) << testing::PrintToString(imported.errors);
+  EXPECT_TRUE(has_text(imported.errors, "1e400")) << testing::PrintToString(imported.errors);
+}
+
 TEST(NvmetcliImport, NotAnObject) {
   auto imported = target_from_nvmetcli_text("[]");
   EXPECT_FALSE(imported.ok());

@@ -266,7 +266,7 @@ NvmetcliImport target_from_nvmetcli_text(const std::string& text) {
   json document;
   try {
     document = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // also out_of_range.406: a number past a double's range
     NvmetcliImport result;
     result.errors.push_back(std::string("not valid JSON: ") + e.what());
     return result;
