@@ -118,6 +118,39 @@ TEST(TargetParser, IntegerBeyondInt64IsOutOfRange) {
                       "between 1 and 65519", 4);
   expect_single_error("version: 9999999999999999999\n", "unsupported version", 1);
 }
+// std::regex recursed once per character: a long value overflowed the
+// stack (20,000 digits under ASan, ~50,000 in a release build).
+TEST(TargetParser, VeryLongValuesAreCheckedWithoutRecursion) {
+  const std::string digits(300000, 'f');
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    vendor_id: 0x" + digits + "\n",
+                      "must be at most 0xffff", 4);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    ieee_oui: 1" + std::string(300000, '0') + "\n",
+                      "must be at most 0xffffff", 4);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    subsys_vendor_id: 0x" + digits + "g\n",
+                      "expected an integer such as 0x001b21", 4);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    namespaces:\n      - {nsid: 1, device_uuid: " +
+                          digits + "}\n",
+                      "expected a UUID", 5);
+  auto parsed = parse_target_text("version: 1\nsubsystems:\n  - nqn: nqn.a\n    ieee_oui: 0x" +
+                                      std::string(300000, '0') + "1b21\n", "t.yaml");
+  ASSERT_TRUE(parsed.ok()) << testing::PrintToString(errors_of(parsed));
+  EXPECT_EQ(parsed.target.subsystems[0].attrs.at("attr_ieee_oui"), "0x001b21");
+}
+
+// The fc traddr scanner accepts what the regex it replaced did.
+TEST(TargetParser, FcAddressSyntax) {
+  auto fc = [](const std::string& traddr) {
+    return parse_target_text("version: 1\nports:\n  - {id: 1, trtype: fc, traddr: '" + traddr + "'}\n", "t.yaml");
+  };
+  EXPECT_TRUE(fc("nn-0x1000000000000001:pn-0x2000000000000002").ok());
+  EXPECT_TRUE(fc("nn-1000000000000001:pn-2000000000000002").ok());
+  EXPECT_TRUE(fc("nn-0x1000000000000001:pn-20000000000000AF").ok());
+  EXPECT_FALSE(fc("nn-0x100000000000001:pn-0x2000000000000002").ok());
+  EXPECT_FALSE(fc("nn-0x1000000000000001:pn-0x2000000000000002x").ok());
+  EXPECT_FALSE(fc("nn-0X1000000000000001:pn-0x2000000000000002").ok());
+  EXPECT_FALSE(fc("pn-0x1000000000000001:nn-0x2000000000000002").ok());
+}
+
 TEST(TargetParser, PortIdOutOfRange) {
   expect_single_error("version: 1\nports:\n  - id: 65536\n    trtype: loop\n", "between 0 and 65535", 3);
 }

@@ -25,7 +25,10 @@ bool parse_yaml_bool(const std::string& text, bool& out);
 enum class DecimalSyntax { Valid, OutOfRange, Malformed };
 DecimalSyntax scan_decimal(const std::string& text, long long& out);
 bool parse_decimal(const std::string& text, long long& out);  // Valid only
+// Hand-written scanners, never std::regex: its matcher recurses per
+// character and a long value from the file overflows the stack.
 bool is_valid_uuid(const std::string& text);
+bool is_fc_address(const std::string& text);  // nn-0x<16 hex>:pn-0x<16 hex>
 std::optional<std::string> canonical_nguid(const std::string& text);
 bool is_ip_literal(const std::string& text, bool& is_ipv6);
 bool is_valid_utf8(const std::string& text);  // strict: no overlongs, no surrogates

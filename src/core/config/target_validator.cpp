@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "nvmetctl/config/key_secrets.h"
@@ -291,8 +290,7 @@ class Checker {
         d_.error_once(attr_location(where_map, "addr_trsvcid", where), field + ".trsvcid",
                  "expected a TCP/UDP port number 0-65535 in decimal, got '" + trsvcid + "'");
     } else if (trtype == "fc") {
-      static const std::regex fc("^nn-(0x)?[0-9a-fA-F]{16}:pn-(0x)?[0-9a-fA-F]{16}$");
-      if (!std::regex_match(traddr, fc))
+      if (!is_fc_address(traddr))
         d_.error_once(attr_location(where_map, "addr_traddr", where), field + ".traddr",
                  "an fc traddr looks like nn-0x<16 hex>:pn-0x<16 hex>, got '" + traddr + "'");
       if (adrfam != "fc") d_.error_once(attr_location(where_map, "addr_adrfam", where), field + ".adrfam", "fc ports need adrfam: fc");

@@ -7,10 +7,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <regex>
+#include <string_view>
 
 namespace nvmetctl {
 namespace {
+
+bool all_hex_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
 
 bool printable_ascii(const std::string& text) {
   return std::all_of(text.begin(), text.end(),
@@ -43,8 +47,11 @@ ValueCheck check_integer(const AttributeSpec& spec, const ScalarInput& input) {
 }
 
 ValueCheck check_hex(const AttributeSpec& spec, const ScalarInput& input) {
-  static const std::regex hex("^(0[xX][0-9a-fA-F]+|[0-9]+)$");
-  if (!std::regex_match(input.text, hex))
+  bool hex = input.text.size() > 2 && input.text[0] == '0' && (input.text[1] == 'x' || input.text[1] == 'X') &&
+             all_hex_digits(std::string_view(input.text).substr(2));
+  bool decimal = !input.text.empty() && std::all_of(input.text.begin(), input.text.end(),
+                                                    [](char c) { return c >= '0' && c <= '9'; });
+  if (!hex && !decimal)
     return bad("expected an integer such as 0x001b21, got '" + input.text + "'");
   unsigned long long value = std::strtoull(input.text.c_str(), nullptr, 0);
   if (value > static_cast<unsigned long long>(spec.max))
@@ -109,9 +116,26 @@ bool parse_decimal(const std::string& text, long long& out) {
 }
 
 bool is_valid_uuid(const std::string& text) {
-  static const std::regex uuid(
-      "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-  return std::regex_match(text, uuid);
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+bool is_fc_address(const std::string& text) {
+  // nn-(0x)?<16 hex>:pn-(0x)?<16 hex>
+  std::string_view rest = text;
+  auto name = [&rest](std::string_view prefix) {
+    if (rest.substr(0, prefix.size()) != prefix) return false;
+    rest.remove_prefix(prefix.size());
+    if (rest.substr(0, 2) == "0x") rest.remove_prefix(2);
+    if (rest.size() < 16 || !all_hex_digits(rest.substr(0, 16))) return false;
+    rest.remove_prefix(16);
+    return true;
+  };
+  return name("nn-") && name(":pn-") && rest.empty();
 }
 
 std::optional<std::string> canonical_nguid(const std::string& text) {
