@@ -151,6 +151,21 @@ TEST(TargetParser, FcAddressSyntax) {
   EXPECT_FALSE(fc("pn-0x1000000000000001:nn-0x2000000000000002").ok());
 }
 
+// strtoull's base 0 read a leading zero as octal: 002100 became 0x000440,
+// 0777 0x1ff and 0089 (no octal number) 0, all silently.
+TEST(TargetParser, LeadingZeroHexAttributeIsRefusedNotReadAsOctal) {
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    ieee_oui: 002100\n", "leading zero", 4);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    vendor_id: 0777\n", "leading zero", 4);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    ieee_oui: 0089\n", "leading zero", 4);
+  auto parsed = parse_target_text(
+      "version: 1\nsubsystems:\n  - nqn: nqn.a\n    ieee_oui: 2100\n    vendor_id: 0\n    subsys_vendor_id: 0x0777\n",
+      "t.yaml");
+  ASSERT_TRUE(parsed.ok()) << testing::PrintToString(errors_of(parsed));
+  EXPECT_EQ(parsed.target.subsystems[0].attrs.at("attr_ieee_oui"), "0x000834");
+  EXPECT_EQ(parsed.target.subsystems[0].attrs.at("attr_vendor_id"), "0x0");
+  EXPECT_EQ(parsed.target.subsystems[0].attrs.at("attr_subsys_vendor_id"), "0x777");
+}
+
 TEST(TargetParser, PortIdOutOfRange) {
   expect_single_error("version: 1\nports:\n  - id: 65536\n    trtype: loop\n", "between 0 and 65535", 3);
 }

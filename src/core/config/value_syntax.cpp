@@ -53,15 +53,20 @@ ValueCheck check_hex(const AttributeSpec& spec, const ScalarInput& input) {
                                                     [](char c) { return c >= '0' && c <= '9'; });
   if (!hex && !decimal)
     return bad("expected an integer such as 0x001b21, got '" + input.text + "'");
-  unsigned long long value = std::strtoull(input.text.c_str(), nullptr, 0);
-  if (value > static_cast<unsigned long long>(spec.max))
+  // Some tools read 0777 as octal, others as decimal: refuse to guess.
+  if (decimal && input.text.size() > 1 && input.text[0] == '0')
+    return bad("'" + input.text + "' has a leading zero, which some tools read as octal: write it in decimal "
+               "without the zero, or in hex with 0x");
+  auto value = hex ? parse_number<unsigned long long>(std::string_view(input.text).substr(2), 16)
+                   : parse_number<unsigned long long>(input.text);
+  if (!value || *value > static_cast<unsigned long long>(spec.max))
     return bad("must be at most 0x" + [&] {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(spec.max));
       return std::string(buf);
     }());
   char buf[32];
-  std::snprintf(buf, sizeof buf, spec.max > 0xffff ? "0x%06llx" : "0x%llx", value);
+  std::snprintf(buf, sizeof buf, spec.max > 0xffff ? "0x%06llx" : "0x%llx", *value);
   return ok(buf);
 }
 
