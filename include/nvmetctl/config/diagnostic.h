@@ -1,6 +1,8 @@
 #pragma once
 // A problem found in a target file, pinned to the exact place it came from.
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "nvmetctl/model/target.h"
@@ -40,7 +42,13 @@ class Diagnostics {
   void append(const Diagnostics& other);
 
  private:
+  void index(const Diagnostic& d);
+
   std::vector<Diagnostic> items_;
+  // What error_once looks up, so a file with many errors is not quadratic:
+  // the fields with an error, and each with the line and column it is at.
+  std::set<std::string> error_fields_;
+  std::set<std::tuple<int, int, std::string>> error_fields_at_;
 };
 
 }  // namespace nvmetctl

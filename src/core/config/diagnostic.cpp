@@ -37,28 +37,29 @@ std::string Diagnostic::format() const {
   return text + escape_control_characters(message);
 }
 
-namespace {
-
-bool within(const std::string& field, const std::string& enclosing) {
-  return field.size() > enclosing.size() && field.compare(0, enclosing.size(), enclosing) == 0 &&
-         (field[enclosing.size()] == '.' || field[enclosing.size()] == '[');
+void Diagnostics::index(const Diagnostic& d) {
+  if (d.severity != Severity::Error) return;
+  error_fields_.insert(d.field);
+  error_fields_at_.insert({d.where.line, d.where.column, d.field});
 }
-
-}  // namespace
 
 void Diagnostics::error(const SourceLocation& where, std::string field, std::string message) {
   items_.push_back({Severity::Error, where, std::move(field), std::move(message)});
+  index(items_.back());
 }
 
 void Diagnostics::error_once(const SourceLocation& where, std::string field, std::string message) {
-  for (const Diagnostic& earlier : items_) {
-    if (earlier.severity != Severity::Error || field.empty()) continue;
-    bool same_field = earlier.field == field;
-    bool inside_reported_object = where.line > 0 && earlier.where.line == where.line &&
-                                  earlier.where.column == where.column && within(field, earlier.field);
-    if (same_field || inside_reported_object) return;
+  if (!field.empty()) {
+    if (error_fields_.count(field)) return;
+    // An enclosing object's field is a prefix ending where a '.' or '[' starts.
+    if (where.line > 0)
+      for (std::size_t end = 0; end < field.size(); ++end)
+        if ((field[end] == '.' || field[end] == '[') &&
+            error_fields_at_.count({where.line, where.column, field.substr(0, end)}))
+          return;
   }
   items_.push_back({Severity::Error, where, std::move(field), std::move(message)});
+  index(items_.back());
 }
 
 void Diagnostics::warning(const SourceLocation& where, std::string field, std::string message) {
@@ -83,6 +84,7 @@ std::vector<Diagnostic> Diagnostics::in_file_order() const {
 
 void Diagnostics::append(const Diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  for (const Diagnostic& d : other.items_) index(d);
 }
 
 }  // namespace nvmetctl
