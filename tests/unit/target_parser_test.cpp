@@ -212,6 +212,21 @@ TEST(Diagnostics, ErrorOnceSkipsTheSameFieldAndFieldsInsideAReportedObject) {
   EXPECT_EQ(more.all().size(), d.all().size());
 }
 
+// The reader looked at a scalar's text only: '!!str 5' was taken as the
+// integer 5 and '!!binary' text used undecoded.
+TEST(TargetParser, ExplicitTagsAreRefused) {
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    namespaces:\n      - {nsid: !!str 5}\n",
+                      "t.yaml:5:16: error: YAML tags are not supported (!!str)", 5);
+  expect_single_error("version: 1\nsubsystems:\n  - nqn: nqn.a\n    serial: !!binary c2VyaWFs\n",
+                      "YAML tags are not supported (!!binary)", 4);
+  expect_single_error("version: 1\nsubsystems: !mine\n  - nqn: nqn.a\n", "YAML tags are not supported (!mine)", 2);
+  expect_single_error("version: 1\nsubsystems:\n  - !!map {nqn: nqn.a}\n  - nqn: !<tag:x> nqn.b\n",
+                      "(the first of 2 tags in the file)", 3);
+  ParsedTarget plain = parse_target_text("version: 1\nsubsystems:\n  - nqn: ! nqn.a\n    model: ! 5\n", "t.yaml");
+  ASSERT_TRUE(plain.ok()) << "the non-specific tag '!' is a quoted scalar: " << testing::PrintToString(errors_of(plain));
+  EXPECT_EQ(plain.target.subsystems[0].attrs.at("attr_model"), "5");
+}
+
 TEST(TargetParser, PortIdOutOfRange) {
   expect_single_error("version: 1\nports:\n  - id: 65536\n    trtype: loop\n", "between 0 and 65535", 3);
 }

@@ -334,7 +334,8 @@ bool parse_rdma_link(Reader& r, const YAML::Node& node, const std::string& field
 // What the reader refuses, found in one pass over the parser's events
 // before any node is built. An alias shares its node, but every walk over
 // the tree repeats it: 300 aliases of 300 aliases made a 3.4 KB file take
-// minutes and print tens of thousands of errors.
+// minutes and print tens of thousands of errors. An explicit tag would
+// change a value's type ('!!str 5'), and the reader goes by the text alone.
 class UnsupportedSyntax final : public YAML::EventHandler {
  public:
   struct Uses {
@@ -345,16 +346,37 @@ class UnsupportedSyntax final : public YAML::EventHandler {
     }
   };
   Uses aliases;
+  Uses tags;
+  std::string first_tag;
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { aliases.add(mark); }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, const std::string&) override {
+    note_tag(mark, tag);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    note_tag(mark, tag);
+  }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note_tag(mark, tag);
+  }
   void OnMapEnd() override {}
+
+ private:
+  // yaml-cpp gives an untagged plain node "?" and a quoted one (or one
+  // tagged '!') "!"; anything else was written out.
+  void note_tag(const YAML::Mark& mark, const std::string& tag) {
+    if (tag.empty() || tag == "?" || tag == "!") return;
+    if (tags.count == 0) {
+      static const std::string kCore = "tag:yaml.org,2002:";
+      first_tag = tag.rfind(kCore, 0) == 0 ? "!!" + tag.substr(kCore.size()) : tag;
+    }
+    tags.add(mark);
+  }
 };
 
 // One error for all uses, at the first: the rest say the same.
@@ -394,6 +416,10 @@ ParsedTarget parse_target_text(const std::string& text, const std::string& file_
     }
     report_uses(unsupported.aliases, file_name, "YAML aliases are not supported: write the value out", "aliases",
                 result.diagnostics);
+    report_uses(unsupported.tags, file_name,
+                "YAML tags are not supported (" + unsupported.first_tag +
+                    "): write the plain value, quoted when it is text",
+                "tags", result.diagnostics);
     if (result.diagnostics.has_errors()) return result;
     std::vector<YAML::Node> documents = YAML::LoadAll(text);
     if (documents.size() > 1) {
