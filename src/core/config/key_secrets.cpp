@@ -1,25 +1,20 @@
 #include "nvmetctl/config/key_secrets.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-
 #include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl {
 namespace {
 // A DHHC-1 secret is at most ~100 characters; anything much larger is not one.
-constexpr off_t kLargestKeyFile = 4096;
+constexpr std::size_t kLargestKeyFile = 4096;
 }  // namespace
 
 Expected<std::string> read_key_file(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return sys_error(errno, "read key file", path);
-  if (!S_ISREG(st.st_mode)) return logic_error("read key file", path, "not a regular file");
-  if (st.st_size > kLargestKeyFile)
-    return logic_error("read key file", path, "larger than " + std::to_string(kLargestKeyFile) + " bytes: not a key");
-  auto text = read_text_file(path);
-  if (!text) return sys_error(text.error().errnum, "read key file", path);
+  auto text = read_text_file(path, kLargestKeyFile);
+  if (!text) {
+    SysError error = text.error();
+    error.action = "read key file";
+    return error;
+  }
   std::string key = text->substr(0, text->find('\n'));
   while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
   return key;
