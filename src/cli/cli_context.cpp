@@ -8,8 +8,6 @@
 
 namespace nvmetctl::cli {
 
-std::atomic<bool> g_interrupted{false};
-
 RealSystem::RealSystem(const SystemPaths& paths)
     : modules(make_kmod_module_loader(paths)),
       rdma(make_netlink_rdma_links(paths)),

@@ -3,7 +3,6 @@
 // format, and factories for the real kernel interfaces.
 #include <CLI/CLI.hpp>
 
-#include <atomic>
 #include <memory>
 #include <string>
 
@@ -14,6 +13,7 @@
 #include "nvmetctl/engine/engine.h"
 #include "nvmetctl/net/network_info.h"
 #include "nvmetctl/system_paths.h"
+#include "nvmetctl/util/interrupt.h"
 
 namespace nvmetctl::cli {
 
@@ -38,8 +38,6 @@ struct RealSystem {
   KernelLog kernel_log;
   EngineContext engine;
 };
-
-extern std::atomic<bool> g_interrupted;
 
 // "nvmetctl: error: <what>" then "hint: <hint>" on stderr, or JSON on stdout.
 void print_error(const CliContext& ctx, const std::string& what, const std::string& hint = {});

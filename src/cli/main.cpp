@@ -1,28 +1,14 @@
 // nvmetctl: the thin command line over the core library.
 #include <CLI/CLI.hpp>
 
-#include <csignal>
-#include <cstring>
 #include <iostream>
 
 #include "cli_context.h"
 #include "nvmetctl/exit_codes.h"
+#include "nvmetctl/util/interrupt.h"
 #include "nvmetctl/version.h"
 
 namespace {
-
-void on_signal(int) { nvmetctl::cli::g_interrupted = true; }
-
-// Apply stops between steps and rolls back; without SA_RESTART a blocking
-// call returns EINTR instead of hiding the signal.
-void install_signal_handlers() {
-  struct sigaction action;
-  std::memset(&action, 0, sizeof action);
-  action.sa_handler = on_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
 
 const char* kExitStatusHelp =
     "Exit status:\n"
@@ -65,7 +51,7 @@ int main(int argc, char** argv) {
   cli::register_import_nvmetcli(app, ctx);
   cli::register_status(app, ctx);
 
-  install_signal_handlers();
+  install_interrupt_handlers();
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
