@@ -1,12 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <csignal>
 
 #include "engine_fixture.h"
 #include "nvmetctl/export/target_writer.h"
 #include "nvmetctl/kernel/module_loader_fake.h"
 #include "nvmetctl/net/network_info_fake.h"
 #include "nvmetctl/rdma/rdma_links_fake.h"
+#include "nvmetctl/util/interrupt.h"
 
 namespace nvmetctl {
 namespace {
@@ -177,6 +179,59 @@ TEST(ApplyRollback, InterruptMidwayRollsBackTheCompletedSteps) {
     EXPECT_TRUE(report.rollback_drift.empty());
     EXPECT_EQ(snapshot(f), before) << "interrupted after " << after;
   }
+}
+
+// Raises a real signal once `after` mutations have gone through.
+class SignallingFs final : public ConfigFs {
+ public:
+  SignallingFs(ConfigFs& inner, int sig, int after) : inner_(inner), sig_(sig), left_(after) {}
+
+  bool exists(const std::string& path) const override { return inner_.exists(path); }
+  Expected<std::vector<DirEntry>> list(const std::string& dir) const override { return inner_.list(dir); }
+  Expected<std::string> read(const std::string& attr) const override { return inner_.read(attr); }
+  Expected<std::string> read_link(const std::string& link) const override { return inner_.read_link(link); }
+  Expected<void> write(const std::string& attr, const std::string& value) override {
+    return counted(inner_.write(attr, value));
+  }
+  Expected<void> make_dir(const std::string& dir) override { return counted(inner_.make_dir(dir)); }
+  Expected<void> remove_dir(const std::string& dir) override { return counted(inner_.remove_dir(dir)); }
+  Expected<void> make_link(const std::string& target, const std::string& link) override {
+    return counted(inner_.make_link(target, link));
+  }
+  Expected<void> remove_link(const std::string& link) override { return counted(inner_.remove_link(link)); }
+
+ private:
+  Expected<void> counted(Expected<void> result) {
+    if (--left_ == 0) std::raise(sig_);
+    return result;
+  }
+  ConfigFs& inner_;
+  int sig_;
+  int left_;
+};
+
+// A SIGHUP mid-apply (the ssh session went away) ended the run with
+// partial state; it must roll back as SIGINT and SIGTERM do.
+TEST(ApplyRollback, SighupMidwayRollsBackTheCompletedSteps) {
+  PlanOptions options;
+  options.prune = true;
+  options.allow_recreate = true;
+  struct sigaction saved {};
+  sigaction(SIGHUP, nullptr, &saved);
+  install_interrupt_handlers();
+  EngineFixture f;
+  ASSERT_EQ(f.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
+  std::string before = snapshot(f);
+  g_interrupted = false;
+  SignallingFs signalling(f.fs, SIGHUP, 5);
+  EngineContext ctx{EngineFixture::paths(), signalling};
+  ApplyReport report = apply_target(parse_ok(kAfter), ctx, options, &g_interrupted);
+  sigaction(SIGHUP, &saved, nullptr);
+  g_interrupted = false;
+  ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack);
+  EXPECT_TRUE(report.failure->interrupted);
+  EXPECT_EQ(report.rollback.undone, report.completed);
+  EXPECT_EQ(snapshot(f), before);
 }
 
 TEST(ApplyRollback, ExportReappliesToTheSameState) {
