@@ -1,5 +1,6 @@
 #include "cli_context.h"
 
+#include <cstdlib>
 #include <iostream>
 
 #include "nvmetctl/config/key_secrets.h"
@@ -70,6 +71,32 @@ std::optional<Target> load_target(CliContext& ctx, const std::string& file, nloh
   return std::move(parsed.target);
 }
 
+CLI::Validator lock_timeout_seconds() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        double seconds = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0' || !lock_timeout_ms(seconds))
+          return "must be a number of seconds, 0 or more, got '" + text + "'";
+        return {};
+      },
+      "SECONDS");
+}
+
+std::optional<RunLock> take_run_lock(CliContext& ctx, double seconds) {
+  // The validator refused what lock_timeout_ms refuses.
+  auto lock = RunLock::acquire(ctx.paths.lock_file, lock_timeout_ms(seconds).value_or(0));
+  if (lock) return std::move(*lock);
+  if (RunLock::held_by_another_run(lock.error())) {
+    print_error(ctx, lock.error().describe(), "wait for the other run to finish, or use --lock-timeout");
+    ctx.exit_status = exit_code::kLocked;
+  } else {
+    print_error(ctx, lock.error().describe(),
+                "run nvmetctl as root, or give a lock file it can create with --lock-file");
+    ctx.exit_status = exit_code::kError;
+  }
+  return std::nullopt;
+}
 
 std::optional<LiveState> read_live_or_report(CliContext& ctx, RealSystem& system) {
   auto live = read_live_state(system.fs, system.engine.layout(), ReadScope{});

@@ -14,6 +14,7 @@
 #include "nvmetctl/net/network_info.h"
 #include "nvmetctl/system_paths.h"
 #include "nvmetctl/util/interrupt.h"
+#include "nvmetctl/util/run_lock.h"
 
 namespace nvmetctl::cli {
 
@@ -46,6 +47,12 @@ void print_json(const nlohmann::json& document);
 bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, nlohmann::json* json_out = nullptr);
 // Parses and validates; prints problems. Empty when the file has errors.
 std::optional<Target> load_target(CliContext& ctx, const std::string& file, nlohmann::json* json_out = nullptr);
+// --lock-timeout: seconds, finite and not negative (more than a day waits a day).
+CLI::Validator lock_timeout_seconds();
+// Takes the run lock for apply and clear, waiting up to `seconds`. Another
+// run holding it is exit 6; a lock file that cannot be had is an error
+// (exit 1) with its reason. Empty (and reported) on failure.
+std::optional<RunLock> take_run_lock(CliContext& ctx, double seconds);
 // Reads the whole live tree; on failure prints the error with a hint and sets
 // the exit status. Empty then.
 std::optional<LiveState> read_live_or_report(CliContext& ctx, RealSystem& system);

@@ -5,7 +5,6 @@
 #include "cli_context.h"
 #include "nvmetctl/engine/wait_for_resources.h"
 #include "nvmetctl/exit_codes.h"
-#include "nvmetctl/util/run_lock.h"
 #include "plan_command.h"
 
 namespace nvmetctl::cli {
@@ -25,7 +24,9 @@ void register_apply(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--allow-recreate", args->options.allow_recreate,
                 "Recreate subsystems whose identity (serial, model, ...) is frozen; drops their hosts");
   cmd->add_flag("--dry-run", args->dry_run, "Only show the plan (same as 'plan')");
-  cmd->add_option("--lock-timeout", args->lock_timeout, "Seconds to wait for another nvmetctl run")->capture_default_str();
+  cmd->add_option("--lock-timeout", args->lock_timeout, "Seconds to wait for another nvmetctl run")
+      ->check(lock_timeout_seconds())
+      ->capture_default_str();
   cmd->add_option("--wait", args->wait, "Seconds to wait first for the port addresses and namespace devices the file needs")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([&ctx, args] {
@@ -57,12 +58,8 @@ void register_apply(CLI::App& app, CliContext& ctx) {
         return;
       }
     }
-    auto lock = RunLock::acquire(ctx.paths.lock_file, static_cast<int>(args->lock_timeout * 1000));
-    if (!lock) {
-      print_error(ctx, lock.error().describe(), "wait for the other run to finish, or use --lock-timeout");
-      ctx.exit_status = exit_code::kLocked;
-      return;
-    }
+    auto lock = take_run_lock(ctx, args->lock_timeout);
+    if (!lock) return;
     RealSystem system(ctx.paths);
     ApplyReport report = apply_target(*target, system.engine, args->options, &g_interrupted);
     ctx.exit_status = print_apply_report(ctx, report, system.engine.layout(), doc, args->file);

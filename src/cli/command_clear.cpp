@@ -3,7 +3,6 @@
 #include "apply_report_printer.h"
 #include "cli_context.h"
 #include "nvmetctl/exit_codes.h"
-#include "nvmetctl/util/run_lock.h"
 
 namespace nvmetctl::cli {
 
@@ -13,15 +12,13 @@ void register_clear(CLI::App& app, CliContext& ctx) {
   auto lock_timeout = std::make_shared<double>(10);
   cmd->add_flag("--rdma-links", options->rdma_links, "Also delete Soft-RoCE (rxe) and siw links");
   cmd->add_flag("--unload-modules", options->unload_modules, "Also unload the transport modules and nvmet (with --rdma-links: rdma_rxe and siw too)");
-  cmd->add_option("--lock-timeout", *lock_timeout, "Seconds to wait for another nvmetctl run")->capture_default_str();
+  cmd->add_option("--lock-timeout", *lock_timeout, "Seconds to wait for another nvmetctl run")
+      ->check(lock_timeout_seconds())
+      ->capture_default_str();
   cmd->callback([&ctx, options, lock_timeout] {
     RealSystem system(ctx.paths);
-    auto lock = RunLock::acquire(ctx.paths.lock_file, static_cast<int>(*lock_timeout * 1000));
-    if (!lock) {
-      print_error(ctx, lock.error().describe(), "wait for the other run to finish, or use --lock-timeout");
-      ctx.exit_status = exit_code::kLocked;
-      return;
-    }
+    auto lock = take_run_lock(ctx, *lock_timeout);
+    if (!lock) return;
     ApplyReport report = clear_target(system.engine, *options, &g_interrupted);
     nlohmann::json doc;
     ctx.exit_status = print_apply_report(ctx, report, system.engine.layout(), doc, "(clear)");

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <limits>
 
 #include "nvmetctl/util/run_lock.h"
 
@@ -27,13 +28,38 @@ TEST(RunLock, SecondRunWaitsThenFailsNamingTheHolder) {
     auto second = RunLock::acquire(path, 300);
     auto waited = std::chrono::steady_clock::now() - start;
     bool ok = !second.has_value() && waited >= std::chrono::milliseconds(250) &&
-              second.error().reason.find("pid " + std::to_string(getppid())) != std::string::npos;
+              second.error().reason.find("pid " + std::to_string(getppid())) != std::string::npos &&
+              RunLock::held_by_another_run(second.error());
     _exit(ok ? 0 : 1);
   }
   int status = 0;
   waitpid(child, &status, 0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   unlink(path.c_str());
+}
+
+// A lock file that cannot be opened (not root, a read-only /run) was
+// reported as another run holding the lock, with exit 6 and the hint to
+// wait: it is an error of its own, with the real reason.
+TEST(RunLock, AnUnopenableLockFileIsNotAnotherRun) {
+  auto lock = RunLock::acquire("/nonexistent-dir/nvmetctl.lock", 0);
+  ASSERT_FALSE(lock.has_value());
+  EXPECT_FALSE(RunLock::held_by_another_run(lock.error()));
+  EXPECT_EQ(lock.error().describe(), "open lock file /nonexistent-dir/nvmetctl.lock: No such file or directory");
+}
+
+// --lock-timeout 1e12 overflowed the int of milliseconds ("waited
+// -2147483s"), and nan, inf and negative seconds were taken.
+TEST(RunLock, TimeoutSecondsAreFiniteNotNegativeAndCapped) {
+  EXPECT_EQ(lock_timeout_ms(0), 0);
+  EXPECT_EQ(lock_timeout_ms(10), 10000);
+  EXPECT_EQ(lock_timeout_ms(0.25), 250);
+  EXPECT_EQ(lock_timeout_ms(1e12), kLongestLockTimeoutMs);
+  EXPECT_EQ(lock_timeout_ms(86400), kLongestLockTimeoutMs);
+  EXPECT_FALSE(lock_timeout_ms(-1).has_value());
+  EXPECT_FALSE(lock_timeout_ms(std::numeric_limits<double>::quiet_NaN()).has_value());
+  EXPECT_FALSE(lock_timeout_ms(std::numeric_limits<double>::infinity()).has_value());
+  EXPECT_FALSE(lock_timeout_ms(-std::numeric_limits<double>::infinity()).has_value());
 }
 
 TEST(RunLock, ReleasedWhenTheHolderEnds) {
