@@ -92,7 +92,7 @@ std::optional<RunLock> take_run_lock(CliContext& ctx, double seconds) {
     ctx.exit_status = exit_code::kLocked;
   } else {
     print_error(ctx, lock.error().describe(),
-                "run nvmetctl as root, or give a lock file it can create with --lock-file");
+                "run nvmetctl as root; the lock file must be a regular file of its own (or choose one with --lock-file)");
     ctx.exit_status = exit_code::kError;
   }
   return std::nullopt;
