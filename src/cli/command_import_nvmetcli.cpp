@@ -1,12 +1,8 @@
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "cli_context.h"
+#include "nvmetctl/config/key_secrets.h"
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/exit_codes.h"
 #include "nvmetctl/export/target_writer.h"
@@ -14,28 +10,6 @@
 #include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl::cli {
-namespace {
-
-// Writes one inline secret to <dir>/<host nqn>.<attribute>, readable by root
-// only; returns the path, or an error message.
-std::optional<std::string> write_key_file(const std::string& dir, const NvmetcliImport::InlineKey& key,
-                                          std::string& problem) {
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    problem = "cannot create " + dir + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::string path = dir + "/" + key.host_nqn + "." + key.attribute;
-  ::umask(077);
-  std::ofstream out(path, std::ios::trunc);
-  if (!out || !(out << key.secret << "\n")) {
-    problem = "cannot write " + path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  ::chmod(path.c_str(), 0600);
-  return path;
-}
-
-}  // namespace
 
 void register_import_nvmetcli(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand("import-nvmetcli",
@@ -78,11 +52,11 @@ void register_import_nvmetcli(CLI::App& app, CliContext& ctx) {
              " is left out; use --key-dir DIR to write it to a key file");
         continue;
       }
-      std::string problem;
       // The file format wants absolute key paths.
-      auto path = write_key_file(std::filesystem::absolute(args->key_dir).lexically_normal().string(), key, problem);
+      auto path = write_key_file(std::filesystem::absolute(args->key_dir).lexically_normal().string(), key.host_nqn,
+                                 key.attribute, key.secret);
       if (!path) {
-        print_error(ctx, problem);
+        print_error(ctx, path.error().describe());
         ctx.exit_status = exit_code::kError;
         return;
       }

@@ -1,5 +1,10 @@
 #include "nvmetctl/config/key_secrets.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <fstream>
+
 #include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl {
@@ -18,6 +23,17 @@ Expected<std::string> read_key_file(const std::string& path) {
   std::string key = text->substr(0, text->find('\n'));
   while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
   return key;
+}
+
+Expected<std::string> write_key_file(const std::string& dir, const std::string& host_nqn,
+                                     const std::string& attribute, const std::string& secret) {
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return sys_error(errno, "create", dir);
+  std::string path = dir + "/" + host_nqn + "." + attribute;
+  ::umask(077);
+  std::ofstream out(path, std::ios::trunc);
+  if (!out || !(out << secret << "\n")) return sys_error(errno, "write", path);
+  ::chmod(path.c_str(), 0600);
+  return path;
 }
 
 void load_key_secrets(Target& target, Diagnostics& diagnostics) {
