@@ -45,18 +45,22 @@ void register_import_nvmetcli(CLI::App& app, CliContext& ctx) {
       ctx.exit_status = exit_code::kInvalidInput;
       return;
     }
+    // What comes out must be a valid target file; say so when it is not.
+    // Checked before any key file is written (the host NQNs name them): an
+    // invalid import writes nothing.
+    ParsedTarget check = parse_target_text(target_to_yaml(imported.target), "(imported)");
     // Inline secrets: the file format references key files only.
     for (const auto& key : imported.inline_keys) {
-      if (args->key_dir.empty()) {
-        warn("host " + key.host_nqn + ": its inline " + key.attribute +
-             " is left out; use --key-dir DIR to write it to a key file");
+      if (args->key_dir.empty() || !check.ok()) {
+        warn("host " + escape_control_characters(key.host_nqn) + ": its inline " + key.attribute + " is left out; " +
+             (check.ok() ? "use --key-dir DIR to write it to a key file" : "the import is not a valid target"));
         continue;
       }
       // The file format wants absolute key paths.
       auto path = write_key_file(std::filesystem::absolute(args->key_dir).lexically_normal().string(), key.host_nqn,
                                  key.attribute, key.secret);
       if (!path) {
-        print_error(ctx, path.error().describe());
+        print_error(ctx, path.error().describe(), "a key file is never overwritten: remove it, or choose another --key-dir");
         ctx.exit_status = exit_code::kError;
         return;
       }
@@ -64,8 +68,8 @@ void register_import_nvmetcli(CLI::App& app, CliContext& ctx) {
         if (h.nqn == key.host_nqn) h.attrs[key.attribute] = *path;
     }
     std::string yaml = target_to_yaml(imported.target);
-    // What comes out must be a valid target file; say so when it is not.
-    ParsedTarget check = parse_target_text(yaml, "(imported)");
+    if (check.ok() && !args->key_dir.empty() && !imported.inline_keys.empty())
+      check = parse_target_text(yaml, "(imported)");  // reads the key files back
     if (ctx.json()) {
       doc["target"] = target_to_json(imported.target);
       report_diagnostics(ctx, check.diagnostics, &doc);

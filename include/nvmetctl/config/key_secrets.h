@@ -16,8 +16,9 @@ Expected<std::string> read_key_file(const std::string& path);
 // the planner can compare them with configfs like any other value.
 void load_key_secrets(Target& target, Diagnostics& diagnostics);
 
-// Writes one secret to <dir>/<host nqn>.<attribute>, readable by its owner
-// only (import-nvmetcli --key-dir); returns the path.
+// Writes one secret to a new file <dir>/<host nqn>.<attribute>, readable by
+// its owner only (import-nvmetcli --key-dir); returns the path. Refuses an
+// NQN that cannot be a file name there, a file already there, and a symlink.
 Expected<std::string> write_key_file(const std::string& dir, const std::string& host_nqn,
                                      const std::string& attribute, const std::string& secret);
 

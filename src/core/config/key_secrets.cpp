@@ -1,10 +1,12 @@
 #include "nvmetctl/config/key_secrets.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
 
+#include "nvmetctl/config/value_syntax.h"
 #include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl {
@@ -27,12 +29,27 @@ Expected<std::string> read_key_file(const std::string& path) {
 
 Expected<std::string> write_key_file(const std::string& dir, const std::string& host_nqn,
                                      const std::string& attribute, const std::string& secret) {
+  // The NQN becomes a file name: one that is no configfs name ('/', '..',
+  // a NUL that would cut the name short) could leave the directory or hit
+  // another file, and a leading '.' would hide the key.
+  std::string problem = name_problem(host_nqn);
+  if (problem.empty() && host_nqn[0] == '.') problem = "must not start with '.' (it names a key file)";
+  if (!problem.empty())
+    return logic_error("write key file", dir + "/",
+                       "host NQN '" + escape_control_characters(host_nqn) + "' " + problem);
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return sys_error(errno, "create", dir);
   std::string path = dir + "/" + host_nqn + "." + attribute;
-  ::umask(077);
-  std::ofstream out(path, std::ios::trunc);
-  if (!out || !(out << secret << "\n")) return sys_error(errno, "write", path);
-  ::chmod(path.c_str(), 0600);
+  // O_EXCL|O_NOFOLLOW: never through a symlink, never over a file already there.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return sys_error(errno, "create key file", path);
+  std::string line = secret + "\n";
+  ssize_t written = ::write(fd, line.data(), line.size());
+  int saved = errno;
+  if (::close(fd) != 0 && written >= 0) written = -1, saved = errno;
+  if (written != static_cast<ssize_t>(line.size())) {
+    ::unlink(path.c_str());  // a partial key must not be taken for one
+    return written < 0 ? sys_error(saved, "write key file", path) : logic_error("write key file", path, "short write");
+  }
   return path;
 }
 
