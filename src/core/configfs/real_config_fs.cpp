@@ -9,6 +9,19 @@
 #include "nvmetctl/configfs/config_fs.h"
 
 namespace nvmetctl {
+namespace {
+
+// configfs has no symlinked attribute files (its only symlinks are the
+// port and allow-list links, read with readlink): under a redirected
+// --configfs one would read or write a file anywhere.
+constexpr int kAttributeOpen = O_CLOEXEC | O_NOFOLLOW;
+
+SysError open_error(int errnum, const char* action, const std::string& attr) {
+  if (errnum == ELOOP) return SysError{ELOOP, action, attr, "is a symlink; configfs attributes never are"};
+  return sys_error(errnum, action, attr);
+}
+
+}  // namespace
 
 bool RealConfigFs::exists(const std::string& path) const {
   struct stat st;
@@ -42,8 +55,8 @@ Expected<std::vector<DirEntry>> RealConfigFs::list(const std::string& dir) const
 
 Expected<std::string> RealConfigFs::read(const std::string& attr) const {
   // O_RDONLY, never O_RDWR: write-only configfs attributes refuse O_RDWR.
-  int fd = ::open(attr.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return sys_error(errno, "read", attr);
+  int fd = ::open(attr.c_str(), O_RDONLY | kAttributeOpen);
+  if (fd < 0) return open_error(errno, "read", attr);
   std::string content;
   char buffer[4096 + 1];
   for (;;) {
@@ -71,8 +84,8 @@ Expected<std::string> RealConfigFs::read_link(const std::string& link) const {
 }
 
 Expected<void> RealConfigFs::write(const std::string& attr, const std::string& value) {
-  int fd = ::open(attr.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return sys_error(errno, "write", attr);
+  int fd = ::open(attr.c_str(), O_WRONLY | kAttributeOpen);
+  if (fd < 0) return open_error(errno, "write", attr);
   // One write() is one store call; no trailing newline (discovery_nqn
   // returns a short count for it).
   ssize_t n = ::write(fd, value.data(), value.size());

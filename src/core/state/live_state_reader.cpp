@@ -49,9 +49,21 @@ class Reader {
   }
 
  private:
+  // configfs links only where links belong (allowed_hosts, a port's
+  // subsystems); a symlink anywhere else is a tree that is not configfs,
+  // and following it would read what it points to.
+  static Expected<void> no_symlinks(const std::string& dir, const std::vector<DirEntry>& entries) {
+    for (const auto& entry : entries)
+      if (entry.type == EntryType::Symlink)
+        return logic_error("list", dir, entry.name + " is a symlink; configfs has none here");
+    return {};
+  }
+
   Expected<std::vector<std::string>> child_names(const std::string& dir, EntryType type) {
     auto entries = fs_.list(dir);
     if (!entries) return entries.error();
+    if (type != EntryType::Symlink)
+      if (auto r = no_symlinks(dir, *entries); !r) return r.error();
     std::vector<std::string> names;
     for (const auto& entry : *entries)
       if (entry.type == type) names.push_back(entry.name);
@@ -67,6 +79,7 @@ class Reader {
     if (known != attribute_files_.end()) return &known->second;
     auto entries = fs_.list(dir);
     if (!entries) return entries.error();
+    if (auto r = no_symlinks(dir, *entries); !r) return r.error();
     auto& files = attribute_files_[kind];
     for (const auto& entry : *entries) {
       if (entry.type == EntryType::File) files.insert(entry.name);
