@@ -15,3 +15,12 @@ option(NVMETCTL_WERROR "Treat warnings as errors" OFF)
 if(NVMETCTL_WERROR)
   target_compile_options(nvmetctl_warnings INTERFACE -Werror)
 endif()
+
+# ASan and UBSan for every target that takes the settings (the unit tests
+# run under them in build-asan); any UB report fails the test.
+option(NVMETCTL_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+if(NVMETCTL_SANITIZE)
+  target_compile_options(nvmetctl_settings INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(nvmetctl_settings INTERFACE -fsanitize=address,undefined)
+endif()
