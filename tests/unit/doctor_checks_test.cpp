@@ -59,6 +59,9 @@ class DoctorChecksTest : public ::testing::Test {
 
   void log(const std::string& text) { in_.kernel_log.push_back({12345678, 3, text}); }
 
+  // The finding lives in `f`: a temporary would be gone before it is read.
+  const Finding& expect(Findings&& f, const std::string& id, const std::string& object,
+                        FindingSeverity severity = FindingSeverity::Failure) = delete;
   const Finding& expect(const Findings& f, const std::string& id, const std::string& object,
                         FindingSeverity severity = FindingSeverity::Failure) {
     const Finding* found = f.find(id, object);
@@ -391,7 +394,8 @@ TEST_F(DoctorChecksTest, PassthruRefusedBecauseOfNamespacesNamesTheSubsystem) {
   EXPECT_FALSE(run_checks(in_).find("passthru-with-namespaces", "subsystem " + std::string(kNqn)))
       << "without the kernel's refusal in the log, a prepared but disabled passthru is a choice";
   log("nvmet: cannot enable both passthru and regular namespaces for a single subsystem");
-  const Finding& refused = expect(run_checks(in_), "passthru-with-namespaces", "subsystem " + std::string(kNqn));
+  Findings after_refusal = run_checks(in_);
+  const Finding& refused = expect(after_refusal, "passthru-with-namespaces", "subsystem " + std::string(kNqn));
   EXPECT_NE(refused.fix.find("echo 1 > /cfg/nvmet/subsystems/" + std::string(kNqn) + "/passthru/enable"),
             std::string::npos) << refused.fix;
 }
