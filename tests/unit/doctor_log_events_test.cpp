@@ -25,6 +25,15 @@ TEST(DoctorLogEvents, TiesRdmaBindFailuresToAddressPortAndErrno) {
   EXPECT_EQ(events[1].errnum, 99);
 }
 
+// The patterns are std::regex, which recurses per character: a line far
+// longer than any kernel record (a --kmsg file) must not reach them.
+TEST(DoctorLogEvents, ALineLongerThanAnyKernelRecordIsNoEvent) {
+  auto events = parse({"nvmet_rdma: binding CM ID to " + std::string(300000, 'a') + ":4420 failed (-19)",
+                       "nvmet: transport type 1 not supported"});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, LogEventKind::TransportNotSupported);
+}
+
 TEST(DoctorLogEvents, TransportPortAndDeviceLines) {
   auto events = parse({"nvmet: transport type 1 not supported",
                        "nvmet: Disable port '3' before changing attribute in nvmet_addr_traddr_store",

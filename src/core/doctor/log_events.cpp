@@ -133,7 +133,10 @@ std::vector<LogEvent> parse_log_events(const std::vector<KernelLogLine>& lines) 
   std::vector<LogEvent> events;
   for (const auto& line : lines) {
     // Cheap filter first: most lines are about something else entirely.
+    // std::regex recurses per character, so only what fits one /dev/kmsg
+    // read (KernelLog's 8 KiB buffer) is matched; a kernel record is ~1 KiB.
     const std::string& t = line.text;
+    if (t.size() > 8192) continue;
     if (t.find("nvmet") == std::string::npos && t.find("symbol") == std::string::npos &&
         t.find("is rejected") == std::string::npos && t.find("Lockdown") == std::string::npos)
       continue;
