@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "nvmetctl/engine/failure_hint.h"
+#include "nvmetctl/doctor/failure_explanation.h"
 #include "nvmetctl/exit_codes.h"
 #include "plan_printer.h"
 
@@ -54,7 +54,7 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
     what = e.action + " " + (op.touches_configfs() ? layout.relative(e.path.empty() ? op.path : e.path) : e.path) +
            ": " + e.reason;
     for (const auto& line : report.failure->kernel_log) log_lines.push_back(line.stamped());
-    FailureExplanation why = explain_failure(op, e, report.failure->kernel_log);
+    FailureExplanation why = explain_failure(op, e, report.failure->kernel_log, ctx.paths);
     hint = why.cause.empty() ? "" : why.cause + (why.fix.empty() ? "" : "; fix: " + why.fix);
     doc["failure"] = {{"step", report.failure->step_index}, {"error", what}, {"errno", e.errnum},
                       {"kernel_log", log_lines}, {"cause", why.cause}, {"fix", why.fix},

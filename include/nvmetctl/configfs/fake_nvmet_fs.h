@@ -12,6 +12,7 @@
 #include "nvmetctl/configfs/config_fs.h"
 #include "nvmetctl/configfs/nvmet_layout.h"
 #include "nvmetctl/model/kernel_version.h"
+#include "nvmetctl/model/target.h"
 
 namespace nvmetctl {
 
@@ -81,6 +82,9 @@ class FakeNvmetFs final : public ConfigFs {
   Expected<void> enable_port(const std::string& port_dir);
   void couple_port_attributes(const std::string& attr, const std::string& written);
   bool passthru_enabled(const std::string& subsystem_dir) const;
+  bool cntlid_range_valid(const std::string& subsystem_dir, const std::string& name, const std::string& new_value) const;
+  AttrMap port_attributes(const std::string& port_dir) const;
+  void store_port_attributes(const std::string& port_dir, const AttrMap& attrs);
   std::string default_version() const;
 
   NvmetLayout layout_;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "nvmetctl/model/attribute_table.h"
+#include "nvmetctl/model/kernel_behaviour.h"
 
 namespace nvmetctl {
 namespace {
@@ -37,7 +38,7 @@ void FakeNvmetFs::load_nvmet() {
   add_dir(layout_.hosts(), true);
   add_dir(layout_.subsystems(), true);
   add_dir(layout_.ports(), true);
-  if (options_.kernel >= KernelVersion{6, 9})
+  if (kernel_has(KernelRule::DiscoveryNqnAttribute, options_.kernel))
     add_file(layout_.root() + "/discovery_nqn", "nqn.2014-08.org.nvmexpress.discovery");
 }
 
@@ -272,8 +273,9 @@ Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::stri
       new_value == "1") {
     std::string subsystem = parent_of(dir);
     if (value(attr) == "1" || value(dir + "/device_path") == "(null)") return sys_error(EINVAL, "write", attr);
+    bool any_counts = kernel_has(KernelRule::PassthruRefusedBesideAnyNamespace, options_.kernel);
     for (const auto& ns : children(subsystem + "/namespaces"))
-      if (value(ns + "/enable") == "1") return sys_error(EINVAL, "write", attr);  // no regular namespaces beside it
+      if (any_counts || value(ns + "/enable") == "1") return sys_error(EINVAL, "write", attr);  // no regular namespaces beside it
   }
   if (parent_of(dir) == layout_.subsystems()) {
     if (name == "attr_version" && passthru_enabled(dir)) return sys_error(EINVAL, "write", attr);
@@ -281,6 +283,8 @@ Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::stri
                     name == "attr_firmware" || name == "attr_ieee_oui";
     if (identity && discovered_.count(name_of(dir))) return sys_error(EINVAL, "write", attr);
     if (name == "attr_allow_any_host" && new_value == "1" && !children(dir + "/allowed_hosts").empty())
+      return sys_error(EINVAL, "write", attr);
+    if ((name == "attr_cntlid_min" || name == "attr_cntlid_max") && !cntlid_range_valid(dir, name, new_value))
       return sys_error(EINVAL, "write", attr);
     if (name == "attr_qid_max") {
       long long qid = std::atoll(new_value.c_str());
@@ -318,41 +322,50 @@ Expected<void> FakeNvmetFs::write(const std::string& attr, const std::string& ne
   return {};
 }
 
+bool FakeNvmetFs::cntlid_range_valid(const std::string& subsystem_dir, const std::string& name,
+                                     const std::string& new_value) const {
+  long long min = std::atoll(value(subsystem_dir + "/attr_cntlid_min").c_str());
+  long long max = std::atoll(value(subsystem_dir + "/attr_cntlid_max").c_str());
+  (name == "attr_cntlid_min" ? min : max) = std::atoll(new_value.c_str());
+  if (min == 0 || max == 0) return false;
+  return kernel_has(KernelRule::CntlidMinMayEqualMax, options_.kernel) ? min <= max : min < max;
+}
+
 bool FakeNvmetFs::passthru_enabled(const std::string& subsystem_dir) const {
   return value(subsystem_dir + "/passthru/enable") == "1";
 }
 
-std::string FakeNvmetFs::default_version() const { return options_.kernel >= KernelVersion{6, 13} ? "2.1" : "1.3"; }
+std::string FakeNvmetFs::default_version() const { return default_subsystem_version(options_.kernel).value_or("2.1"); }
 
-// The kernel's side effects between port attributes: a trtype write resets
-// tsas, a tsas write moves treq.
+AttrMap FakeNvmetFs::port_attributes(const std::string& port_dir) const {
+  AttrMap attrs;
+  for (const auto& child : children(port_dir))
+    if (nodes_.at(child).type == EntryType::File) attrs[name_of(child)] = nodes_.at(child).value;
+  return attrs;
+}
+
+void FakeNvmetFs::store_port_attributes(const std::string& port_dir, const AttrMap& attrs) {
+  for (const auto& [file, value] : attrs)
+    if (auto it = nodes_.find(port_dir + "/" + file); it != nodes_.end()) it->second.value = value;
+}
+
+// The kernel's side effects between port attributes, from the behaviour table.
 void FakeNvmetFs::couple_port_attributes(const std::string& attr, const std::string& written) {
   std::string dir = parent_of(attr);
   if (parent_of(dir) != layout_.ports()) return;
-  std::string tsas = dir + "/addr_tsas", treq = dir + "/addr_treq";
-  if (name_of(attr) == "addr_trtype" && exists(tsas))
-    nodes_[tsas].value = written == "tcp" ? "none" : written == "rdma" ? "connected" : "";
-  if (name_of(attr) == "addr_tsas") {
-    if (written == "tls1.3" && value(treq) == "not specified") nodes_[treq].value = "required";
-    if (written == "none") nodes_[treq].value = "not specified";
-  }
+  AttrMap port = port_attributes(dir);
+  apply_port_write(port, name_of(attr), written);
+  store_port_attributes(dir, port);
 }
 
 Expected<void> FakeNvmetFs::enable_port(const std::string& port_dir) {
   std::string trtype = value(port_dir + "/addr_trtype");
   if (trtype.empty() || !options_.transports.count(trtype)) return sys_error(EINVAL, "symlink", port_dir);
-  std::string inline_size = port_dir + "/param_inline_data_size";
-  if (value(inline_size) == "-1")
-    nodes_[inline_size].value = trtype == "rdma" ? "4096" : trtype == "tcp" ? "16384" : "0";
   // Rewritten at every enable, before the transport binds: a bind that then
-  // fails leaves the rewritten value behind, as the kernel does.
-  std::string queue_size = port_dir + "/param_max_queue_size";
-  if (exists(queue_size)) {
-    long long size = std::atoll(value(queue_size).c_str());
-    if (size < 0) size = trtype == "rdma" ? 128 : 1024;
-    size = std::clamp(size, 16LL, trtype == "rdma" ? 256LL : 1024LL);
-    nodes_[queue_size].value = std::to_string(size);
-  }
+  // fails leaves the rewritten values behind, as the kernel does.
+  AttrMap port = port_attributes(port_dir);
+  apply_port_enable(port);
+  store_port_attributes(port_dir, port);
   return {};
 }
 

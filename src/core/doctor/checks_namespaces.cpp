@@ -1,6 +1,7 @@
 // Namespaces: will the kernel open the device behind device_path?
 #include "check_util.h"
 #include "checks_internal.h"
+#include "nvmetctl/model/kernel_behaviour.h"
 
 namespace nvmetctl::doctor {
 
@@ -113,7 +114,7 @@ void check_namespace_device(const DoctorInputs& in, Findings& out, const Namespa
   for (auto* e : logged)
     if (e->kind == LogEventKind::FileOpenFailed && e->errnum == EINVAL) odirect = e;
   if (d.regular && !buffered && !enabled &&
-      (odirect || (d.filesystem == "tmpfs" && in.kernel_version.known() && in.kernel_version < KernelVersion{6, 6}))) {
+      (odirect || (d.filesystem == "tmpfs" && !kernel_has(KernelRule::TmpfsAcceptsDirectIo, in.kernel_version)))) {
     auto& f = out.failure("namespace-file-odirect", ns.object,
                           path + " is a file on " + (d.filesystem.empty() ? "a filesystem" : d.filesystem) +
                               ", which refuses O_DIRECT: enabling fails with EINVAL",
@@ -172,4 +173,5 @@ void check_namespaces(const DoctorInputs& in, Findings& out) {
     }
 }
 
-}  // namespace nvmetctl::doctor
+}  // namespace nvmetctl::doctor#include "nvmetctl/model/kernel_behaviour.h"
+

@@ -1,5 +1,6 @@
 // Ports: transport, address, RDMA coverage, and the kernel's refusals.
 #include "check_util.h"
+#include "nvmetctl/model/kernel_behaviour.h"
 #include "nvmetctl/kernel/module_names.h"
 #include "nvmetctl/model/port_listener.h"
 #include "nvmetctl/net/ip_address.h"
@@ -99,7 +100,7 @@ class PortChecker {
     if (trtype_.empty()) {
       auto& f = out_.failure("trtype-unset", object_,
                              "port " + std::to_string(port_->id) + " has no trtype: linking a subsystem to it fails with "
-                             "EINVAL" + std::string(in_.kernel_version.known() && in_.kernel_version < KernelVersion{6, 14}
+                             "EINVAL" + std::string(!kernel_has(KernelRule::UnsetTrtypeNotTransportZero, in_.kernel_version)
                                                         ? " ('nvmet: transport type 0 not supported')" : ""),
                              "echo tcp > " + dir_ + "/addr_trtype   # or rdma, loop, fc; set it before any link");
       f.evidence.push_back(read_evidence(dir_ + "/addr_trtype", ""));

@@ -7,7 +7,7 @@
 
 #include "check_util.h"
 #include "nvmetctl/doctor/doctor.h"
-#include "nvmetctl/engine/kernel_facts_reader.h"
+#include "nvmetctl/kernel/kernel_facts_reader.h"
 #include "nvmetctl/kernel/module_failure.h"
 #include "nvmetctl/kernel/module_names.h"
 
@@ -163,12 +163,13 @@ std::string clash_symptom(const LogEvent& e) {
   return "exports duplicate symbol " + e.symbol + ", owned by " + e.detail;
 }
 
-Finding diagnose_module(const Operation& op, const SysError& error, const std::vector<LogEvent>& events) {
+Finding diagnose_module(const Operation& op, const SysError& error, const std::vector<LogEvent>& events,
+                        const SystemPaths& paths) {
   std::string object = "module " + op.path;
-  std::string release = read_kernel_release(SystemPaths{}).value_or("");
-  std::string fix = module_failure_hint(op.path, error.errnum, release, SystemPaths{});
+  std::string release = read_kernel_release(paths).value_or("");
+  std::string fix = module_failure_hint(op.path, error.errnum, release, paths);
   const auto F = FindingSeverity::Failure;
-  switch (classify_module_failure(error.errnum, read_module_environment(SystemPaths{}, release))) {
+  switch (classify_module_failure(error.errnum, read_module_environment(paths, release))) {
     case ModuleFailure::NotFound:
       return {"module-unavailable", F, object, op.path + " is not available for kernel " + release, {}, fix};
     case ModuleFailure::SignatureRejected:
@@ -194,7 +195,8 @@ Finding diagnose_module(const Operation& op, const SysError& error, const std::v
 }  // namespace
 
 Finding diagnose_failed_operation(const Operation& op, const SysError& error, const std::vector<KernelLogLine>& log,
-                                  NetworkInfo* network, const std::vector<RdmaDevice>* rdma_devices) {
+                                  NetworkInfo* network, const std::vector<RdmaDevice>* rdma_devices,
+                                  const SystemPaths& paths) {
   auto events = parse_log_events(log);
   int e = error.errnum;
   const auto F = FindingSeverity::Failure;
@@ -249,7 +251,7 @@ Finding diagnose_failed_operation(const Operation& op, const SysError& error, co
       }
       break;
     case OpKind::LoadModule:
-      found = diagnose_module(op, error, events);
+      found = diagnose_module(op, error, events, paths);
       break;
     case OpKind::AddRdmaLink:
       if (e == ENODEV)

@@ -18,7 +18,7 @@
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/doctor/doctor.h"
 #include "nvmetctl/engine/engine.h"
-#include "nvmetctl/engine/kernel_facts_reader.h"
+#include "nvmetctl/kernel/kernel_facts_reader.h"
 #include "nvmetctl/kernel/module_names.h"
 #include "nvmetctl/util/block_device_sysfs.h"
 #include "nvmetctl/util/sys_files.h"

@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 
-#include "nvmetctl/plan/planner.h"
+#include "nvmetctl/model/kernel_version.h"
 #include "nvmetctl/system_paths.h"
 
 namespace nvmetctl {

@@ -1,4 +1,4 @@
-#include "nvmetctl/engine/port_address_checks.h"
+#include "nvmetctl/plan/port_address_checks.h"
 
 #include <optional>
 #include <set>
@@ -20,15 +20,10 @@ bool already_listening(const Port& port, const Port* live_port) {
   return true;
 }
 
-// The port will have links once the plan is done: the file's list, or the
-// live links the file leaves alone (with --prune, those to subsystems it
-// declares). A linked port listens.
-bool will_listen(const Port& port, const Port* live_port, const Target& desired, const PlanOptions& options) {
-  if (port.subsystems) return !port.subsystems->empty();
-  if (!live_port || !live_port->subsystems) return false;
-  for (const auto& nqn : *live_port->subsystems)
-    if (!options.prune || desired.find_subsystem(nqn)) return true;
-  return false;
+// The port will have links once the plan is done, so the kernel listens on
+// it, and it does not listen there already.
+bool starts_listening(const Outcome& outcome, const Port& port) {
+  return outcome.listens_after(port.id) && !already_listening(port, outcome.live().find_port(port.id));
 }
 
 // Soft-RoCE and soft-iWARP have no T10-PI offload: the kernel turns
@@ -49,14 +44,14 @@ void warn_pi_without_offload(const Port& port, const RdmaAddressCheck& check, co
 // The kernel refuses an rdma port whose address no RDMA device serves (-99,
 // -19); say so at plan time instead of failing half-way. Also pi_enable on a
 // soft device.
-void warn_about_rdma_ports(const Target& desired, const SystemFacts& facts, EngineContext& ctx, Plan& plan) {
-  if (!ctx.network) return;
+void warn_about_rdma_ports(const Target& desired, const SystemFacts& facts, NetworkInfo* network, Plan& plan) {
+  if (!network) return;
   std::vector<RdmaDevice> devices =
       devices_after_links(facts.rdma_devices.value_or(std::vector<RdmaDevice>{}), desired.rdma_links);
   for (const Port& port : desired.ports) {
     if (attr_value(port.attrs, "addr_trtype") != "rdma") continue;
     std::string traddr = attr_value(port.attrs, "addr_traddr");
-    auto check = check_rdma_address(traddr, *ctx.network, devices);
+    auto check = check_rdma_address(traddr, *network, devices);
     if (!check) continue;
     std::string object = "port " + std::to_string(port.id);
     if (check->coverage == RdmaAddressCoverage::NotLocal)
@@ -77,21 +72,10 @@ void warn_about_rdma_ports(const Target& desired, const SystemFacts& facts, Engi
 // A process listening on a tcp port's address makes the kernel refuse the
 // port (EADDRINUSE) only once a subsystem is linked, half-way through apply:
 // refuse at plan time instead, naming the process.
-void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& live, const PlanOptions& options,
-                                        EngineContext& ctx, Plan& plan) {
-  std::vector<std::pair<const Port*, std::uint16_t>> starting;  // ports the kernel will bind, with their service
-  for (const Port& port : desired.ports) {
-    auto attr = [&](const char* file) { return attr_value(port.attrs, file); };
-    if (attr("addr_trtype") != "tcp" || attr("addr_traddr").empty() || attr("addr_trsvcid").empty()) continue;
-    const Port* live_port = live.target.find_port(port.id);
-    if (!will_listen(port, live_port, desired, options) || already_listening(port, live_port)) continue;
-    if (auto service = parse_tcp_service(attr("addr_trsvcid"))) starting.push_back({&port, *service});
-  }
-  if (starting.empty()) return;
-  std::vector<TcpSocket> sockets = read_tcp_sockets(ctx.paths.proc);
-  std::set<std::uint16_t> services;
-  for (const auto& [port, service] : starting) services.insert(service);
-  SocketHolders holders = listener_holders(ctx.paths.proc, sockets, services);
+void refuse_tcp_ports_held_by_processes(const Outcome& outcome, const ListenerFacts& listeners, Plan& plan) {
+  const std::vector<TcpSocket>& sockets = listeners.sockets;
+  const SocketHolders& holders = listeners.holders;
+  auto starting = tcp_ports_starting(outcome);
   for (const auto& [port, service] : starting) {
     std::string traddr = attr_value(port->attrs, "addr_traddr"), trsvcid = attr_value(port->attrs, "addr_trsvcid");
     auto conflict = find_process_listener(sockets, holders, traddr, service);
@@ -111,13 +95,12 @@ void refuse_tcp_ports_held_by_processes(const Target& desired, const LiveState& 
 // A declared port that must start listening, where an enabled port the file
 // does not declare listens already: the kernel refuses the link. With
 // --prune that port is unlinked first, so nothing is in the way.
-void refuse_ports_held_by_undeclared_ports(const Target& desired, const LiveState& live,
-                                           const PlanOptions& options, Plan& plan) {
-  if (options.prune) return;
+void refuse_ports_held_by_undeclared_ports(const Outcome& outcome, Plan& plan) {
+  if (outcome.options().prune) return;
+  const Target& desired = outcome.desired();
   for (const Port& port : desired.ports) {
-    const Port* live_port = live.target.find_port(port.id);
-    if (!will_listen(port, live_port, desired, options) || already_listening(port, live_port)) continue;
-    for (const Port& other : live.target.ports) {
+    if (!starts_listening(outcome, port)) continue;
+    for (const Port& other : outcome.live().ports) {
       if (other.id == port.id || desired.find_port(other.id) || !other.enabled()) continue;
       if (!listeners_clash(port.attrs, other.attrs)) continue;
       plan.problems.error(port.where, "port " + std::to_string(port.id),
@@ -134,11 +117,33 @@ void refuse_ports_held_by_undeclared_ports(const Target& desired, const LiveStat
 
 }  // namespace
 
-void check_port_addresses(const Target& desired, const LiveState& live, const SystemFacts& facts,
-                          const PlanOptions& options, EngineContext& ctx, Plan& plan) {
-  warn_about_rdma_ports(desired, facts, ctx, plan);
-  refuse_tcp_ports_held_by_processes(desired, live, options, ctx, plan);
-  refuse_ports_held_by_undeclared_ports(desired, live, options, plan);
+std::vector<std::pair<const Port*, std::uint16_t>> tcp_ports_starting(const Outcome& outcome) {
+  std::vector<std::pair<const Port*, std::uint16_t>> starting;
+  for (const Port& port : outcome.desired().ports) {
+    auto attr = [&](const char* file) { return attr_value(port.attrs, file); };
+    if (attr("addr_trtype") != "tcp" || attr("addr_traddr").empty() || attr("addr_trsvcid").empty()) continue;
+    if (!starts_listening(outcome, port)) continue;
+    if (auto service = parse_tcp_service(attr("addr_trsvcid"))) starting.push_back({&port, *service});
+  }
+  return starting;
+}
+
+ListenerFacts read_listener_facts(const Outcome& outcome, const std::string& proc_root) {
+  ListenerFacts facts;
+  auto starting = tcp_ports_starting(outcome);
+  if (starting.empty()) return facts;
+  facts.sockets = read_tcp_sockets(proc_root);
+  std::set<std::uint16_t> services;
+  for (const auto& [port, service] : starting) services.insert(service);
+  facts.holders = listener_holders(proc_root, facts.sockets, services);
+  return facts;
+}
+
+void check_port_addresses(const Outcome& outcome, const SystemFacts& facts, const ListenerFacts& listeners,
+                          NetworkInfo* network, Plan& plan) {
+  warn_about_rdma_ports(outcome.desired(), facts, network, plan);
+  refuse_tcp_ports_held_by_processes(outcome, listeners, plan);
+  refuse_ports_held_by_undeclared_ports(outcome, plan);
 }
 
 }  // namespace nvmetctl

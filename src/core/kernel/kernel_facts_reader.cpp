@@ -1,4 +1,4 @@
-#include "nvmetctl/engine/kernel_facts_reader.h"
+#include "nvmetctl/kernel/kernel_facts_reader.h"
 
 #include <fstream>
 #include <sstream>
