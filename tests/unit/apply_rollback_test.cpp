@@ -4,9 +4,9 @@
 
 #include "engine_fixture.h"
 #include "nvmetctl/export/target_writer.h"
-#include "nvmetctl/kernel/module_loader_fake.h"
-#include "nvmetctl/net/network_info_fake.h"
-#include "nvmetctl/rdma/rdma_links_fake.h"
+#include "module_loader_fake.h"
+#include "network_info_fake.h"
+#include "rdma_links_fake.h"
 
 namespace nvmetctl {
 namespace {

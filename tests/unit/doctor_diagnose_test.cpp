@@ -10,7 +10,7 @@
 #include "nvmetctl/doctor/catalog.h"
 #include "nvmetctl/doctor/doctor.h"
 #include "nvmetctl/doctor/failure_explanation.h"
-#include "nvmetctl/net/network_info_fake.h"
+#include "network_info_fake.h"
 
 namespace nvmetctl::doctor {
 namespace {

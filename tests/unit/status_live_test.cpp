@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "nvmetctl/net/network_info_fake.h"
+#include "network_info_fake.h"
 #include "nvmetctl/status/live_status.h"
 #include "temp_dir.h"
 

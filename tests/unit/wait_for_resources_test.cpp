@@ -4,7 +4,7 @@
 
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/engine/wait_for_resources.h"
-#include "nvmetctl/net/network_info_fake.h"
+#include "network_info_fake.h"
 
 namespace nvmetctl {
 namespace {

@@ -1,4 +1,4 @@
-#include "nvmetctl/net/network_info_fake.h"
+#include "network_info_fake.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include "nvmetctl/configfs/fake_nvmet_fs.h"
+#include "fake_nvmet_fs.h"
 
 #include <algorithm>
 
