@@ -256,6 +256,9 @@ Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::stri
     if (name == "addr_treq" && new_value == "not specified" && value(dir + "/addr_tsas") == "tls1.3")
       return sys_error(EINVAL, "write", attr);
   }
+  bool secret = name == "dhchap_key" || name == "dhchap_ctrl_key";
+  if (secret && new_value == std::string(1, '\0') && !kernel_has(KernelRule::HostKeyClearedByNul, options_.kernel))
+    return sys_error(EINVAL, "write", attr);
   if (kind_dir == "namespaces") {
     bool enabled = value(dir + "/enable") == "1";
     // In passthru mode an enable=1 succeeds without a look at the device (and changes nothing).
