@@ -3,7 +3,7 @@
 #include <cerrno>
 
 #include "engine_fixture.h"
-#include "nvmetctl/export/target_writer.h"
+#include "nvmetctl/formats/target_writer.h"
 #include "module_loader_fake.h"
 #include "network_info_fake.h"
 #include "rdma_links_fake.h"

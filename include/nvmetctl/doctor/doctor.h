@@ -24,7 +24,7 @@
 #include "nvmetctl/plan/operation.h"
 #include "nvmetctl/plan/plan.h"
 #include "nvmetctl/rdma/rdma_device.h"
-#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/configfs/live_state.h"
 #include "nvmetctl/system_paths.h"
 
 namespace nvmetctl {

@@ -14,7 +14,7 @@
 #include "nvmetctl/net/network_info.h"
 #include "nvmetctl/plan/planner.h"
 #include "nvmetctl/plan/prerequisites.h"
-#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/configfs/live_state.h"
 #include "nvmetctl/system_paths.h"
 
 namespace nvmetctl {

@@ -12,7 +12,7 @@
 #include "nvmetctl/model/kernel_version.h"
 #include "nvmetctl/model/target.h"
 #include "nvmetctl/model/target_index.h"
-#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/configfs/live_state.h"
 
 namespace nvmetctl {
 

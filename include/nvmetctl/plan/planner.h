@@ -7,7 +7,7 @@
 #include "nvmetctl/model/target.h"
 #include "nvmetctl/plan/outcome.h"
 #include "nvmetctl/plan/plan.h"
-#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/configfs/live_state.h"
 
 namespace nvmetctl {
 

@@ -2,7 +2,7 @@
 
 #include "nvmetctl/engine/verify.h"
 #include "nvmetctl/plan/planner.h"
-#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/configfs/live_state.h"
 
 namespace nvmetctl {
 namespace {

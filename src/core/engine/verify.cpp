@@ -3,7 +3,7 @@
 #include <set>
 
 #include "nvmetctl/plan/planner.h"
-#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/configfs/live_state.h"
 
 namespace nvmetctl {
 

@@ -2,7 +2,7 @@
 #include <cstdlib>
 
 #include "nvmetctl/model/attribute_table.h"
-#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/configfs/live_state.h"
 
 namespace nvmetctl {
 namespace {

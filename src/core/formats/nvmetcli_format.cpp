@@ -1,11 +1,11 @@
-#include "nvmetctl/nvmetcli/nvmetcli_format.h"
+#include "nvmetctl/formats/nvmetcli_format.h"
 
 #include <algorithm>
 #include <cctype>
 #include <set>
 
 #include "nvmetctl/config/value_syntax.h"
-#include "nvmetctl/export/target_writer.h"
+#include "nvmetctl/formats/target_writer.h"
 #include "nvmetctl/model/attribute_table.h"
 
 namespace nvmetctl {

@@ -1,4 +1,4 @@
-#include "nvmetctl/export/target_writer.h"
+#include "nvmetctl/formats/target_writer.h"
 
 #include <yaml-cpp/yaml.h>
 
