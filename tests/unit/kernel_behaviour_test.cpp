@@ -14,7 +14,9 @@ namespace {
 
 const std::string kSub = "/cfg/nvmet/subsystems/nqn.test";
 
-KernelVersion before(KernelVersion v) { return v.minor > 0 ? KernelVersion{v.major, v.minor - 1} : KernelVersion{v.major - 1, 19}; }
+KernelVersion before(KernelVersion v) {
+  return v.minor > 0 ? KernelVersion{v.major, v.minor - 1} : KernelVersion{v.major - 1, 19};
+}
 
 // What a fake kernel of `version` does for `rule`; nullopt: not modelled.
 std::optional<bool> fake_behaves(KernelRule rule, KernelVersion version) {
@@ -26,7 +28,8 @@ std::optional<bool> fake_behaves(KernelRule rule, KernelVersion version) {
       EXPECT_TRUE(fs.make_dir(kSub).has_value());
       EXPECT_TRUE(fs.write(kSub + "/attr_cntlid_max", "5").has_value());
       return fs.write(kSub + "/attr_cntlid_min", "5").has_value();
-    case KernelRule::DiscoveryNqnAttribute: return fs.exists("/cfg/nvmet/discovery_nqn");
+    case KernelRule::DiscoveryNqnAttribute:
+      return fs.exists("/cfg/nvmet/discovery_nqn");
     case KernelRule::HostKeyClearedByNul: {
       std::string host = "/cfg/nvmet/hosts/nqn.host";
       EXPECT_TRUE(fs.make_dir(host).has_value());
@@ -45,7 +48,8 @@ std::optional<bool> fake_behaves(KernelRule rule, KernelVersion version) {
     // these are checked in the guest only.
     case KernelRule::QidMaxWriteDropsControllers:
     case KernelRule::TmpfsAcceptsDirectIo:
-    case KernelRule::UnsetTrtypeNotTransportZero: return std::nullopt;
+    case KernelRule::UnsetTrtypeNotTransportZero:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -75,7 +79,12 @@ TEST(KernelBehaviour, FakePortWritesFollowTheTable) {
   std::string port = "/cfg/nvmet/ports/1";
   ASSERT_TRUE(fs.make_dir(port).has_value());
   ASSERT_TRUE(fs.write(port + "/addr_trtype", "rdma").has_value());
-  AttrMap expected{{"addr_trtype", "", }, {"addr_tsas", ""}, {"addr_treq", *fs.read(port + "/addr_treq")}};
+  AttrMap expected{{
+                       "addr_trtype",
+                       "",
+                   },
+                   {"addr_tsas", ""},
+                   {"addr_treq", *fs.read(port + "/addr_treq")}};
   apply_port_write(expected, "addr_trtype", "rdma");
   EXPECT_EQ(*fs.read(port + "/addr_tsas"), expected["addr_tsas"]);
   for (const auto& [file, value] : std::vector<std::pair<std::string, std::string>>{
@@ -92,8 +101,11 @@ TEST(KernelBehaviour, FakePortEnableFollowsTheTable) {
   std::string port = "/cfg/nvmet/ports/1";
   ASSERT_TRUE(fs.make_dir(port).has_value());
   ASSERT_TRUE(fs.make_dir(kSub).has_value());
-  for (const auto& [file, value] : AttrMap{{"addr_trtype", "rdma"}, {"addr_adrfam", "ipv4"}, {"addr_traddr", "10.0.0.1"},
-                                           {"addr_trsvcid", "4420"}, {"param_max_queue_size", "1024"}})
+  for (const auto& [file, value] : AttrMap{{"addr_trtype", "rdma"},
+                                           {"addr_adrfam", "ipv4"},
+                                           {"addr_traddr", "10.0.0.1"},
+                                           {"addr_trsvcid", "4420"},
+                                           {"param_max_queue_size", "1024"}})
     ASSERT_TRUE(fs.write(port + "/" + file, value).has_value()) << file;
   AttrMap expected{{"addr_trtype", "rdma"}, {"param_inline_data_size", "-1"}, {"param_max_queue_size", "1024"}};
   apply_port_enable(expected);

@@ -55,7 +55,7 @@ struct FakeClock {
     h.now = [this] { return t; };
     h.sleep = [this](std::chrono::milliseconds d) {
       t += d;
-      if (sleeps < static_cast<int>(at_sleep.size())) at_sleep[sleeps]();
+      if (sleeps < static_cast<int>(at_sleep.size())) at_sleep[static_cast<std::size_t>(sleeps)]();
       ++sleeps;
     };
     return h;

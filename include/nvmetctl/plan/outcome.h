@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "nvmetctl/configfs/live_state.h"
 #include "nvmetctl/model/kernel_version.h"
 #include "nvmetctl/model/target.h"
 #include "nvmetctl/model/target_index.h"
-#include "nvmetctl/configfs/live_state.h"
 
 namespace nvmetctl {
 

@@ -61,8 +61,9 @@ ApplyReport execute_with_rollback(Plan plan, const Target& snapshot, EngineConte
   RollbackCheck check = check_rolled_back(snapshot, ctx.fs, ctx.layout());
   report.rollback_drift = std::move(check.drift);
   report.rollback_kept = std::move(check.kept);
-  report.status = report.rollback.errors.empty() && report.rollback_drift.empty() ? ApplyStatus::FailedRolledBack
-                                                                                   : ApplyStatus::FailedRollbackIncomplete;
+  report.status = report.rollback.errors.empty() && report.rollback_drift.empty()
+                      ? ApplyStatus::FailedRolledBack
+                      : ApplyStatus::FailedRollbackIncomplete;
   return report;
 }
 
@@ -73,8 +74,13 @@ void add_clear_extras(Plan& plan, EngineContext& ctx, const ClearOptions& option
     if (auto devices = ctx.rdma->list())
       for (const RdmaDevice& device : *devices) {
         if (device.link_type != "rxe" && device.link_type != "siw") continue;
-        plan.steps.push_back({ChangeKind::Remove, {OpKind::RemoveRdmaLink, device.name, {}, {}}, "rdma link " + device.name,
-                              std::nullopt, false, {}, {{OpKind::AddRdmaLink, device.name, device.link_type, device.netdev}}});
+        plan.steps.push_back({ChangeKind::Remove,
+                              {OpKind::RemoveRdmaLink, device.name, {}, {}},
+                              "rdma link " + device.name,
+                              std::nullopt,
+                              false,
+                              {},
+                              {{OpKind::AddRdmaLink, device.name, device.link_type, device.netdev}}});
       }
   if (!options.unload_modules || !ctx.modules) return;
   // Transports first: each pins nvmet while loaded. Unloading rdma_rxe or
@@ -84,8 +90,13 @@ void add_clear_extras(Plan& plan, EngineContext& ctx, const ClearOptions& option
     if (link_module && !options.rdma_links) continue;
     auto state = ctx.modules->state(module);
     if (!state || *state != ModuleState::Loaded) continue;
-    plan.steps.push_back({ChangeKind::Remove, {OpKind::UnloadModule, module, {}, {}}, std::string("module ") + module,
-                          std::nullopt, false, {}, {{OpKind::LoadModule, module, {}, {}}}});
+    plan.steps.push_back({ChangeKind::Remove,
+                          {OpKind::UnloadModule, module, {}, {}},
+                          std::string("module ") + module,
+                          std::nullopt,
+                          false,
+                          {},
+                          {{OpKind::LoadModule, module, {}, {}}}});
   }
 }
 

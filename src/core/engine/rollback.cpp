@@ -1,8 +1,8 @@
 #include "nvmetctl/engine/rollback.h"
 
+#include "nvmetctl/configfs/live_state.h"
 #include "nvmetctl/engine/verify.h"
 #include "nvmetctl/plan/planner.h"
-#include "nvmetctl/configfs/live_state.h"
 
 namespace nvmetctl {
 namespace {
@@ -14,7 +14,8 @@ std::vector<std::string> kept_device_paths(const Target& before, const Target& a
   auto compare = [&](const AttrMap& was, const AttrMap& now, const std::string& path) {
     std::string device = attr_value(now, "device_path");
     if (attr_value(was, "device_path") == "(null)" && !device.empty() && device != "(null)")
-      kept.push_back(layout.relative(path) + "/device_path: '" + device + "' stays (the kernel cannot unset a device path)");
+      kept.push_back(layout.relative(path) + "/device_path: '" + device +
+                     "' stays (the kernel cannot unset a device path)");
   };
   for (const Subsystem& s : before.subsystems) {
     const Subsystem* now = after.find_subsystem(s.nqn);

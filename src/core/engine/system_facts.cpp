@@ -28,7 +28,8 @@ void gather_module_facts(const Target& desired, EngineContext& ctx, SystemFacts&
     }
     facts.modules[module.name] = *state;
     if (*state == ModuleState::Unavailable) {
-      facts.module_problems[module.name] = "module " + module.name + " is not available for kernel " + facts.kernel_release;
+      facts.module_problems[module.name] =
+          "module " + module.name + " is not available for kernel " + facts.kernel_release;
       facts.module_hints[module.name] = module_failure_hint(module.name, ENOENT, facts.kernel_release, ctx.paths);
     }
   }

@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "nvmetctl/plan/planner.h"
 #include "nvmetctl/configfs/live_state.h"
+#include "nvmetctl/plan/planner.h"
 
 namespace nvmetctl {
 
@@ -26,11 +26,21 @@ std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& lay
         lines.push_back(path + ": desired '" + shown(step.op.value) + "', current '" +
                         shown(step.old_value.value_or("")) + "'");
         break;
-      case OpKind::Mkdir: lines.push_back(path + ": missing"); break;
-      case OpKind::Rmdir: lines.push_back(path + ": present, but not wanted"); break;
-      case OpKind::Symlink: lines.push_back(path + " (link): link missing"); break;
-      case OpKind::Unlink: lines.push_back(path + ": link present, but not wanted"); break;
-      default: lines.push_back(std::string(op_kind_name(step.op.kind)) + " " + step.op.path + ": still pending"); break;
+      case OpKind::Mkdir:
+        lines.push_back(path + ": missing");
+        break;
+      case OpKind::Rmdir:
+        lines.push_back(path + ": present, but not wanted");
+        break;
+      case OpKind::Symlink:
+        lines.push_back(path + " (link): link missing");
+        break;
+      case OpKind::Unlink:
+        lines.push_back(path + ": link present, but not wanted");
+        break;
+      default:
+        lines.push_back(std::string(op_kind_name(step.op.kind)) + " " + step.op.path + ": still pending");
+        break;
     }
   }
   return lines;

@@ -6,8 +6,8 @@
 
 namespace nvmetctl {
 
-Plan plan_configfs(const Target& desired, const LiveState& live, const NvmetLayout& layout,
-                   const KernelFacts& kernel, const PlanOptions& options) {
+Plan plan_configfs(const Target& desired, const LiveState& live, const NvmetLayout& layout, const KernelFacts& kernel,
+                   const PlanOptions& options) {
   Outcome outcome(desired, live, kernel, options);
   return plan_configfs(outcome, layout);
 }

@@ -66,9 +66,9 @@ void detach_allowed_hosts(Planning& p) {
     bool recreated = outcome.recreates(live_s.nqn);
     for (const auto& host : *live_s.allowed_hosts) {
       if (contains(kept, host) && !recreated) continue;
-      ChangeKind kind = recreated                                  ? ChangeKind::Replace
+      ChangeKind kind = recreated                               ? ChangeKind::Replace
                         : outcome.desired_subsystem(live_s.nqn) ? ChangeKind::Update
-                                                                   : ChangeKind::Remove;
+                                                                : ChangeKind::Remove;
       p.steps.unlink(p.layout.host(host), p.layout.allowed_host_link(live_s.nqn, host), subsystem_object(live_s.nqn),
                      kind, "new connections from " + host + " are refused (connected ones stay)");
     }

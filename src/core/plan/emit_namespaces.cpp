@@ -47,7 +47,8 @@ void prune_namespaces(Planning& p, const Subsystem& s, const Subsystem& live) {
   for (const Namespace& ns : live.namespaces)
     if (!s.find_namespace(ns.nsid))
       p.steps.rmdir(ChangeKind::Remove, ObjectKind::Namespace, p.layout.namespace_dir(s.nqn, ns.nsid), ns.attrs,
-                    namespace_object(s.nqn, ns.nsid), "namespace " + std::to_string(ns.nsid) + " disappears from hosts");
+                    namespace_object(s.nqn, ns.nsid),
+                    "namespace " + std::to_string(ns.nsid) + " disappears from hosts");
 }
 
 void recreate_undeclared_namespaces(Planning& p, const Subsystem& s, const Subsystem& old) {

@@ -31,9 +31,9 @@ void plan_passthru(Planning& p, const Subsystem& s, const Subsystem* live_s, Cha
     return;
   }
   const AttrMap& declared = s.passthru->attrs;
-  bool path_changes = declared.count("device_path") &&
-                      attribute_differs(*find_attribute_by_file(ObjectKind::Passthru, "device_path"),
-                                        declared.at("device_path"), live_pt->attrs);
+  bool path_changes =
+      declared.count("device_path") && attribute_differs(*find_attribute_by_file(ObjectKind::Passthru, "device_path"),
+                                                         declared.at("device_path"), live_pt->attrs);
   bool live_enabled = attr_value(live_pt->attrs, "enable") == "1";
   const AttributeSpec* enable = find_attribute_by_file(ObjectKind::Passthru, "enable");
   if (path_changes && live_enabled)

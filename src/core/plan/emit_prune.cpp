@@ -39,7 +39,8 @@ void prune(Planning& p) {
   std::set<std::string> still_allowed = outcome.hosts_still_allowed();
   for (const Host& live_h : outcome.live().hosts)
     if (!outcome.desired_host(live_h.nqn) && !still_allowed.count(live_h.nqn))
-      p.steps.rmdir(ChangeKind::Remove, ObjectKind::Host, p.layout.host(live_h.nqn), live_h.attrs, "host " + live_h.nqn);
+      p.steps.rmdir(ChangeKind::Remove, ObjectKind::Host, p.layout.host(live_h.nqn), live_h.attrs,
+                    "host " + live_h.nqn);
 }
 
 void list_unmanaged(const Outcome& outcome, Plan& plan) {
@@ -61,8 +62,7 @@ void list_unmanaged(const Outcome& outcome, Plan& plan) {
       continue;
     }
     for (const Referral& r : live_port.referrals)
-      if (!declared->find_referral(r.name))
-        plan.unmanaged.push_back(port_object(declared->id) + " referral " + r.name);
+      if (!declared->find_referral(r.name)) plan.unmanaged.push_back(port_object(declared->id) + " referral " + r.name);
     for (const AnaGroup& g : live_port.ana_groups)
       if (g.id != 1 && !declared->find_ana_group(g.id))
         plan.unmanaged.push_back(port_object(declared->id) + " ana group " + std::to_string(g.id));

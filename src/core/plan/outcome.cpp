@@ -116,7 +116,9 @@ bool Outcome::keeps_namespace_dirs(const Subsystem& desired) const {
   return !options_.prune && live_s && !live_s->namespaces.empty();
 }
 
-std::optional<std::string> Outcome::version_after_passthru() const { return default_subsystem_version(kernel_.version); }
+std::optional<std::string> Outcome::version_after_passthru() const {
+  return default_subsystem_version(kernel_.version);
+}
 
 AttrMap Outcome::subsystem_attrs_before_writes(const Subsystem& desired) const {
   const Subsystem* live_s = live_subsystem(desired.nqn);

@@ -16,9 +16,11 @@ void refuse_what_passthru_ignores(Planning& p, const Subsystem& s, const Subsyst
   for (const Namespace& ns : s.namespaces) {
     const Namespace* live_ns = live_s.find_namespace(ns.nsid);
     if (attr_value(ns.attrs, "enable") == "1" && !(live_ns && attr_value(live_ns->attrs, "enable") == "1"))
-      p.problems.error(attr_location(ns.attr_where, "enable", ns.where), namespace_object(s.nqn, ns.nsid) + ".enable",
-                       s.nqn + " is in passthru mode (passthru/enable is 1), where the kernel accepts a "
-                       "namespace's enable but leaves it at 0; add 'passthru: {enable: false}' to serve namespaces instead");
+      p.problems.error(
+          attr_location(ns.attr_where, "enable", ns.where), namespace_object(s.nqn, ns.nsid) + ".enable",
+          s.nqn +
+              " is in passthru mode (passthru/enable is 1), where the kernel accepts a "
+              "namespace's enable but leaves it at 0; add 'passthru: {enable: false}' to serve namespaces instead");
   }
   auto version = s.attrs.find("attr_version");
   if (version != s.attrs.end() &&
@@ -37,7 +39,9 @@ void refuse_namespaces_beside_passthru(Planning& p, const Subsystem& s, const Su
     bool exists = live_s.find_namespace(nsid);
     p.problems.error(s.passthru ? s.passthru->where : s.where, subsystem_object(s.nqn) + ".passthru.enable",
                      "namespace " + std::to_string(nsid) + " of " + s.nqn +
-                         (enabled ? " is enabled" : exists ? " exists" : " is declared") +
+                         (enabled  ? " is enabled"
+                          : exists ? " exists"
+                                   : " is declared") +
                          (declared ? "" : " and the file does not declare it") +
                          "; the kernel refuses passthru beside " +
                          (enabled ? "an enabled namespace" : "any namespace (Linux 6.19 and later)") +

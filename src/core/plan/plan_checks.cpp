@@ -26,10 +26,12 @@ void check_attrs_supported(Planning& p, ObjectKind kind, const AttrMap& attrs, c
     bool absent = listed && !present;
     std::string running = kernel.version.known() ? "this kernel is " + kernel.version.str() : "this kernel lacks it";
     if (too_old || (absent && !spec->needs_config))
-      p.problems.error(loc, key, std::string(spec->file) + " needs Linux " + spec->since.str() + " or newer; " + running);
+      p.problems.error(loc, key,
+                       std::string(spec->file) + " needs Linux " + spec->since.str() + " or newer; " + running);
     else if (config_off || absent)
-      p.problems.error(loc, key, std::string(spec->file) + " needs a kernel built with " + spec->needs_config +
-                                     "; this kernel was built without it");
+      p.problems.error(loc, key,
+                       std::string(spec->file) + " needs a kernel built with " + spec->needs_config +
+                           "; this kernel was built without it");
   }
 }
 
@@ -50,8 +52,8 @@ void check_cntlid_range(Planning& p, const Subsystem& s) {
   p.problems.error(attr_location(s.attr_where, min_declared ? "attr_cntlid_min" : "attr_cntlid_max", s.where),
                    subsystem_object(s.nqn) + (min_declared ? ".cntlid_min" : ".cntlid_max"),
                    "cntlid_min and cntlid_max are both " + min + ": Linux " + p.kernel().str() +
-                       " needs cntlid_min below cntlid_max (" + kernel_rule(KernelRule::CntlidMinMayEqualMax).since.str() +
-                       " and later allow them equal)");
+                       " needs cntlid_min below cntlid_max (" +
+                       kernel_rule(KernelRule::CntlidMinMayEqualMax).since.str() + " and later allow them equal)");
 }
 
 // A bare 'passthru: {enable: false}' asks nothing of a kernel without passthru.
@@ -102,9 +104,10 @@ void check_frozen_identity(Planning& p) {
     for (const FrozenChange& f : p.outcome.frozen_identity_changes(s))
       text += (text.empty() ? "" : "; ") + f.key + ": desired '" + f.desired + "', current '" + f.current + "'";
     p.problems.error(s.where, subsystem_object(s.nqn),
-                     text + ". The kernel freezes these once a host has identified the subsystem, "
-                            "so it must be recreated, which drops every connected host; re-run with "
-                            "--allow-recreate to do that");
+                     text +
+                         ". The kernel freezes these once a host has identified the subsystem, "
+                         "so it must be recreated, which drops every connected host; re-run with "
+                         "--allow-recreate to do that");
   }
 }
 

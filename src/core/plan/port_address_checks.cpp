@@ -33,7 +33,8 @@ void warn_pi_without_offload(const Port& port, const RdmaAddressCheck& check, co
                              Plan& plan) {
   for (const RdmaDevice& device : devices) {
     if (device.name != check.device || (device.link_type != "rxe" && device.link_type != "siw")) continue;
-    plan.problems.warning(attr_location(port.attr_where, "param_pi_enable", port.where), "port " + std::to_string(port.id),
+    plan.problems.warning(attr_location(port.attr_where, "param_pi_enable", port.where),
+                          "port " + std::to_string(port.id),
                           "pi_enable: RDMA device " + device.name + " (" + device.link_type +
                               ") has no T10-PI offload: the kernel turns pi_enable off at the first connect, and "
                               "each later apply would turn it on again, relinking the port; leave pi_enable out");
@@ -56,14 +57,18 @@ void warn_about_rdma_ports(const Target& desired, const SystemFacts& facts, Netw
     std::string object = "port " + std::to_string(port.id);
     if (check->coverage == RdmaAddressCoverage::NotLocal)
       plan.problems.warning(port.where, object,
-                            "traddr " + traddr + " is not on any local interface: the kernel will refuse the port "
-                            "(binding CM ID failed (-99)); add it with 'ip addr add " + traddr + "/24 dev <netdev>'");
+                            "traddr " + traddr +
+                                " is not on any local interface: the kernel will refuse the port "
+                                "(binding CM ID failed (-99)); add it with 'ip addr add " +
+                                traddr + "/24 dev <netdev>'");
     else if (check->coverage == RdmaAddressCoverage::NoRdmaDevice)
       plan.problems.warning(port.where, object,
-                            "traddr " + traddr + " is on " + check->interface + ", which no RDMA device covers: the "
-                            "kernel will refuse the port (-19); add an rdma_links entry {name: rxe_" + check->interface +
-                            ", type: rxe, netdev: " + check->interface + "} or run 'rdma link add rxe_" +
-                            check->interface + " type rxe netdev " + check->interface + "'");
+                            "traddr " + traddr + " is on " + check->interface +
+                                ", which no RDMA device covers: the "
+                                "kernel will refuse the port (-19); add an rdma_links entry {name: rxe_" +
+                                check->interface + ", type: rxe, netdev: " + check->interface +
+                                "} or run 'rdma link add rxe_" + check->interface + " type rxe netdev " +
+                                check->interface + "'");
     else if (check->coverage == RdmaAddressCoverage::Covered && attr_value(port.attrs, "param_pi_enable") == "1")
       warn_pi_without_offload(port, *check, devices, plan);
   }
@@ -107,7 +112,8 @@ void refuse_ports_held_by_undeclared_ports(const Outcome& outcome, Plan& plan) {
                           attr_value(port.attrs, "addr_trtype") + " " + listen_address(port.attrs) +
                               " is taken by port " + std::to_string(other.id) + " (" + listen_address(other.attrs) +
                               ", enabled, not in the file), so the kernel would refuse this port (EADDRINUSE); "
-                              "declare port " + std::to_string(other.id) +
+                              "declare port " +
+                              std::to_string(other.id) +
                               " in the file, remove it (apply --prune removes what the file does not declare), "
                               "or choose another trsvcid");
       break;

@@ -27,9 +27,8 @@ Step& StepEmitter::mkdir(ChangeKind change, const std::string& dir, const std::s
   return emit(change, {OpKind::Mkdir, dir, {}, {}}, object, {{OpKind::Rmdir, dir, {}, {}}});
 }
 
-Step& StepEmitter::write(ChangeKind change, const std::string& dir, const AttributeSpec& spec,
-                         const std::string& value, const AttrMap* live_attrs, const std::string& object,
-                         std::string disruption) {
+Step& StepEmitter::write(ChangeKind change, const std::string& dir, const AttributeSpec& spec, const std::string& value,
+                         const AttrMap* live_attrs, const std::string& object, std::string disruption) {
   std::string path = dir + "/" + spec.file;
   std::vector<Operation> undo;
   std::optional<std::string> old;
@@ -49,8 +48,8 @@ Step& StepEmitter::write(ChangeKind change, const std::string& dir, const Attrib
   return step;
 }
 
-void StepEmitter::write_fresh(const std::string& dir, ObjectKind kind, const AttrMap& attrs,
-                              const std::string& object, ChangeKind change) {
+void StepEmitter::write_fresh(const std::string& dir, ObjectKind kind, const AttrMap& attrs, const std::string& object,
+                              ChangeKind change) {
   for (const AttributeSpec* spec : attributes_of(kind)) {
     auto it = attrs.find(spec->file);
     if (it == attrs.end() || it->second.empty() || is_unset_path(*spec, it->second)) continue;
@@ -72,8 +71,7 @@ Step& StepEmitter::unlink(const std::string& target, const std::string& link_pat
 
 Step& StepEmitter::rmdir(ChangeKind change, ObjectKind kind, const std::string& dir, const AttrMap& live_attrs,
                          const std::string& object, std::string disruption) {
-  return emit(change, {OpKind::Rmdir, dir, {}, {}}, object, recreate_ops(kind, dir, live_attrs),
-              std::move(disruption));
+  return emit(change, {OpKind::Rmdir, dir, {}, {}}, object, recreate_ops(kind, dir, live_attrs), std::move(disruption));
 }
 
 }  // namespace nvmetctl
