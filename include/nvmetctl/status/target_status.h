@@ -4,13 +4,14 @@
 // their state, address and the RDMA device serving them. Connected hosts come
 // from debugfs (<debugfs>/nvmet/<subsystem>/ctrl<N>/), which kernels 6.11 and
 // later have with CONFIG_NVME_TARGET_DEBUGFS.
+//
+// This header holds the status model and its projection from the live target;
+// status_sources.h reads the system, status_render.h prints the result.
 #include <cstdint>
 #include <optional>
-#include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "nvmetctl/model/target.h"
 #include "nvmetctl/net/network_info.h"
@@ -32,7 +33,7 @@ struct ConnectedController {
 struct NamespaceStatus {
   std::uint32_t nsid = 0;
   bool enabled = false;
-  std::string device;                      // "" when unset
+  std::string device;  // "" when unset
   bool device_present = false;
   std::optional<std::uint64_t> size_bytes;  // block device or file size
   std::uint32_t ana_grpid = 1;
@@ -54,21 +55,14 @@ struct PortStatus {
   bool enabled = false;  // linked to at least one subsystem
   std::string trtype, adrfam, traddr, trsvcid;
   std::vector<std::string> subsystems;
-  std::string rdma_device;   // rdma ports: the device serving traddr
-  std::string rdma_problem;  // rdma ports: why none does
+  std::string rdma_device;                                        // rdma ports: the device serving traddr
+  std::string rdma_problem;                                       // rdma ports: why none does
   std::vector<std::pair<std::uint32_t, std::string>> ana_groups;  // non-default ones and group 1
   std::vector<std::string> referrals;
   // tcp ports: established connections by peer address, from
   // <proc>/net/tcp{,6} (every kernel; one per NVMe queue).
   std::vector<std::pair<std::string, int>> tcp_peers;
 };
-
-struct TcpConnection {
-  std::string local_address, remote_address;
-  std::uint16_t local_port = 0;
-};
-// ESTABLISHED sockets from <proc>/net/tcp and <proc>/net/tcp6.
-std::vector<TcpConnection> read_tcp_connections(const std::string& proc_root);
 
 struct TargetStatus {
   bool nvmet_loaded = true;
@@ -81,24 +75,12 @@ struct TargetStatus {
 };
 
 struct StatusFilter {
-  std::string subsystem;               // only this subsystem (and ports linking it)
-  std::optional<std::uint16_t> port;   // only this port (and subsystems on it)
+  std::string subsystem;              // only this subsystem (and ports linking it)
+  std::optional<std::uint16_t> port;  // only this port (and subsystems on it)
 };
-
-// Size of a block device (from <sysfs>/dev/block/<maj>:<min>/size) or of a
-// regular file; nullopt when the path is missing or neither.
-std::optional<std::uint64_t> backing_device_size(const std::string& path, const SystemPaths& paths);
-
-// Controllers of one subsystem from <debugfs>/nvmet/<nqn>/ctrl<N>/.
-std::vector<ConnectedController> read_connected_controllers(const std::string& debugfs_nvmet,
-                                                            const std::string& nqn);
 
 // network may be null (no RDMA device lookup then).
 TargetStatus build_target_status(const Target& live, const SystemPaths& paths, NetworkInfo* network,
                                  const std::vector<RdmaDevice>& rdma_devices, const StatusFilter& filter = {});
-
-nlohmann::json status_to_json(const TargetStatus& status);
-void print_status_tree(std::ostream& out, const TargetStatus& status);
-std::string human_size(std::uint64_t bytes);
 
 }  // namespace nvmetctl
