@@ -20,7 +20,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "nvmetctl/config/target_parser.h"
-#include "nvmetctl/configfs/fake_nvmet_fs.h"
+#include "fake_nvmet_fs.h"
 #include "nvmetctl/engine/engine.h"
 
 namespace {

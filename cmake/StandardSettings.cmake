@@ -9,8 +9,7 @@ endif()
 add_library(nvmetctl_warnings INTERFACE)
 target_compile_options(nvmetctl_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-  -Wcast-align -Woverloaded-virtual -Wconversion -Wsign-conversion
-  -Wno-sign-conversion -Wno-conversion)
+  -Wcast-align -Woverloaded-virtual -Wconversion -Wsign-conversion)
 option(NVMETCTL_WERROR "Treat warnings as errors" OFF)
 if(NVMETCTL_WERROR)
   target_compile_options(nvmetctl_warnings INTERFACE -Werror)

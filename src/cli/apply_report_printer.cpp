@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "nvmetctl/engine/failure_hint.h"
+#include "nvmetctl/doctor/failure_explanation.h"
 #include "nvmetctl/exit_codes.h"
 #include "plan_printer.h"
 
@@ -33,6 +33,63 @@ const char* status_name(ApplyStatus status) {
   return "?";
 }
 
+// What went wrong, once for both outputs: the JSON document and stderr.
+struct FailureSummary {
+  std::string what, hint;
+  std::vector<std::string> log_lines;
+};
+
+FailureSummary summarize_failure(const CliContext& ctx, const ApplyReport& report, const NvmetLayout& layout,
+                                 nlohmann::json& doc, const std::string& file) {
+  FailureSummary summary;
+  if (report.failure) {
+    const SysError& e = report.failure->error;
+    const Operation& op = report.plan.steps[report.failure->step_index].op;
+    summary.what = e.action + " " +
+                   (op.touches_configfs() ? layout.relative(e.path.empty() ? op.path : e.path) : e.path) + ": " +
+                   e.reason;
+    for (const auto& line : report.failure->kernel_log) summary.log_lines.push_back(line.stamped());
+    FailureExplanation why = explain_failure(op, e, report.failure->kernel_log, ctx.paths);
+    summary.hint = why.cause.empty() ? "" : why.cause + (why.fix.empty() ? "" : "; fix: " + why.fix);
+    doc["failure"] = {{"step", report.failure->step_index}, {"error", summary.what}, {"errno", e.errnum},
+                      {"kernel_log", summary.log_lines}, {"cause", why.cause}, {"fix", why.fix},
+                      {"interrupted", report.failure->interrupted}};
+  } else if (!report.verify_drift.empty()) {
+    summary.what = "verify " + file + ": configfs does not match the file after apply";
+    doc["failure"] = {{"verify_drift", report.verify_drift}};
+  }
+  return summary;
+}
+
+nlohmann::json rollback_json(const ApplyReport& report) {
+  nlohmann::json rollback{{"undone_steps", report.rollback.undone}, {"drift", report.rollback_drift},
+                          {"kept", report.rollback_kept},
+                          {"complete", report.status == ApplyStatus::FailedRolledBack}};
+  for (const auto& e : report.rollback.errors) rollback["errors"].push_back(e.describe());
+  return rollback;
+}
+
+void print_rollback(const ApplyReport& report) {
+  if (report.status == ApplyStatus::FailedRolledBack) {
+    std::cerr << "rollback: undid " << report.rollback.undone << " steps; the target is "
+              << (report.rollback_kept.empty() ? "exactly " : "") << "as it was before this run.\n";
+    for (const auto& k : report.rollback_kept) std::cerr << "  kept: " << k << "\n";
+  } else {
+    std::cerr << "rollback: INCOMPLETE; the target differs from before this run:\n";
+    for (const auto& e : report.rollback.errors) std::cerr << "  undo failed: " << e.describe() << "\n";
+    for (const auto& d : report.rollback_drift) std::cerr << "  differs: " << d << "\n";
+    std::cerr << "hint: inspect with 'nvmetctl export' and 'nvmetctl doctor'\n";
+  }
+}
+
+void print_failure(const FailureSummary& summary, const ApplyReport& report) {
+  std::cerr << "nvmetctl: error: " << summary.what << "\n";
+  for (const auto& line : summary.log_lines) std::cerr << "  kernel: " << line << "\n";
+  for (const auto& line : report.verify_drift) std::cerr << "  drift: " << line << "\n";
+  if (!summary.hint.empty()) std::cerr << "hint: " << summary.hint << "\n";
+  print_rollback(report);
+}
+
 }  // namespace
 
 int print_apply_report(const CliContext& ctx, const ApplyReport& report, const NvmetLayout& layout,
@@ -46,30 +103,8 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   doc["plan"] = plan_to_json(report.plan, layout);
   doc["completed_operations"] = report.completed;
   bool failed = report.status == ApplyStatus::FailedRolledBack || report.status == ApplyStatus::FailedRollbackIncomplete;
-  std::string what, hint;
-  std::vector<std::string> log_lines;
-  if (report.failure) {
-    const SysError& e = report.failure->error;
-    const Operation& op = report.plan.steps[report.failure->step_index].op;
-    what = e.action + " " + (op.touches_configfs() ? layout.relative(e.path.empty() ? op.path : e.path) : e.path) +
-           ": " + e.reason;
-    for (const auto& line : report.failure->kernel_log) log_lines.push_back(line.stamped());
-    FailureExplanation why = explain_failure(op, e, report.failure->kernel_log);
-    hint = why.cause.empty() ? "" : why.cause + (why.fix.empty() ? "" : "; fix: " + why.fix);
-    doc["failure"] = {{"step", report.failure->step_index}, {"error", what}, {"errno", e.errnum},
-                      {"kernel_log", log_lines}, {"cause", why.cause}, {"fix", why.fix},
-                      {"interrupted", report.failure->interrupted}};
-  } else if (!report.verify_drift.empty()) {
-    what = "verify " + file + ": configfs does not match the file after apply";
-    doc["failure"] = {{"verify_drift", report.verify_drift}};
-  }
-  if (failed) {
-    nlohmann::json rollback{{"undone_steps", report.rollback.undone}, {"drift", report.rollback_drift},
-                            {"kept", report.rollback_kept},
-                            {"complete", report.status == ApplyStatus::FailedRolledBack}};
-    for (const auto& e : report.rollback.errors) rollback["errors"].push_back(e.describe());
-    doc["rollback"] = rollback;
-  }
+  FailureSummary failure = summarize_failure(ctx, report, layout, doc, file);
+  if (failed) doc["rollback"] = rollback_json(report);
   if (ctx.json()) {
     print_json(doc);
     return status_code(report.status);
@@ -81,21 +116,7 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   print_plan(std::cout, report.plan, layout);
   if (report.status == ApplyStatus::Applied)
     std::cout << "Applied " << report.completed << " operations; verified: the live target matches " << file << ".\n";
-  if (!failed) return status_code(report.status);
-  std::cerr << "nvmetctl: error: " << what << "\n";
-  for (const auto& line : log_lines) std::cerr << "  kernel: " << line << "\n";
-  for (const auto& line : report.verify_drift) std::cerr << "  drift: " << line << "\n";
-  if (!hint.empty()) std::cerr << "hint: " << hint << "\n";
-  if (report.status == ApplyStatus::FailedRolledBack) {
-    std::cerr << "rollback: undid " << report.rollback.undone << " steps; the target is "
-              << (report.rollback_kept.empty() ? "exactly " : "") << "as it was before this run.\n";
-    for (const auto& k : report.rollback_kept) std::cerr << "  kept: " << k << "\n";
-  } else {
-    std::cerr << "rollback: INCOMPLETE; the target differs from before this run:\n";
-    for (const auto& e : report.rollback.errors) std::cerr << "  undo failed: " << e.describe() << "\n";
-    for (const auto& d : report.rollback_drift) std::cerr << "  differs: " << d << "\n";
-    std::cerr << "hint: inspect with 'nvmetctl export' and 'nvmetctl doctor'\n";
-  }
+  if (failed) print_failure(failure, report);
   return status_code(report.status);
 }
 

@@ -18,8 +18,6 @@
 
 namespace nvmetctl::cli {
 
-enum class OutputFormat { Text, Json };
-
 struct CliContext {
   SystemPaths paths;
   std::string output = "text";

@@ -1,8 +1,8 @@
 #include <iostream>
 
 #include "cli_context.h"
-#include "nvmetctl/export/target_writer.h"
-#include "nvmetctl/nvmetcli/nvmetcli_format.h"
+#include "nvmetctl/formats/target_writer.h"
+#include "nvmetctl/formats/nvmetcli_format.h"
 
 namespace nvmetctl::cli {
 

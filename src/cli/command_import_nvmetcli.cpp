@@ -5,8 +5,8 @@
 #include "nvmetctl/config/key_secrets.h"
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/exit_codes.h"
-#include "nvmetctl/export/target_writer.h"
-#include "nvmetctl/nvmetcli/nvmetcli_format.h"
+#include "nvmetctl/formats/target_writer.h"
+#include "nvmetctl/formats/nvmetcli_format.h"
 #include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl::cli {

@@ -1,7 +1,8 @@
 #include <iostream>
 
 #include "cli_context.h"
-#include "nvmetctl/status/live_status.h"
+#include "nvmetctl/status/status_render.h"
+#include "nvmetctl/status/target_status.h"
 
 namespace nvmetctl::cli {
 

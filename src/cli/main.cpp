@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   app.footer(kExitStatusHelp);
   app.set_version_flag("--version", std::string("nvmetctl ") + kVersion);
   app.require_subcommand(1);
+  // Global options after the subcommand too, as nvme-cli users type them
+  // (nvmetctl status -o json): subcommands hand options they lack to the app.
+  app.fallthrough();
   app.add_option("-o,--output", ctx.output, "Output format")->check(CLI::IsMember({"text", "json"}))->envname("NVMETCTL_OUTPUT");
   auto* paths = "System paths (for tests; defaults are the real ones)";
   app.add_option("--configfs", ctx.paths.configfs, "configfs mount point")->group(paths)->envname("NVMETCTL_CONFIGFS")->capture_default_str();

@@ -4,10 +4,10 @@
 #include <csignal>
 
 #include "engine_fixture.h"
-#include "nvmetctl/export/target_writer.h"
-#include "nvmetctl/kernel/module_loader_fake.h"
-#include "nvmetctl/net/network_info_fake.h"
-#include "nvmetctl/rdma/rdma_links_fake.h"
+#include "nvmetctl/formats/target_writer.h"
+#include "module_loader_fake.h"
+#include "network_info_fake.h"
+#include "rdma_links_fake.h"
 #include "nvmetctl/util/interrupt.h"
 
 namespace nvmetctl {

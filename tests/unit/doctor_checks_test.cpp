@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "nvmetctl/doctor/catalog.h"
-#include "nvmetctl/net/network_info_fake.h"
+#include "network_info_fake.h"
 
 namespace nvmetctl::doctor {
 namespace {

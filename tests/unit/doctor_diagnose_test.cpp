@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -8,8 +9,8 @@
 
 #include "nvmetctl/doctor/catalog.h"
 #include "nvmetctl/doctor/doctor.h"
-#include "nvmetctl/engine/failure_hint.h"
-#include "nvmetctl/net/network_info_fake.h"
+#include "nvmetctl/doctor/failure_explanation.h"
+#include "network_info_fake.h"
 
 namespace nvmetctl::doctor {
 namespace {
@@ -103,9 +104,26 @@ TEST(DoctorDiagnose, UnknownFailureHasNoId) {
 TEST(DoctorDiagnose, ApplyExplanationComesFromTheDoctor) {
   Operation op{OpKind::Symlink, kLink, "", ""};
   FailureExplanation why = explain_failure(op, sys_error(EINVAL, "symlink", kLink),
-                                           log_of({"nvmet: transport type 3 not supported"}));
+                                           log_of({"nvmet: transport type 3 not supported"}), SystemPaths{});
   EXPECT_NE(why.cause.find("(doctor: transport-module-missing)"), std::string::npos) << why.cause;
   EXPECT_EQ(why.fix.rfind("modprobe nvmet-tcp", 0), 0u) << why.fix;
+}
+
+// --proc and --modules-dir count for apply's explanation too: the release
+// and the module tree are the ones the run was pointed at.
+TEST(DoctorDiagnose, ModuleExplanationReadsTheGivenPaths) {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("nvmetctl-explain-" + std::to_string(::getpid()));
+  fs::create_directories(root / "proc/sys/kernel");
+  fs::create_directories(root / "modules");
+  std::ofstream(root / "proc/sys/kernel/osrelease") << "9.9.9-explain\n";
+  SystemPaths paths;
+  paths.proc = (root / "proc").string();
+  paths.modules_dir = (root / "modules").string();
+  Operation op{OpKind::LoadModule, "nvmet-rdma", "", ""};
+  FailureExplanation why = explain_failure(op, sys_error(ENOENT, "load module", "nvmet-rdma"), {}, paths);
+  EXPECT_NE(why.cause.find("not available for kernel 9.9.9-explain"), std::string::npos) << why.cause;
+  fs::remove_all(root);
 }
 
 // Every id in the doctor's sources is in the catalog, and every catalog id is used.

@@ -4,12 +4,12 @@
 #include <cstdio>
 #include <fstream>
 
-#include "nvmetctl/configfs/fake_nvmet_fs.h"
+#include "fake_nvmet_fs.h"
 #include "nvmetctl/doctor/doctor.h"
 #include "nvmetctl/engine/engine.h"
-#include "nvmetctl/kernel/module_loader_fake.h"
-#include "nvmetctl/net/network_info_fake.h"
-#include "nvmetctl/rdma/rdma_links_fake.h"
+#include "module_loader_fake.h"
+#include "network_info_fake.h"
+#include "rdma_links_fake.h"
 
 namespace nvmetctl::doctor {
 namespace {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "nvmetctl/config/target_parser.h"
-#include "nvmetctl/configfs/fake_nvmet_fs.h"
+#include "fake_nvmet_fs.h"
 #include "nvmetctl/engine/engine.h"
 
 namespace nvmetctl::testing_support {

@@ -1,4 +1,4 @@
-#include "nvmetctl/kernel/module_loader_fake.h"
+#include "module_loader_fake.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "nvmetctl/net/network_info.h"
-#include "nvmetctl/net/network_info_fake.h"
+#include "network_info_fake.h"
 
 namespace nvmetctl {
 namespace {

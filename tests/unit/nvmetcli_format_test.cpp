@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "nvmetctl/config/target_parser.h"
-#include "nvmetctl/export/target_writer.h"
-#include "nvmetctl/nvmetcli/nvmetcli_format.h"
+#include "nvmetctl/formats/target_writer.h"
+#include "nvmetctl/formats/nvmetcli_format.h"
 
 namespace nvmetctl {
 namespace {

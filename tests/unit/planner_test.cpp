@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "engine_fixture.h"
-#include "nvmetctl/export/target_writer.h"
+#include "nvmetctl/formats/target_writer.h"
 #include "temp_dir.h"
 
 namespace nvmetctl {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "nvmetctl/net/network_info_fake.h"
+#include "network_info_fake.h"
 
 namespace nvmetctl {
 namespace {

@@ -1,4 +1,4 @@
-#include "nvmetctl/rdma/rdma_links_fake.h"
+#include "rdma_links_fake.h"
 
 #include <gtest/gtest.h>
 

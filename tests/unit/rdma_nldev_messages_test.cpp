@@ -12,6 +12,8 @@
 namespace nvmetctl::nldev {
 namespace {
 
+constexpr std::size_t kAttrHeader = (sizeof(nlattr) + 3) & ~std::size_t{3};  // NLA_HDRLEN, unsigned
+
 // Writes netlink messages into one datagram.
 class Datagram {
  public:
@@ -49,7 +51,7 @@ class Datagram {
   Datagram& attr(std::uint16_t type, const void* payload, std::size_t size) {
     nlattr header{};
     header.nla_type = type;
-    header.nla_len = static_cast<std::uint16_t>(NLA_HDRLEN + size);
+    header.nla_len = static_cast<std::uint16_t>(kAttrHeader + size);
     append(&header, sizeof header);
     append(payload, size);
     return *this;
@@ -74,11 +76,11 @@ const nlmsghdr& header_of(const Bytes& request) {
 std::vector<std::pair<std::uint16_t, Bytes>> attributes_of(const Bytes& request) {
   std::vector<std::pair<std::uint16_t, Bytes>> attributes;
   std::size_t offset = NLMSG_HDRLEN;
-  while (offset + NLA_HDRLEN <= request.size()) {
+  while (offset + kAttrHeader <= request.size()) {
     nlattr header{};
     std::memcpy(&header, request.data() + offset, sizeof header);
-    const auto* payload = request.data() + offset + NLA_HDRLEN;
-    attributes.push_back({header.nla_type, Bytes(payload, payload + header.nla_len - NLA_HDRLEN)});
+    const auto* payload = request.data() + offset + kAttrHeader;
+    attributes.push_back({header.nla_type, Bytes(payload, payload + header.nla_len - kAttrHeader)});
     offset += NLA_ALIGN(header.nla_len);
   }
   return attributes;

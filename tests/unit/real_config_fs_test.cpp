@@ -5,7 +5,7 @@
 
 #include "nvmetctl/configfs/config_fs.h"
 #include "nvmetctl/configfs/nvmet_layout.h"
-#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/configfs/live_state.h"
 #include "temp_dir.h"
 
 namespace nvmetctl {

@@ -8,8 +8,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "nvmetctl/net/network_info_fake.h"
-#include "nvmetctl/status/live_status.h"
+#include "network_info_fake.h"
+#include "nvmetctl/status/status_render.h"
+#include "nvmetctl/status/status_sources.h"
+#include "nvmetctl/status/target_status.h"
 #include "temp_dir.h"
 
 namespace nvmetctl {

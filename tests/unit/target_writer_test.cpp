@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "nvmetctl/export/target_writer.h"
+#include "nvmetctl/formats/target_writer.h"
 
 namespace nvmetctl {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/engine/wait_for_resources.h"
-#include "nvmetctl/net/network_info_fake.h"
+#include "network_info_fake.h"
 
 namespace nvmetctl {
 namespace {
@@ -55,7 +55,7 @@ struct FakeClock {
     h.now = [this] { return t; };
     h.sleep = [this](std::chrono::milliseconds d) {
       t += d;
-      if (sleeps < static_cast<int>(at_sleep.size())) at_sleep[sleeps]();
+      if (sleeps < static_cast<int>(at_sleep.size())) at_sleep[static_cast<std::size_t>(sleeps)]();
       ++sleeps;
     };
     return h;

@@ -1,6 +1,6 @@
 #pragma once
-// Runs a plan step by step; on the first failure (or an interrupt) undoes the
-// completed steps in reverse.
+// Runs a plan step by step and stops at the first failure or interrupt.
+// Undoing what it did is the engine's rollback (engine/rollback.h).
 #include <atomic>
 #include <optional>
 #include <vector>
@@ -24,13 +24,5 @@ struct ExecutionResult {
 
 ExecutionResult execute_plan(const Plan& plan, Environment& env,
                              const std::atomic<bool>* interrupted = nullptr);
-
-struct RollbackResult {
-  std::size_t undone = 0;
-  std::vector<SysError> errors;  // undo operations that failed (rollback carries on)
-};
-
-// Undoes steps [0, completed) in reverse order.
-RollbackResult roll_back(const Plan& plan, std::size_t completed, Environment& env);
 
 }  // namespace nvmetctl

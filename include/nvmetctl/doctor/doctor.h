@@ -24,7 +24,7 @@
 #include "nvmetctl/plan/operation.h"
 #include "nvmetctl/plan/plan.h"
 #include "nvmetctl/rdma/rdma_device.h"
-#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/configfs/live_state.h"
 #include "nvmetctl/system_paths.h"
 
 namespace nvmetctl {
@@ -114,9 +114,11 @@ DeviceFacts probe_device(const SystemPaths& paths, const std::string& path);
 // Diagnosis of one refused operation (apply's failed step): the same ids,
 // causes and fixes the doctor uses. `network` and `rdma_devices` may be null.
 // An empty id means the failure is not one the doctor knows.
+// `paths` locates the module environment for a refused module load.
 Finding diagnose_failed_operation(const Operation& op, const SysError& error,
                                   const std::vector<KernelLogLine>& log, NetworkInfo* network = nullptr,
-                                  const std::vector<RdmaDevice>* rdma_devices = nullptr);
+                                  const std::vector<RdmaDevice>* rdma_devices = nullptr,
+                                  const SystemPaths& paths = SystemPaths{});
 
 // Human report: grouped by object, failures first; `verbose` shows ok findings.
 std::string format_findings(const Findings& findings, bool verbose);

@@ -1,5 +1,6 @@
 #pragma once
-// file -> model -> observed state -> plan -> apply -> verify (-> rollback).
+// file -> model -> observed state -> outcome -> plan -> apply -> verify
+// (-> rollback). The engine strings the layers together.
 #include <atomic>
 #include <optional>
 #include <string>
@@ -8,10 +9,12 @@
 #include "nvmetctl/apply/environment.h"
 #include "nvmetctl/apply/executor.h"
 #include "nvmetctl/configfs/nvmet_layout.h"
+#include "nvmetctl/engine/rollback.h"
+#include "nvmetctl/engine/verify.h"
 #include "nvmetctl/net/network_info.h"
 #include "nvmetctl/plan/planner.h"
 #include "nvmetctl/plan/prerequisites.h"
-#include "nvmetctl/state/live_state.h"
+#include "nvmetctl/configfs/live_state.h"
 #include "nvmetctl/system_paths.h"
 
 namespace nvmetctl {
@@ -44,9 +47,9 @@ Expected<FullPlan> make_full_plan(const Target& desired, EngineContext& ctx, con
 // whole tree once and plans from it).
 FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ctx, const PlanOptions& options);
 
-// "subsystems/x/attr_model: desired 'A', current 'B'" for each step a plan
-// still has after apply, or after rollback against the snapshot.
-std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& layout);
+// Modules, RDMA devices and netdevs the file needs, as the system has them
+// now (engine/system_facts.cpp).
+SystemFacts gather_system_facts(const Target& desired, EngineContext& ctx, const LiveState& live);
 
 // ReadFailed: configfs could not be read, so nothing was planned or changed
 // (an I/O problem, not a problem of the file).

@@ -30,17 +30,4 @@ ExecutionResult execute_plan(const Plan& plan, Environment& env, const std::atom
   return result;
 }
 
-RollbackResult roll_back(const Plan& plan, std::size_t completed, Environment& env) {
-  RollbackResult result;
-  for (std::size_t i = completed; i-- > 0;) {
-    const Step& step = plan.steps[i];
-    for (const Operation& op : step.undo) {
-      auto undone = run_operation(env, op);
-      if (!undone) result.errors.push_back(undone.error());
-    }
-    ++result.undone;
-  }
-  return result;
-}
-
 }  // namespace nvmetctl

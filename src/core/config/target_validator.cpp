@@ -7,6 +7,7 @@
 
 #include "nvmetctl/config/key_secrets.h"
 #include "nvmetctl/config/value_syntax.h"
+#include "nvmetctl/model/kernel_behaviour.h"
 #include "nvmetctl/model/port_listener.h"
 #include "nvmetctl/model/target_index.h"
 #include "nvmetctl/util/parse_number.h"
@@ -244,18 +245,18 @@ class Checker {
     }
   }
 
-  // The kernel clamps max_queue_size to 16..1024 (rdma: at most 256) when the
-  // port is enabled and writes the result back: any other value would read
+  // The kernel clamps max_queue_size (queue_size_limits) when the port is enabled and writes the result back: any other value would read
   // back different, fail verify and roll back on every apply.
   void check_queue_size(const AttrMap& attrs, const AttrLocations& where_map, const SourceLocation& where,
                         const std::string& field, const std::string& trtype) {
     auto it = attrs.find("param_max_queue_size");
     if (it == attrs.end() || it->second == "-1") return;
     long long value = parse_number<long long>(it->second).value_or(0);
-    long long largest = trtype == "rdma" ? 256 : 1024;
-    if (value < 16 || value > largest)
+    QueueSizeLimits limits = queue_size_limits(trtype);
+    if (value < limits.min || value > limits.max)
       d_.error_once(attr_location(where_map, "param_max_queue_size", where), field + ".max_queue_size",
-                    "must be -1 (the transport's default) or 16.." + std::to_string(largest) +
+                    "must be -1 (the transport's default) or " + std::to_string(limits.min) + ".." +
+                        std::to_string(limits.max) +
                         (trtype == "rdma" ? " on rdma" : "") + "; the kernel would change " + it->second +
                         " when the port starts");
   }

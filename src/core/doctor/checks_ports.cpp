@@ -1,5 +1,6 @@
 // Ports: transport, address, RDMA coverage, and the kernel's refusals.
 #include "check_util.h"
+#include "nvmetctl/model/kernel_behaviour.h"
 #include "nvmetctl/kernel/module_names.h"
 #include "nvmetctl/model/port_listener.h"
 #include "nvmetctl/net/ip_address.h"
@@ -60,6 +61,13 @@ void add_log(Finding& f, const std::vector<const LogEvent*>& events, std::size_t
   for (std::size_t i = from; i < events.size(); ++i) f.evidence.push_back(log_evidence(events[i]->line));
 }
 
+std::vector<const LogEvent*> with_errno(const std::vector<const LogEvent*>& events, int errnum) {
+  std::vector<const LogEvent*> found;
+  for (auto* e : events)
+    if (e->errnum == errnum) found.push_back(e);
+  return found;
+}
+
 class PortChecker {
  public:
   PortChecker(const DoctorInputs& in, Findings& out, const std::vector<LogEvent>& events)
@@ -99,7 +107,7 @@ class PortChecker {
     if (trtype_.empty()) {
       auto& f = out_.failure("trtype-unset", object_,
                              "port " + std::to_string(port_->id) + " has no trtype: linking a subsystem to it fails with "
-                             "EINVAL" + std::string(in_.kernel_version.known() && in_.kernel_version < KernelVersion{6, 14}
+                             "EINVAL" + std::string(!kernel_has(KernelRule::UnsetTrtypeNotTransportZero, in_.kernel_version)
                                                         ? " ('nvmet: transport type 0 not supported')" : ""),
                              "echo tcp > " + dir_ + "/addr_trtype   # or rdma, loop, fc; set it before any link");
       f.evidence.push_back(read_evidence(dir_ + "/addr_trtype", ""));
@@ -184,10 +192,7 @@ class PortChecker {
                 {},
                 "ip addr add " + traddr_ + "/24 dev " + guess_netdev(in_) + "   # or: " + change_traddr_fix()};
       f.evidence.push_back("local addresses: " + local_addresses(in_));
-      std::vector<const LogEvent*> relevant;
-      for (auto* e : logged)
-        if (e->errnum == EADDRNOTAVAIL) relevant.push_back(e);
-      add_log(f, relevant);
+      add_log(f, with_errno(logged, EADDRNOTAVAIL));
       out_.add(std::move(f));
       return false;
     }
@@ -212,9 +217,7 @@ class PortChecker {
   // conflicting port; rdma's log line names the address exactly.
   bool check_in_use(const std::vector<const LogEvent*>& logged) {
     if (enabled_) return true;
-    std::vector<const LogEvent*> in_use;
-    for (auto* e : logged)
-      if (e->errnum == EADDRINUSE) in_use.push_back(e);
+    std::vector<const LogEvent*> in_use = with_errno(logged, EADDRINUSE);
     const Port* other = listener_in_the_way();
     std::optional<ListenerConflict> process = other || trtype_ != "tcp" ? std::nullopt : process_in_the_way();
     if (!other && !process && (trtype_ != "rdma" || in_use.empty())) return true;
@@ -240,6 +243,8 @@ class PortChecker {
     return false;
   }
 
+  // Returns false when it reported a finding, like the other checks; without
+  // network facts or when traddr is no literal address there is nothing to say.
   bool check_rdma() {
     std::vector<const LogEvent*> logged = events_for(events_, *port_, LogEventKind::RdmaBindFailed);
     for (auto* e : events_for(events_, *port_, LogEventKind::RdmaListenFailed)) logged.push_back(e);
@@ -253,69 +258,83 @@ class PortChecker {
     }
     auto check = check_rdma_address(traddr_, *in_.network, *in_.rdma_devices);
     if (!check) return true;
-    auto with_errno = [&](int errnum) {
-      std::vector<const LogEvent*> r;
-      for (auto* e : logged)
-        if (e->errnum == errnum) r.push_back(e);
-      return r;
-    };
-    std::string consequence =
-        enabled_ ? "the port is " + link_state() + " but nothing can be listening (the kernel drops the listener when "
-                   "its RDMA device goes away and does not rebind)"
-                 : "linking a subsystem fails with ";
     switch (check->coverage) {
-      case RdmaAddressCoverage::NotLocal: {
-        Finding f{"rdma-addr-not-local", FindingSeverity::Failure, object_,
-                  "traddr " + traddr_ + " is not assigned to any local interface: " + consequence +
-                      (enabled_ ? "" : "EADDRNOTAVAIL (binding CM ID failed (-99))"),
-                  {},
-                  "ip addr add " + traddr_ + "/24 dev " + guess_netdev(in_) + "   # or: " + change_traddr_fix()};
-        f.evidence.push_back(read_evidence(dir_ + "/addr_traddr", traddr_));
-        f.evidence.push_back("local addresses: " + local_addresses(in_));
-        add_log(f, with_errno(EADDRNOTAVAIL));
-        out_.add(std::move(f));
-        return false;
-      }
-      case RdmaAddressCoverage::NoRdmaDevice: {
-        std::string add = "rdma link add rxe_" + check->interface + " type rxe netdev " + check->interface;
-        std::string fix = enabled_ ? add + "; " + relink_command(layout_, *port_, "") : add;
-        fix += "   # or in the file: rdma_links: [{name: rxe_" + check->interface + ", type: rxe, netdev: " +
-               check->interface + "}]";
-        Finding f{"rdma-no-device", FindingSeverity::Failure, object_,
-                  "traddr " + traddr_ + " is on " + check->interface + ", which no RDMA device (rxe/siw link or RDMA NIC) "
-                  "covers: " + consequence + (enabled_ ? "" : "ENODEV (binding CM ID failed (-19))"),
-                  {}, fix};
-        f.evidence.push_back(read_evidence(dir_ + "/addr_traddr", traddr_));
-        std::string devices;
-        for (const auto& d : *in_.rdma_devices)
-          devices += (devices.empty() ? "" : ", ") + d.name + (d.netdev.empty() ? "" : " on " + d.netdev);
-        f.evidence.push_back("RDMA devices: " + (devices.empty() ? std::string("none") : devices));
-        add_log(f, with_errno(ENODEV));
-        out_.add(std::move(f));
-        return false;
-      }
+      case RdmaAddressCoverage::NotLocal:
+        return report_rdma_addr_not_local(with_errno(logged, EADDRNOTAVAIL));
+      case RdmaAddressCoverage::NoRdmaDevice:
+        return report_rdma_no_device(check->interface, with_errno(logged, ENODEV));
       case RdmaAddressCoverage::Wildcard:
-        if (in_.rdma_devices->empty()) {
-          auto& f = out_.warning("rdma-no-device", object_,
-                                 "the port listens on " + traddr_ + ", but there is no RDMA device at all: no host can connect",
-                                 "rdma link add rxe_" + guess_netdev(in_) + " type rxe netdev " + guess_netdev(in_));
-          f.evidence.push_back("RDMA devices: none");
-          return false;
-        }
+        if (!check_any_rdma_device()) return false;
         break;
       case RdmaAddressCoverage::Covered:
-        for (const auto& d : *in_.rdma_devices)
-          if (d.name == check->device && !d.active()) {
-            auto& f = out_.warning("rdma-device-down", object_,
-                                   "RDMA device " + d.name + " serving " + traddr_ + " is not ACTIVE (port state " +
-                                       std::to_string(d.port_state) + "): hosts cannot connect",
-                                   "ip link set " + (d.netdev.empty() ? check->interface : d.netdev) + " up");
-            f.evidence.push_back(in_.paths.sysfs + "/class/infiniband/" + d.name + "/ports/1/state");
-            return false;
-          }
+        if (!check_rdma_device_active(*check)) return false;
         break;
     }
-    return check_in_use(with_errno(EADDRINUSE));
+    return check_in_use(with_errno(logged, EADDRINUSE));
+  }
+
+  // An enabled port already listened, so its problem is a listener gone
+  // silently; a port not yet enabled gets the errno linking will fail with
+  // (the caller appends it).
+  std::string rdma_consequence() const {
+    return enabled_ ? "the port is " + link_state() + " but nothing can be listening (the kernel drops the listener "
+                      "when its RDMA device goes away and does not rebind)"
+                    : "linking a subsystem fails with ";
+  }
+
+  bool report_rdma_addr_not_local(const std::vector<const LogEvent*>& logged) {
+    Finding f{"rdma-addr-not-local", FindingSeverity::Failure, object_,
+              "traddr " + traddr_ + " is not assigned to any local interface: " + rdma_consequence() +
+                  (enabled_ ? "" : "EADDRNOTAVAIL (binding CM ID failed (-99))"),
+              {},
+              "ip addr add " + traddr_ + "/24 dev " + guess_netdev(in_) + "   # or: " + change_traddr_fix()};
+    f.evidence.push_back(read_evidence(dir_ + "/addr_traddr", traddr_));
+    f.evidence.push_back("local addresses: " + local_addresses(in_));
+    add_log(f, logged);
+    out_.add(std::move(f));
+    return false;
+  }
+
+  bool report_rdma_no_device(const std::string& interface, const std::vector<const LogEvent*>& logged) {
+    std::string add = "rdma link add rxe_" + interface + " type rxe netdev " + interface;
+    std::string fix = enabled_ ? add + "; " + relink_command(layout_, *port_, "") : add;
+    fix += "   # or in the file: rdma_links: [{name: rxe_" + interface + ", type: rxe, netdev: " + interface + "}]";
+    Finding f{"rdma-no-device", FindingSeverity::Failure, object_,
+              "traddr " + traddr_ + " is on " + interface + ", which no RDMA device (rxe/siw link or RDMA NIC) "
+              "covers: " + rdma_consequence() + (enabled_ ? "" : "ENODEV (binding CM ID failed (-19))"),
+              {}, fix};
+    f.evidence.push_back(read_evidence(dir_ + "/addr_traddr", traddr_));
+    std::string devices;
+    for (const auto& d : *in_.rdma_devices)
+      devices += (devices.empty() ? "" : ", ") + d.name + (d.netdev.empty() ? "" : " on " + d.netdev);
+    f.evidence.push_back("RDMA devices: " + (devices.empty() ? std::string("none") : devices));
+    add_log(f, logged);
+    out_.add(std::move(f));
+    return false;
+  }
+
+  // A wildcard address listens on every RDMA device, which is fine unless
+  // there is none at all.
+  bool check_any_rdma_device() {
+    if (!in_.rdma_devices->empty()) return true;
+    auto& f = out_.warning("rdma-no-device", object_,
+                           "the port listens on " + traddr_ + ", but there is no RDMA device at all: no host can connect",
+                           "rdma link add rxe_" + guess_netdev(in_) + " type rxe netdev " + guess_netdev(in_));
+    f.evidence.push_back("RDMA devices: none");
+    return false;
+  }
+
+  bool check_rdma_device_active(const RdmaAddressCheck& check) {
+    for (const auto& d : *in_.rdma_devices)
+      if (d.name == check.device && !d.active()) {
+        auto& f = out_.warning("rdma-device-down", object_,
+                               "RDMA device " + d.name + " serving " + traddr_ + " is not ACTIVE (port state " +
+                                   std::to_string(d.port_state) + "): hosts cannot connect",
+                               "ip link set " + (d.netdev.empty() ? check.interface : d.netdev) + " up");
+        f.evidence.push_back(in_.paths.sysfs + "/class/infiniband/" + d.name + "/ports/1/state");
+        return false;
+      }
+    return true;
   }
 
   void check_pi() {

@@ -21,33 +21,71 @@ void check_privileges(const DoctorInputs& in, Findings& out) {
                        "/self/status)");
 }
 
-void check_configfs(const DoctorInputs& in, Findings& out) {
-  // With a file, apply mounts configfs and loads nvmet itself: only a
-  // warning then, as long as the modules are there.
-  bool apply_fixes_it = in.desired.has_value();
+namespace {
+
+// With a file, apply mounts configfs and loads nvmet itself: only a warning
+// then, as long as the modules are there.
+bool apply_fixes_it(const DoctorInputs& in) { return in.desired.has_value(); }
+
+void report_configfs_not_mounted(const DoctorInputs& in, Findings& out) {
   const std::string& mount = in.paths.configfs;
-  if (!in.configfs_dir || !in.configfs_mounted) {
-    auto configfs = module_state(in, "configfs");
-    if (!in.configfs_dir && configfs && *configfs == ModuleState::Unavailable) {
-      auto& f = out.failure("configfs-not-mounted", "configfs",
-                            mount + " does not exist and this kernel has no configfs (not built in, no module "
-                            "installed for " + in.kernel_release + "): nvmet cannot be configured on this machine",
-                            unavailable_module_fix(in, "configfs"));
-      f.evidence.push_back("stat " + mount + ": No such file or directory");
-      f.evidence.push_back("module configfs: not built in, not found under " + in.module_env.kernel_modules_dir);
-      return;
+  auto configfs = module_state(in, "configfs");
+  if (!in.configfs_dir && configfs && *configfs == ModuleState::Unavailable) {
+    auto& f = out.failure("configfs-not-mounted", "configfs",
+                          mount + " does not exist and this kernel has no configfs (not built in, no module "
+                          "installed for " + in.kernel_release + "): nvmet cannot be configured on this machine",
+                          unavailable_module_fix(in, "configfs"));
+    f.evidence.push_back("stat " + mount + ": No such file or directory");
+    f.evidence.push_back("module configfs: not built in, not found under " + in.module_env.kernel_modules_dir);
+    return;
+  }
+  std::string what = !in.configfs_dir
+                         ? mount + " does not exist: the configfs module is not loaded and nothing is mounted there"
+                         : "configfs is not mounted on " + mount + ": every mkdir under it fails with EPERM";
+  std::string fix = !in.configfs_dir ? "modprobe configfs && mount -t configfs none " + mount
+                                     : "mount -t configfs none " + mount;
+  if (apply_fixes_it(in)) fix = "nvmetctl apply " + in.file + "   # mounts it; or by hand: " + fix;
+  Finding finding{"configfs-not-mounted", apply_fixes_it(in) ? FindingSeverity::Warning : FindingSeverity::Failure,
+                  "configfs", what, {}, fix};
+  finding.evidence.push_back(!in.configfs_dir ? "stat " + mount + ": No such file or directory"
+                                              : in.paths.proc + "/mounts has no configfs on " + mount);
+  out.add(std::move(finding));
+}
+
+// A debugfs=off boot makes nvmet fail its init (6.10+); apply cannot fix
+// that, so it stays a failure even with a file.
+void report_nvmet_not_loaded(const DoctorInputs& in, Findings& out) {
+  auto nvmet = module_state(in, std::string(kTargetCoreModule));
+  if (nvmet && *nvmet == ModuleState::Unavailable) {
+    auto& f = out.failure("module-unavailable", "module nvmet",
+                          "the NVMe target core (nvmet) is not available for kernel " + in.kernel_release +
+                              ": " + in.paths.nvmet_root() + " cannot exist",
+                          unavailable_module_fix(in, "nvmet"));
+    f.evidence.push_back(in.paths.nvmet_root() + " does not exist; libkmod finds no nvmet module");
+    return;
+  }
+  std::string fix = "modprobe nvmet";
+  std::vector<std::string> evidence{"stat " + in.paths.nvmet_root() + ": No such file or directory"};
+  std::string what = "the nvmet module is not loaded: " + in.paths.nvmet_root() +
+                     " does not exist and mkdir there fails with EPERM";
+  for (const auto& e : parse_log_events(in.kernel_log))
+    if (e.kind == LogEventKind::DebugfsFailed) {
+      evidence.push_back(log_evidence(e.line));
+      what += "; it failed to initialise because debugfs is disabled";
+      fix = "remove debugfs=off from the kernel command line (nvmet needs debugfs on 6.10+), reboot, then modprobe nvmet";
     }
-    std::string what = !in.configfs_dir
-                           ? mount + " does not exist: the configfs module is not loaded and nothing is mounted there"
-                           : "configfs is not mounted on " + mount + ": every mkdir under it fails with EPERM";
-    std::string fix = !in.configfs_dir ? "modprobe configfs && mount -t configfs none " + mount
-                                       : "mount -t configfs none " + mount;
-    if (apply_fixes_it) fix = "nvmetctl apply " + in.file + "   # mounts it; or by hand: " + fix;
-    Finding finding{"configfs-not-mounted", apply_fixes_it ? FindingSeverity::Warning : FindingSeverity::Failure,
-                    "configfs", what, {}, fix};
-    finding.evidence.push_back(!in.configfs_dir ? "stat " + mount + ": No such file or directory"
-                                                : in.paths.proc + "/mounts has no configfs on " + mount);
-    out.add(std::move(finding));
+  bool failure = !apply_fixes_it(in) || fix != "modprobe nvmet";
+  if (apply_fixes_it(in) && !failure) fix = "nvmetctl apply " + in.file + "   # loads it; or by hand: modprobe nvmet";
+  Finding finding{"nvmet-not-loaded", failure ? FindingSeverity::Failure : FindingSeverity::Warning, "module nvmet",
+                  what, evidence, fix};
+  out.add(std::move(finding));
+}
+
+}  // namespace
+
+void check_configfs(const DoctorInputs& in, Findings& out) {
+  if (!in.configfs_dir || !in.configfs_mounted) {
+    report_configfs_not_mounted(in, out);
     return;
   }
   if (!in.live && !in.live_error.empty()) {
@@ -55,35 +93,11 @@ void check_configfs(const DoctorInputs& in, Findings& out) {
                 "ls -lR " + in.paths.nvmet_root() + "   # and check permissions");
     return;
   }
-  bool nvmet_loaded = in.live && in.live->nvmet_loaded;
-  if (!nvmet_loaded) {
-    auto nvmet = module_state(in, std::string(kTargetCoreModule));
-    if (nvmet && *nvmet == ModuleState::Unavailable) {
-      auto& f = out.failure("module-unavailable", "module nvmet",
-                            "the NVMe target core (nvmet) is not available for kernel " + in.kernel_release +
-                                ": " + in.paths.nvmet_root() + " cannot exist",
-                            unavailable_module_fix(in, "nvmet"));
-      f.evidence.push_back(in.paths.nvmet_root() + " does not exist; libkmod finds no nvmet module");
-      return;
-    }
-    std::string fix = "modprobe nvmet";
-    std::vector<std::string> evidence{"stat " + in.paths.nvmet_root() + ": No such file or directory"};
-    std::string what = "the nvmet module is not loaded: " + in.paths.nvmet_root() +
-                       " does not exist and mkdir there fails with EPERM";
-    for (const auto& e : parse_log_events(in.kernel_log))
-      if (e.kind == LogEventKind::DebugfsFailed) {
-        evidence.push_back(log_evidence(e.line));
-        what += "; it failed to initialise because debugfs is disabled";
-        fix = "remove debugfs=off from the kernel command line (nvmet needs debugfs on 6.10+), reboot, then modprobe nvmet";
-      }
-    bool failure = !apply_fixes_it || fix != "modprobe nvmet";
-    if (apply_fixes_it && !failure) fix = "nvmetctl apply " + in.file + "   # loads it; or by hand: modprobe nvmet";
-    Finding finding{"nvmet-not-loaded", failure ? FindingSeverity::Failure : FindingSeverity::Warning, "module nvmet",
-                    what, evidence, fix};
-    out.add(std::move(finding));
+  if (!in.live || !in.live->nvmet_loaded) {
+    report_nvmet_not_loaded(in, out);
     return;
   }
-  out.ok("configfs-ok", "configfs", "configfs is mounted on " + mount + " and nvmet is loaded");
+  out.ok("configfs-ok", "configfs", "configfs is mounted on " + in.paths.configfs + " and nvmet is loaded");
 }
 
 void check_kernel_log_access(const DoctorInputs& in, Findings& out) {

@@ -7,7 +7,7 @@
 
 #include "check_util.h"
 #include "nvmetctl/doctor/doctor.h"
-#include "nvmetctl/engine/kernel_facts_reader.h"
+#include "nvmetctl/kernel/kernel_facts_reader.h"
 #include "nvmetctl/kernel/module_failure.h"
 #include "nvmetctl/kernel/module_names.h"
 
@@ -51,39 +51,66 @@ Finding with_log(Finding f, const LogEvent* e) {
   return f;
 }
 
+// trtype names a transport the kernel lacks: unset, or its module missing.
+Finding diagnose_missing_transport(const std::string& object, const LogEvent* t) {
+  const auto F = FindingSeverity::Failure;
+  auto name = transport_name(t->number);
+  // 0 is also pci's id (6.14+), but an unset trtype reads the same.
+  if (t->number == 0 || t->number == 255)
+    return with_log({"trtype-unset", F, object, object + " has no trtype, so the kernel has no transport for it",
+                     {}, "set trtype (tcp, rdma, loop or fc) for " + object + " in the file"},
+                    t);
+  std::string module;
+  for (const auto& tm : kTransportModules)
+    if (tm.id == t->number) module = std::string(tm.module);
+  return with_log({"transport-module-missing", F, object,
+                   "the kernel has no " + std::string(name.value_or("?")) + " transport: module " + module +
+                       " is not loaded and could not be loaded",
+                   {}, "modprobe " + module + "   # if that fails, 'nvmetctl doctor' says why"},
+                  t);
+}
+
+// EINVAL on a link: the kernel log says which port attribute it refused.
+Finding diagnose_link_refused_port(const std::string& object, const std::vector<LogEvent>& events) {
+  const auto F = FindingSeverity::Failure;
+  if (auto* t = last_event(events, LogEventKind::TransportNotSupported)) return diagnose_missing_transport(object, t);
+  if (auto* a = last_event(events, LogEventKind::AddressFamilyUnsupported))
+    return with_log({"adrfam-unset", F, object, "the transport refused the port's address family (adrfam)", {},
+                     "set adrfam (ipv4 or ipv6) for " + object + " in the file"},
+                    a);
+  if (auto* m = last_event(events, LogEventKind::MalformedAddress))
+    return with_log({"port-address-invalid", F, object, "the transport could not parse traddr/trsvcid", {},
+                     "use a literal IP address and a decimal trsvcid for " + object}, m);
+  if (auto* p = last_event(events, LogEventKind::PiUnsupported))
+    return with_log({"port-pi-unsupported", F, object, "pi_enable is set, but only rdma supports T10-PI", {},
+                     "remove pi_enable from " + object + " in the file"}, p);
+  return {};
+}
+
+Finding diagnose_rdma_no_device(const std::string& object, const LogEvent* rdma, NetworkInfo* network,
+                                const std::vector<RdmaDevice>* devices) {
+  std::string interface = "<netdev>";
+  if (network)
+    if (auto owner = network->find_interface_for_address(rdma->address); owner && owner->has_value())
+      interface = **owner;
+  std::string devs;
+  if (devices)
+    for (const auto& d : *devices) devs += (devs.empty() ? "" : ", ") + d.name;
+  Finding f{"rdma-no-device", FindingSeverity::Failure, object,
+            rdma->address + " is on " + interface + ", which no RDMA device (rxe/siw link or RDMA NIC) covers", {},
+            "rdma link add rxe_" + interface + " type rxe netdev " + interface +
+                "   # or in the file: rdma_links: [{name: rxe_" + interface + ", type: rxe, netdev: " + interface + "}]"};
+  if (devices) f.evidence.push_back("RDMA devices: " + (devs.empty() ? std::string("none") : devs));
+  return with_log(std::move(f), rdma);
+}
+
+// Linking a subsystem to a port is when the kernel starts the listener, so
+// port attribute and address problems surface here.
 Finding diagnose_link(const Operation& op, int e, const std::vector<LogEvent>& events, NetworkInfo* network,
                       const std::vector<RdmaDevice>* devices) {
   std::string object = port_object_of(op.path);
   const auto F = FindingSeverity::Failure;
-  if (e == EINVAL) {
-    if (auto* t = last_event(events, LogEventKind::TransportNotSupported)) {
-      auto name = transport_name(t->number);
-      // 0 is also pci's id (6.14+), but an unset trtype reads the same.
-      if (t->number == 0 || t->number == 255)
-        return with_log({"trtype-unset", F, object, object + " has no trtype, so the kernel has no transport for it",
-                         {}, "set trtype (tcp, rdma, loop or fc) for " + object + " in the file"},
-                        t);
-      std::string module;
-      for (const auto& tm : kTransportModules)
-        if (tm.id == t->number) module = std::string(tm.module);
-      return with_log({"transport-module-missing", F, object,
-                       "the kernel has no " + std::string(name.value_or("?")) + " transport: module " + module +
-                           " is not loaded and could not be loaded",
-                       {}, "modprobe " + module + "   # if that fails, 'nvmetctl doctor' says why"},
-                      t);
-    }
-    if (auto* a = last_event(events, LogEventKind::AddressFamilyUnsupported))
-      return with_log({"adrfam-unset", F, object, "the transport refused the port's address family (adrfam)", {},
-                       "set adrfam (ipv4 or ipv6) for " + object + " in the file"},
-                      a);
-    if (auto* m = last_event(events, LogEventKind::MalformedAddress))
-      return with_log({"port-address-invalid", F, object, "the transport could not parse traddr/trsvcid", {},
-                       "use a literal IP address and a decimal trsvcid for " + object}, m);
-    if (auto* p = last_event(events, LogEventKind::PiUnsupported))
-      return with_log({"port-pi-unsupported", F, object, "pi_enable is set, but only rdma supports T10-PI", {},
-                       "remove pi_enable from " + object + " in the file"}, p);
-    return {};
-  }
+  if (e == EINVAL) return diagnose_link_refused_port(object, events);
   const LogEvent* rdma = last_event(events, LogEventKind::RdmaBindFailed);
   if (!rdma) rdma = last_event(events, LogEventKind::RdmaListenFailed);
   const LogEvent* tcp = last_event(events, LogEventKind::TcpBindFailed);
@@ -93,21 +120,7 @@ Finding diagnose_link(const Operation& op, int e, const std::vector<LogEvent>& e
                      address + " is not assigned to any local interface", {},
                      "ip addr add " + address + "/24 dev <netdev>, or change traddr of " + object + " in the file"},
                     rdma ? rdma : tcp);
-  if (e == ENODEV && rdma) {
-    std::string interface = "<netdev>";
-    if (network)
-      if (auto owner = network->find_interface_for_address(rdma->address); owner && owner->has_value())
-        interface = **owner;
-    std::string devs;
-    if (devices)
-      for (const auto& d : *devices) devs += (devs.empty() ? "" : ", ") + d.name;
-    Finding f{"rdma-no-device", F, object,
-              address + " is on " + interface + ", which no RDMA device (rxe/siw link or RDMA NIC) covers", {},
-              "rdma link add rxe_" + interface + " type rxe netdev " + interface +
-                  "   # or in the file: rdma_links: [{name: rxe_" + interface + ", type: rxe, netdev: " + interface + "}]"};
-    if (devices) f.evidence.push_back("RDMA devices: " + (devs.empty() ? std::string("none") : devs));
-    return with_log(std::move(f), rdma);
-  }
+  if (e == ENODEV && rdma) return diagnose_rdma_no_device(object, rdma, network, devices);
   if (e == EADDRINUSE)
     return with_log({"port-addr-in-use", F, object,
                      "another listener already uses this address and port (another nvmet port?)", {},
@@ -163,12 +176,13 @@ std::string clash_symptom(const LogEvent& e) {
   return "exports duplicate symbol " + e.symbol + ", owned by " + e.detail;
 }
 
-Finding diagnose_module(const Operation& op, const SysError& error, const std::vector<LogEvent>& events) {
+Finding diagnose_module(const Operation& op, const SysError& error, const std::vector<LogEvent>& events,
+                        const SystemPaths& paths) {
   std::string object = "module " + op.path;
-  std::string release = read_kernel_release(SystemPaths{}).value_or("");
-  std::string fix = module_failure_hint(op.path, error.errnum, release, SystemPaths{});
+  std::string release = read_kernel_release(paths).value_or("");
+  std::string fix = module_failure_hint(op.path, error.errnum, release, paths);
   const auto F = FindingSeverity::Failure;
-  switch (classify_module_failure(error.errnum, read_module_environment(SystemPaths{}, release))) {
+  switch (classify_module_failure(error.errnum, read_module_environment(paths, release))) {
     case ModuleFailure::NotFound:
       return {"module-unavailable", F, object, op.path + " is not available for kernel " + release, {}, fix};
     case ModuleFailure::SignatureRejected:
@@ -191,84 +205,104 @@ Finding diagnose_module(const Operation& op, const SysError& error, const std::v
   }
 }
 
+bool is_namespace_enable(const std::string& path) {
+  return base_name(path) == "enable" && dir_name(dir_name(path)).find("/namespaces") != std::string::npos;
+}
+
+bool is_passthru_enable(const std::string& path) {
+  return base_name(path) == "enable" && base_name(dir_name(path)) == "passthru";
+}
+
+Finding diagnose_write(const Operation& op, int e, const std::vector<LogEvent>& events) {
+  const auto F = FindingSeverity::Failure;
+  if (is_namespace_enable(op.path)) return diagnose_namespace_enable(op, e, events);
+  if (e == EACCES) {
+    if (auto* refused = last_event(events, LogEventKind::PortEnabledRefused))
+      return with_log({"port-enabled-attr-refused", F, "port " + std::to_string(refused->number),
+                       "the port is enabled (it has subsystem links); the kernel refuses address and parameter "
+                       "changes until every link is removed",
+                       {}, "let nvmetctl apply do it: it unlinks, writes and relinks"},
+                      refused);
+  } else if (e == EINVAL && is_passthru_enable(op.path)) {
+    std::string subsystem_dir = dir_name(dir_name(op.path));
+    if (auto* conflict = last_event(events, LogEventKind::PassthruConflict))
+      return with_log({"passthru-with-namespaces", F, "subsystem " + base_name(subsystem_dir),
+                       "passthru cannot be enabled while the subsystem has namespaces", {},
+                       "rmdir " + subsystem_dir + "/namespaces/*   # then apply again"},
+                      conflict);
+  } else if (e == EINVAL) {
+    if (auto* frozen = last_event(events, LogEventKind::IdentityFrozen))
+      return with_log({"subsystem-identity-frozen", F, "subsystem " + base_name(dir_name(op.path)),
+                       "a host has identified the subsystem; the kernel froze its " + frozen->attribute, {},
+                       "re-run with --allow-recreate to recreate the subsystem"},
+                      frozen);
+  }
+  return {};
+}
+
+// configfs answers EPERM to every mkdir it cannot take, whatever the reason:
+// not root, not mounted, nvmet not loaded, or a directory that holds links.
+Finding diagnose_mkdir_refused(const Operation& op) {
+  const auto F = FindingSeverity::Failure;
+  auto at = op.path.find("/nvmet");
+  std::string mount = at == std::string::npos ? dir_name(op.path) : op.path.substr(0, at);
+  SystemPaths mount_paths;
+  mount_paths.configfs = mount;
+  if (::geteuid() != 0)
+    return {"not-root", F, "system", "configfs changes need root (CAP_SYS_ADMIN)", {}, "sudo nvmetctl ..."};
+  if (!configfs_mounted_at(mount_paths, mount) && !path_exists(mount + "/nvmet"))
+    return {"configfs-not-mounted", F, "configfs",
+            "configfs is not mounted on " + mount + ": every mkdir under it fails with EPERM", {},
+            "mount -t configfs none " + mount};
+  if (!path_exists(mount + "/nvmet"))
+    return {"nvmet-not-loaded", F, "module nvmet",
+            "the nvmet module is not loaded, so " + mount + "/nvmet does not exist", {}, "modprobe nvmet"};
+  return {"mkdir-not-allowed", F, "configfs", dir_name(op.path) + " takes no directories (use symlinks there)",
+          {}, "check the path; ports/N/subsystems and allowed_hosts hold symlinks"};
+}
+
+Finding diagnose_rdma_link_add(const Operation& op, int e) {
+  const auto F = FindingSeverity::Failure;
+  if (e == ENODEV)
+    return {"netdev-missing", F, "link " + op.path, "netdev " + op.detail + " does not exist", {},
+            "ip link show; fix rdma_links.netdev in the file"};
+  if (e == EEXIST)
+    return {"rdma-link-conflict", F, "link " + op.path, op.detail + " already has an " + op.value + " link", {},
+            "rdma link show; rename the link in the file to the existing one"};
+  return {};
+}
+
+Finding diagnose_by_kind(const Operation& op, const SysError& error, const std::vector<LogEvent>& events,
+                         NetworkInfo* network, const std::vector<RdmaDevice>* rdma_devices, const SystemPaths& paths) {
+  int e = error.errnum;
+  switch (op.kind) {
+    case OpKind::Symlink:
+      if (op.path.find("/ports/") != std::string::npos) return diagnose_link(op, e, events, network, rdma_devices);
+      return {};
+    case OpKind::Write: return diagnose_write(op, e, events);
+    case OpKind::Mkdir: return e == EPERM ? diagnose_mkdir_refused(op) : Finding{};
+    case OpKind::LoadModule: return diagnose_module(op, error, events, paths);
+    case OpKind::AddRdmaLink: return diagnose_rdma_link_add(op, e);
+    case OpKind::MountConfigfs:
+      return {"configfs-not-mounted", FindingSeverity::Failure, "configfs",
+              "mounting configfs on " + op.path + " failed: " + error.reason, {},
+              "modprobe configfs && mount -t configfs none " + op.path};
+    default: return {};
+  }
+}
+
 }  // namespace
 
 Finding diagnose_failed_operation(const Operation& op, const SysError& error, const std::vector<KernelLogLine>& log,
-                                  NetworkInfo* network, const std::vector<RdmaDevice>* rdma_devices) {
+                                  NetworkInfo* network, const std::vector<RdmaDevice>* rdma_devices,
+                                  const SystemPaths& paths) {
   auto events = parse_log_events(log);
   int e = error.errnum;
-  const auto F = FindingSeverity::Failure;
-  Finding found;
-  switch (op.kind) {
-    case OpKind::Symlink:
-      if (op.path.find("/ports/") != std::string::npos) found = diagnose_link(op, e, events, network, rdma_devices);
-      break;
-    case OpKind::Write:
-      if (base_name(op.path) == "enable" && dir_name(dir_name(op.path)).find("/namespaces") != std::string::npos)
-        found = diagnose_namespace_enable(op, e, events);
-      else if (e == EACCES) {
-        if (auto* refused = last_event(events, LogEventKind::PortEnabledRefused))
-          found = with_log({"port-enabled-attr-refused", F, "port " + std::to_string(refused->number),
-                            "the port is enabled (it has subsystem links); the kernel refuses address and parameter "
-                            "changes until every link is removed",
-                            {}, "let nvmetctl apply do it: it unlinks, writes and relinks"},
-                           refused);
-      } else if (e == EINVAL && base_name(op.path) == "enable" && base_name(dir_name(op.path)) == "passthru") {
-        std::string subsystem_dir = dir_name(dir_name(op.path));
-        if (auto* conflict = last_event(events, LogEventKind::PassthruConflict))
-          found = with_log({"passthru-with-namespaces", F, "subsystem " + base_name(subsystem_dir),
-                            "passthru cannot be enabled while the subsystem has namespaces", {},
-                            "rmdir " + subsystem_dir + "/namespaces/*   # then apply again"},
-                           conflict);
-      } else if (e == EINVAL) {
-        if (auto* frozen = last_event(events, LogEventKind::IdentityFrozen))
-          found = with_log({"subsystem-identity-frozen", F, "subsystem " + base_name(dir_name(op.path)),
-                            "a host has identified the subsystem; the kernel froze its " + frozen->attribute, {},
-                            "re-run with --allow-recreate to recreate the subsystem"},
-                           frozen);
-      }
-      break;
-    case OpKind::Mkdir:
-      if (e == EPERM) {
-        auto at = op.path.find("/nvmet");
-        std::string mount = at == std::string::npos ? dir_name(op.path) : op.path.substr(0, at);
-        SystemPaths paths;
-        paths.configfs = mount;
-        if (::geteuid() != 0)
-          found = {"not-root", F, "system", "configfs changes need root (CAP_SYS_ADMIN)", {}, "sudo nvmetctl ..."};
-        else if (!configfs_mounted_at(paths, mount) && !path_exists(mount + "/nvmet"))
-          found = {"configfs-not-mounted", F, "configfs",
-                   "configfs is not mounted on " + mount + ": every mkdir under it fails with EPERM", {},
-                   "mount -t configfs none " + mount};
-        else if (!path_exists(mount + "/nvmet"))
-          found = {"nvmet-not-loaded", F, "module nvmet",
-                   "the nvmet module is not loaded, so " + mount + "/nvmet does not exist", {}, "modprobe nvmet"};
-        else
-          found = {"mkdir-not-allowed", F, "configfs", dir_name(op.path) + " takes no directories (use symlinks there)",
-                   {}, "check the path; ports/N/subsystems and allowed_hosts hold symlinks"};
-      }
-      break;
-    case OpKind::LoadModule:
-      found = diagnose_module(op, error, events);
-      break;
-    case OpKind::AddRdmaLink:
-      if (e == ENODEV)
-        found = {"netdev-missing", F, "link " + op.path, "netdev " + op.detail + " does not exist", {},
-                 "ip link show; fix rdma_links.netdev in the file"};
-      else if (e == EEXIST)
-        found = {"rdma-link-conflict", F, "link " + op.path, op.detail + " already has an " + op.value + " link", {},
-                 "rdma link show; rename the link in the file to the existing one"};
-      break;
-    case OpKind::MountConfigfs:
-      found = {"configfs-not-mounted", F, "configfs", "mounting configfs on " + op.path + " failed: " + error.reason, {},
-               "modprobe configfs && mount -t configfs none " + op.path};
-      break;
-    default:
-      break;
-  }
+  Finding found = diagnose_by_kind(op, error, events, network, rdma_devices, paths);
+  // Whatever the operation, a refusal to a non-root user has one cause.
   if (found.id.empty() && (e == EPERM || e == EACCES) && ::geteuid() != 0)
-    found = {"not-root", F, "system", "permission denied: nvmetctl needs root (CAP_SYS_ADMIN)", {},
-             "sudo nvmetctl ..."};
+    found = {"not-root", FindingSeverity::Failure, "system", "permission denied: nvmetctl needs root (CAP_SYS_ADMIN)",
+             {}, "sudo nvmetctl ..."};
   if (!found.id.empty()) found.evidence.insert(found.evidence.begin(), error.describe());
   return found;
 }

@@ -18,7 +18,7 @@
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/doctor/doctor.h"
 #include "nvmetctl/engine/engine.h"
-#include "nvmetctl/engine/kernel_facts_reader.h"
+#include "nvmetctl/kernel/kernel_facts_reader.h"
 #include "nvmetctl/kernel/module_names.h"
 #include "nvmetctl/util/block_device_sysfs.h"
 #include "nvmetctl/util/sys_files.h"
@@ -94,6 +94,82 @@ void gather_tcp_listeners(const SystemPaths& paths, DoctorInputs& in) {
   in.socket_holders = listener_holders(paths.proc, in.tcp_sockets, services);
 }
 
+void gather_configfs(EngineContext& ctx, DoctorInputs& in) {
+  std::error_code ec;
+  in.configfs_dir = fs::is_directory(ctx.paths.configfs, ec) || ctx.fs.exists(ctx.paths.configfs);
+  in.configfs_mounted = configfs_mounted_at(ctx.paths, ctx.paths.configfs) || ctx.fs.exists(ctx.paths.nvmet_root());
+  if (in.configfs_mounted) {
+    auto live = read_live_state(ctx.fs, ctx.layout());
+    if (live) in.live = std::move(*live);
+    else in.live_error = live.error().describe();
+  }
+}
+
+// Module states: the core, every transport, the RDMA pieces, and every
+// module the kernel log names (a symbol clash points at the culprit).
+void gather_modules(EngineContext& ctx, DoctorInputs& in) {
+  std::set<std::string> names{"configfs", std::string(kTargetCoreModule), "ib_core", "rdma_cm"};
+  for (const auto& t : kTransportModules) names.insert(std::string(t.module));
+  for (const auto& l : kLinkTypeModules) names.insert(std::string(l.module));
+  for (const auto& e : parse_log_events(in.kernel_log))
+    if (e.kind == LogEventKind::SymbolClash && !e.module.empty()) names.insert(e.module);
+  if (ctx.modules)
+    for (const auto& name : names)
+      if (auto state = ctx.modules->state(name)) in.modules[name] = *state;
+  in.module_env = read_module_environment(ctx.paths, in.kernel_release);
+  std::error_code ec;
+  in.ofed_loaded = fs::exists(ctx.paths.sysfs + "/module/mlx_compat", ec);
+}
+
+void gather_rdma_devices(EngineContext& ctx, DoctorInputs& in) {
+  bool rdma_stack = in.modules.count("ib_core") &&
+                    (in.modules["ib_core"] == ModuleState::Loaded || in.modules["ib_core"] == ModuleState::BuiltIn);
+  if (ctx.rdma && rdma_stack) {
+    auto devices = ctx.rdma->list();
+    if (devices) in.rdma_devices = *devices;
+    else in.rdma_error = devices.error().describe();
+  } else if (!rdma_stack) {
+    in.rdma_devices = std::vector<RdmaDevice>{};  // no RDMA core, no RDMA device
+  } else {
+    in.rdma_error = "no RDMA netlink access";
+  }
+}
+
+void gather_file(EngineContext& ctx, const std::string& file, DoctorInputs& in) {
+  in.file = file;
+  ParsedTarget parsed = parse_target_file(file);
+  if (parsed.ok()) load_key_secrets(parsed.target, parsed.diagnostics);
+  in.file_problems = parsed.diagnostics;
+  if (!parsed.ok()) return;
+  in.desired = parsed.target;
+  // The tree was read whole above; plan from that instead of reading again.
+  Expected<FullPlan> full = in.live ? Expected<FullPlan>(plan_from_live(*in.desired, *in.live, ctx, PlanOptions{}))
+                                    : make_full_plan(*in.desired, ctx, PlanOptions{}, false);
+  if (full) {
+    in.plan = std::move(full->plan);
+    // The plan may have listed RDMA devices (loading ib_core on the way).
+    if (full->facts.rdma_devices) in.rdma_devices = full->facts.rdma_devices;
+  } else {
+    in.plan_error = full.error().describe();
+  }
+}
+
+void add_device_paths(const Target& t, std::set<std::string>& device_paths) {
+  for (const auto& s : t.subsystems)
+    for (const auto& n : s.namespaces)
+      if (auto it = n.attrs.find("device_path"); it != n.attrs.end() && !it->second.empty())
+        device_paths.insert(it->second);
+}
+
+// Every device a namespace uses now or would use after apply, probed once.
+void gather_devices(const SystemPaths& paths, DoctorInputs& in) {
+  std::set<std::string> device_paths;
+  if (in.live) add_device_paths(in.live->target, device_paths);
+  if (in.desired) add_device_paths(*in.desired, device_paths);
+  device_paths.erase("(null)");  // an unset device_path reads like that
+  for (const auto& path : device_paths) in.devices[path] = probe_device(paths, path);
+}
+
 }  // namespace
 
 DeviceFacts probe_device(const SystemPaths& paths, const std::string& path) {
@@ -134,76 +210,14 @@ DoctorInputs gather_inputs(EngineContext& ctx, const std::string& file) {
   in.kernel_release = ctx.modules ? ctx.modules->kernel_release() : read_kernel_release(ctx.paths).value_or("");
   in.kernel_version = parse_kernel_release(in.kernel_release);
   in.privileges = read_privileges(ctx.paths);
-
-  std::error_code ec;
-  in.configfs_dir = fs::is_directory(ctx.paths.configfs, ec) || ctx.fs.exists(ctx.paths.configfs);
-  in.configfs_mounted = configfs_mounted_at(ctx.paths, ctx.paths.configfs) || ctx.fs.exists(ctx.paths.nvmet_root());
-  if (in.configfs_mounted) {
-    auto live = read_live_state(ctx.fs, ctx.layout());
-    if (live) in.live = std::move(*live);
-    else in.live_error = live.error().describe();
-  }
-
+  gather_configfs(ctx, in);
   in.kernel_log_available = ctx.kernel_log && ctx.kernel_log->available();
   if (in.kernel_log_available) in.kernel_log = ctx.kernel_log->read_all();
-
-  // Module states: the core, every transport, the RDMA pieces, and every
-  // module the kernel log names.
-  std::set<std::string> names{"configfs", std::string(kTargetCoreModule), "ib_core", "rdma_cm"};
-  for (const auto& t : kTransportModules) names.insert(std::string(t.module));
-  for (const auto& l : kLinkTypeModules) names.insert(std::string(l.module));
-  for (const auto& e : parse_log_events(in.kernel_log))
-    if (e.kind == LogEventKind::SymbolClash && !e.module.empty()) names.insert(e.module);
-  if (ctx.modules)
-    for (const auto& name : names)
-      if (auto state = ctx.modules->state(name)) in.modules[name] = *state;
-  in.module_env = read_module_environment(ctx.paths, in.kernel_release);
-  in.ofed_loaded = fs::exists(ctx.paths.sysfs + "/module/mlx_compat", ec);
-
+  gather_modules(ctx, in);
   in.network = ctx.network;
-  bool rdma_stack = in.modules.count("ib_core") &&
-                    (in.modules["ib_core"] == ModuleState::Loaded || in.modules["ib_core"] == ModuleState::BuiltIn);
-  if (ctx.rdma && rdma_stack) {
-    auto devices = ctx.rdma->list();
-    if (devices) in.rdma_devices = *devices;
-    else in.rdma_error = devices.error().describe();
-  } else if (!rdma_stack) {
-    in.rdma_devices = std::vector<RdmaDevice>{};  // no RDMA core, no RDMA device
-  } else {
-    in.rdma_error = "no RDMA netlink access";
-  }
-
-  if (!file.empty()) {
-    in.file = file;
-    ParsedTarget parsed = parse_target_file(file);
-    if (parsed.ok()) load_key_secrets(parsed.target, parsed.diagnostics);
-    in.file_problems = parsed.diagnostics;
-    if (parsed.ok()) {
-      in.desired = parsed.target;
-      // The tree was read whole above; plan from that instead of reading again.
-      Expected<FullPlan> full = in.live ? Expected<FullPlan>(plan_from_live(*in.desired, *in.live, ctx, PlanOptions{}))
-                                        : make_full_plan(*in.desired, ctx, PlanOptions{}, false);
-      if (full) {
-        in.plan = std::move(full->plan);
-        // The plan may have listed RDMA devices (loading ib_core on the way).
-        if (full->facts.rdma_devices) in.rdma_devices = full->facts.rdma_devices;
-      } else {
-        in.plan_error = full.error().describe();
-      }
-    }
-  }
-
-  std::set<std::string> paths;
-  if (in.live)
-    for (const auto& s : in.live->target.subsystems)
-      for (const auto& n : s.namespaces)
-        if (auto it = n.attrs.find("device_path"); it != n.attrs.end() && !it->second.empty()) paths.insert(it->second);
-  if (in.desired)
-    for (const auto& s : in.desired->subsystems)
-      for (const auto& n : s.namespaces)
-        if (auto it = n.attrs.find("device_path"); it != n.attrs.end() && !it->second.empty()) paths.insert(it->second);
-  paths.erase("(null)");  // an unset device_path reads like that
-  for (const auto& path : paths) in.devices[path] = probe_device(ctx.paths, path);
+  gather_rdma_devices(ctx, in);
+  if (!file.empty()) gather_file(ctx, file, in);
+  gather_devices(ctx.paths, in);
   gather_tcp_listeners(ctx.paths, in);
   return in;
 }

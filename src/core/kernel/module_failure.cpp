@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <unistd.h>
 
@@ -49,6 +50,41 @@ std::string name_pattern(const std::string& module) {
   std::string pattern;
   for (char c : module) pattern += (c == '-' || c == '_') ? std::string("[-_]") : std::string(1, c);
   return pattern;
+}
+
+// An empty modules directory means the running kernel's package went away
+// (upgrade without reboot), not that this one module is missing.
+void hint_not_found(std::ostream& hint, const std::string& module, const std::string& kernel_release,
+                    const ModuleEnvironment& env) {
+  if (!env.modules_installed) {
+    hint << "the running kernel's modules are gone, usually because its package was upgraded "
+            "or removed without a reboot: reboot into the installed kernel, or reinstall "
+         << "linux-image-" << kernel_release << ".";
+    return;
+  }
+  hint << "kernel " << kernel_release << " was built without " << module
+       << ", or the package that ships it is not installed: install linux-image-"
+       << kernel_release << " (Debian) or linux-modules-extra-" << kernel_release
+       << " (Ubuntu), then check with `modinfo " << module << "`.";
+}
+
+void hint_refused_by_config(std::ostream& hint, const std::string& module) {
+  hint << "a `blacklist` or `install` line in the modprobe configuration blocks it; find it with "
+       << "`grep -rE '" << name_pattern(module)
+       << "' /etc/modprobe.d /run/modprobe.d /usr/local/lib/modprobe.d /lib/modprobe.d "
+          "/usr/lib/modprobe.d` and remove it.";
+}
+
+// Symbol mismatches on RDMA modules almost always come from MLNX_OFED.
+void hint_bad_module(std::ostream& hint, const std::string& module, const std::string& kernel_release) {
+  hint << "check the kernel log: `dmesg | grep -E '" << name_pattern(module)
+       << "|disagrees about version of symbol|exports duplicate symbol|Unknown symbol'`.";
+  if (is_rdma_module(module))
+    hint << " Those messages are typical of an out-of-tree RDMA stack (MLNX_OFED) mixed with "
+            "the kernel's own RDMA modules: use the nvmet-rdma built by OFED, or remove OFED.";
+  else
+    hint << " A module built for another kernel gives them too: reinstall it for "
+         << kernel_release << " and run depmod.";
 }
 
 }  // namespace
@@ -134,22 +170,10 @@ std::string module_failure_hint(const std::string& module, int errnum,
   std::ostringstream hint;
   switch (classify_module_failure(errnum, env)) {
     case ModuleFailure::NotFound:
-      if (!env.modules_installed) {
-        hint << "the running kernel's modules are gone, usually because its package was upgraded "
-                "or removed without a reboot: reboot into the installed kernel, or reinstall "
-             << "linux-image-" << kernel_release << ".";
-        break;
-      }
-      hint << "kernel " << kernel_release << " was built without " << module
-           << ", or the package that ships it is not installed: install linux-image-"
-           << kernel_release << " (Debian) or linux-modules-extra-" << kernel_release
-           << " (Ubuntu), then check with `modinfo " << module << "`.";
+      hint_not_found(hint, module, kernel_release, env);
       break;
     case ModuleFailure::RefusedByConfig:
-      hint << "a `blacklist` or `install` line in the modprobe configuration blocks it; find it with "
-           << "`grep -rE '" << name_pattern(module)
-           << "' /etc/modprobe.d /run/modprobe.d /usr/local/lib/modprobe.d /lib/modprobe.d "
-              "/usr/lib/modprobe.d` and remove it.";
+      hint_refused_by_config(hint, module);
       break;
     case ModuleFailure::SignatureRejected:
       hint << "the kernel enforces module signatures and " << module
@@ -170,14 +194,7 @@ std::string module_failure_hint(const std::string& module, int errnum,
            << " on the host).";
       break;
     case ModuleFailure::BadModule:
-      hint << "check the kernel log: `dmesg | grep -E '" << name_pattern(module)
-           << "|disagrees about version of symbol|exports duplicate symbol|Unknown symbol'`.";
-      if (is_rdma_module(module))
-        hint << " Those messages are typical of an out-of-tree RDMA stack (MLNX_OFED) mixed with "
-                "the kernel's own RDMA modules: use the nvmet-rdma built by OFED, or remove OFED.";
-      else
-        hint << " A module built for another kernel gives them too: reinstall it for "
-             << kernel_release << " and run depmod.";
+      hint_bad_module(hint, module, kernel_release);
       break;
     case ModuleFailure::InUse:
       hint << "something still uses " << module

@@ -15,7 +15,7 @@ namespace {
 class Request {
  public:
   Request(std::uint16_t op, std::uint16_t flags, std::uint32_t seq)
-      : buffer_(MNL_SOCKET_BUFFER_SIZE), nlh_(mnl_nlmsg_put_header(buffer_.data())) {
+      : buffer_(static_cast<std::size_t>(MNL_SOCKET_BUFFER_SIZE)), nlh_(mnl_nlmsg_put_header(buffer_.data())) {
     nlh_->nlmsg_type = message_type(op);
     nlh_->nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | flags);
     nlh_->nlmsg_seq = seq;

@@ -93,6 +93,10 @@ fi
 step "status -o json"
 expect_ok "$NVMETCTL" -o json status
 printf '%s\n' "$OUT" >"$WORK/status.json"
+# nvme-cli habit: global options after the subcommand give the same document.
+json_before=$OUT
+expect_ok "$NVMETCTL" status -o json
+[[ $OUT == "$json_before" ]] || fail "'status -o json' differs from '-o json status'"
 /usr/bin/python3 - "$WORK/status.json" "$NQN" "$HOST_RDMA" "$HOST_TCP" "$RXE_DEV" "$NET_ADDR" "$hosts_known" <<'PY'
 import json, sys
 path, nqn, host_rdma, host_tcp, rxe, addr, hosts_known = sys.argv[1:]

@@ -1,0 +1,34 @@
+#pragma once
+// Undoing a run that failed or was interrupted, and proving it: the undo
+// operations of the completed steps in reverse, then a fresh read compared
+// with the snapshot taken before the run.
+#include <string>
+#include <vector>
+
+#include "nvmetctl/apply/environment.h"
+#include "nvmetctl/configfs/config_fs.h"
+#include "nvmetctl/configfs/nvmet_layout.h"
+#include "nvmetctl/model/target.h"
+#include "nvmetctl/plan/plan.h"
+
+namespace nvmetctl {
+
+struct RollbackResult {
+  std::size_t undone = 0;
+  std::vector<SysError> errors;  // undo operations that failed (rollback carries on)
+};
+
+// Undoes steps [0, completed) in reverse order.
+RollbackResult roll_back(const Plan& plan, std::size_t completed, Environment& env);
+
+struct RollbackCheck {
+  std::vector<std::string> drift;  // how the tree differs from the snapshot
+  // Device paths a rollback cannot unset (the kernel has no way back to
+  // none); inert while their namespace or passthru is disabled.
+  std::vector<std::string> kept;
+};
+
+// Reads the whole tree again and compares it with `snapshot`.
+RollbackCheck check_rolled_back(const Target& snapshot, const ConfigFs& fs, const NvmetLayout& layout);
+
+}  // namespace nvmetctl

@@ -1,0 +1,65 @@
+#include "nvmetctl/engine/verify.h"
+
+#include <set>
+
+#include "nvmetctl/configfs/live_state.h"
+#include "nvmetctl/plan/planner.h"
+
+namespace nvmetctl {
+
+std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& layout) {
+  // A link the plan removes and makes again is a port relinked for the
+  // attribute writes between (already listed), not a link of its own.
+  std::set<std::string> unlinked, linked;
+  for (const Step& step : plan.steps) {
+    if (step.op.kind == OpKind::Unlink) unlinked.insert(step.op.path);
+    if (step.op.kind == OpKind::Symlink) linked.insert(step.op.path);
+  }
+  std::vector<std::string> lines;
+  for (const Step& step : plan.steps) {
+    bool link = step.op.kind == OpKind::Unlink || step.op.kind == OpKind::Symlink;
+    if (link && unlinked.count(step.op.path) && linked.count(step.op.path)) continue;
+    std::string path = layout.relative(step.op.path);
+    auto shown = [&](const std::string& value) { return step.secret ? std::string("<secret>") : value; };
+    switch (step.op.kind) {
+      case OpKind::Write:
+        lines.push_back(path + ": desired '" + shown(step.op.value) + "', current '" +
+                        shown(step.old_value.value_or("")) + "'");
+        break;
+      case OpKind::Mkdir:
+        lines.push_back(path + ": missing");
+        break;
+      case OpKind::Rmdir:
+        lines.push_back(path + ": present, but not wanted");
+        break;
+      case OpKind::Symlink:
+        lines.push_back(path + " (link): link missing");
+        break;
+      case OpKind::Unlink:
+        lines.push_back(path + ": link present, but not wanted");
+        break;
+      default:
+        lines.push_back(std::string(op_kind_name(step.op.kind)) + " " + step.op.path + ": still pending");
+        break;
+    }
+  }
+  return lines;
+}
+
+std::vector<std::string> verify_applied(const Target& desired, const ConfigFs& fs, const NvmetLayout& layout,
+                                        const KernelFacts& kernel, const PlanOptions& options) {
+  ReadScope scope;
+  scope.all_attributes = false;
+  scope.declared = &desired;
+  auto after = read_live_state(fs, layout, scope);
+  if (!after) return {"cannot re-read configfs: " + after.error().describe()};
+  return describe_drift(plan_configfs(desired, *after, layout, kernel, options), layout);
+}
+
+std::vector<std::string> verify_cleared(const ConfigFs& fs, const NvmetLayout& layout) {
+  auto after = read_live_state(fs, layout, ReadScope{});
+  if (!after) return {"cannot re-read configfs: " + after.error().describe()};
+  return describe_drift(plan_teardown(*after, layout), layout);
+}
+
+}  // namespace nvmetctl

@@ -1,0 +1,240 @@
+#include "nvmetctl/formats/target_writer.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "nvmetctl/model/attribute_table.h"
+#include "nvmetctl/util/parse_number.h"
+
+namespace nvmetctl {
+namespace {
+
+AttrMap exportable_attrs(ObjectKind kind, const AttrMap& live, bool port_enabled = false) {
+  AttrMap out;
+  for (const AttributeSpec* spec : attributes_of(kind)) {
+    auto it = live.find(spec->file);
+    if (it == live.end() || it->second.empty() || is_unset_path(*spec, it->second)) continue;
+    if (spec->type == ValueType::Secret) continue;
+    if (spec->fresh_default && attribute_values_equal(*spec, spec->fresh_default, it->second)) continue;
+    if (spec->kernel_rewrites && port_enabled) continue;  // the transport chose it
+    std::string value = it->second;
+    if (spec->type == ValueType::Text)
+      while (!value.empty() && value.back() == ' ') value.pop_back();
+    out[spec->file] = value;
+  }
+  return out;
+}
+
+// YAML keys in the table's order, typed as the file format expects.
+template <class Sink>
+void emit_attrs(ObjectKind kind, const AttrMap& attrs, Sink sink) {
+  for (const AttributeSpec* spec : attributes_of(kind)) {
+    auto it = attrs.find(spec->file);
+    if (it != attrs.end()) sink(*spec, it->second);
+  }
+}
+
+// A live integer that no 64-bit type holds is written as the kernel shows
+// it: validating the exported file then names it, instead of export failing.
+std::optional<long long> integer_of(const AttributeSpec& spec, const std::string& value) {
+  if (spec.type != ValueType::UInt && spec.type != ValueType::Int) return std::nullopt;
+  return parse_number<long long>(value);
+}
+
+void yaml_attrs(YAML::Emitter& out, ObjectKind kind, const AttrMap& attrs) {
+  emit_attrs(kind, attrs, [&](const AttributeSpec& spec, const std::string& value) {
+    out << YAML::Key << spec.key << YAML::Value;
+    if (spec.type == ValueType::Bool) out << (value == "1");
+    else if (auto number = integer_of(spec, value)) out << *number;
+    else out << value;
+  });
+}
+
+void json_attrs(nlohmann::json& out, ObjectKind kind, const AttrMap& attrs) {
+  emit_attrs(kind, attrs, [&](const AttributeSpec& spec, const std::string& value) {
+    if (spec.type == ValueType::Bool) out[spec.key] = value == "1";
+    else if (auto number = integer_of(spec, value)) out[spec.key] = *number;
+    else out[spec.key] = value;
+  });
+}
+
+}  // namespace
+
+Target exportable_target(const Target& live, const std::vector<RdmaDevice>& rdma_devices) {
+  Target t;
+  for (const RdmaDevice& device : rdma_devices)
+    if ((device.link_type == "rxe" || device.link_type == "siw") && !device.netdev.empty())
+      t.rdma_links.push_back({device.name, device.link_type, device.netdev, {}});
+  for (const Host& h : live.hosts) {
+    Host out;
+    out.nqn = h.nqn;
+    out.attrs = exportable_attrs(ObjectKind::Host, h.attrs);
+    t.hosts.push_back(out);
+  }
+  for (const Subsystem& s : live.subsystems) {
+    Subsystem out;
+    out.nqn = s.nqn;
+    out.attrs = exportable_attrs(ObjectKind::Subsystem, s.attrs);
+    if (s.passthru_enabled()) out.attrs.erase("attr_version");  // the controller's, not the subsystem's
+    if (s.allowed_hosts && !s.allowed_hosts->empty()) out.allowed_hosts = s.allowed_hosts;
+    for (const Namespace& ns : s.namespaces) {
+      Namespace n;
+      n.nsid = ns.nsid;
+      n.attrs = exportable_attrs(ObjectKind::Namespace, ns.attrs);
+      if (!n.attrs.count("enable")) n.attrs["enable"] = "0";  // explicit: a disabled namespace stays so
+      out.namespaces.push_back(n);
+    }
+    if (s.passthru && s.passthru->attrs.count("device_path") && s.passthru->attrs.at("device_path") != "(null)") {
+      Passthru pt;
+      pt.attrs = exportable_attrs(ObjectKind::Passthru, s.passthru->attrs);
+      out.passthru = pt;
+    }
+    t.subsystems.push_back(out);
+  }
+  for (const Port& p : live.ports) {
+    Port out;
+    out.id = p.id;
+    out.attrs = exportable_attrs(ObjectKind::Port, p.attrs, p.enabled());
+    if (p.subsystems && !p.subsystems->empty()) out.subsystems = p.subsystems;
+    for (const Referral& r : p.referrals) {
+      Referral ref;
+      ref.name = r.name;
+      ref.attrs = exportable_attrs(ObjectKind::Referral, r.attrs);
+      out.referrals.push_back(ref);
+    }
+    for (const AnaGroup& g : p.ana_groups) {
+      auto state = g.attrs.find("ana_state");
+      if (g.id == 1 && (state == g.attrs.end() || state->second == "optimized")) continue;
+      AnaGroup group;
+      group.id = g.id;
+      if (state != g.attrs.end()) group.attrs["ana_state"] = state->second;
+      out.ana_groups.push_back(group);
+    }
+    t.ports.push_back(out);
+  }
+  return t;
+}
+
+std::string target_to_yaml(const Target& t) {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << 1;
+  if (!t.rdma_links.empty()) {
+    out << YAML::Key << "rdma_links" << YAML::Value << YAML::BeginSeq;
+    for (const RdmaLink& l : t.rdma_links)
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << l.name << YAML::Key << "type" << YAML::Value
+          << l.type << YAML::Key << "netdev" << YAML::Value << l.netdev << YAML::EndMap;
+    out << YAML::EndSeq;
+  }
+  if (!t.hosts.empty()) {
+    out << YAML::Key << "hosts" << YAML::Value << YAML::BeginSeq;
+    for (const Host& h : t.hosts) {
+      out << YAML::BeginMap << YAML::Key << "nqn" << YAML::Value << h.nqn;
+      yaml_attrs(out, ObjectKind::Host, h.attrs);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!t.subsystems.empty()) {
+    out << YAML::Key << "subsystems" << YAML::Value << YAML::BeginSeq;
+    for (const Subsystem& s : t.subsystems) {
+      out << YAML::BeginMap << YAML::Key << "nqn" << YAML::Value << s.nqn;
+      yaml_attrs(out, ObjectKind::Subsystem, s.attrs);
+      if (s.allowed_hosts) out << YAML::Key << "allowed_hosts" << YAML::Value << YAML::Flow << *s.allowed_hosts;
+      if (!s.namespaces.empty()) {
+        out << YAML::Key << "namespaces" << YAML::Value << YAML::BeginSeq;
+        for (const Namespace& ns : s.namespaces) {
+          out << YAML::BeginMap << YAML::Key << "nsid" << YAML::Value << ns.nsid;
+          yaml_attrs(out, ObjectKind::Namespace, ns.attrs);
+          out << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
+      }
+      if (s.passthru) {
+        out << YAML::Key << "passthru" << YAML::Value << YAML::BeginMap;
+        yaml_attrs(out, ObjectKind::Passthru, s.passthru->attrs);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!t.ports.empty()) {
+    out << YAML::Key << "ports" << YAML::Value << YAML::BeginSeq;
+    for (const Port& p : t.ports) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << p.id;
+      yaml_attrs(out, ObjectKind::Port, p.attrs);
+      if (p.subsystems) out << YAML::Key << "subsystems" << YAML::Value << YAML::Flow << *p.subsystems;
+      if (!p.referrals.empty()) {
+        out << YAML::Key << "referrals" << YAML::Value << YAML::BeginSeq;
+        for (const Referral& r : p.referrals) {
+          out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << r.name;
+          yaml_attrs(out, ObjectKind::Referral, r.attrs);
+          out << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
+      }
+      if (!p.ana_groups.empty()) {
+        out << YAML::Key << "ana_groups" << YAML::Value << YAML::BeginSeq;
+        for (const AnaGroup& g : p.ana_groups) {
+          out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << g.id;
+          if (g.attrs.count("ana_state")) out << YAML::Key << "state" << YAML::Value << g.attrs.at("ana_state");
+          out << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+nlohmann::json target_to_json(const Target& t) {
+  nlohmann::json out;
+  out["version"] = 1;
+  out["rdma_links"] = nlohmann::json::array();
+  for (const RdmaLink& l : t.rdma_links) out["rdma_links"].push_back({{"name", l.name}, {"type", l.type}, {"netdev", l.netdev}});
+  out["hosts"] = nlohmann::json::array();
+  for (const Host& h : t.hosts) {
+    nlohmann::json host{{"nqn", h.nqn}};
+    json_attrs(host, ObjectKind::Host, h.attrs);
+    out["hosts"].push_back(host);
+  }
+  out["subsystems"] = nlohmann::json::array();
+  for (const Subsystem& s : t.subsystems) {
+    nlohmann::json sub{{"nqn", s.nqn}};
+    json_attrs(sub, ObjectKind::Subsystem, s.attrs);
+    if (s.allowed_hosts) sub["allowed_hosts"] = *s.allowed_hosts;
+    sub["namespaces"] = nlohmann::json::array();
+    for (const Namespace& ns : s.namespaces) {
+      nlohmann::json n{{"nsid", ns.nsid}};
+      json_attrs(n, ObjectKind::Namespace, ns.attrs);
+      sub["namespaces"].push_back(n);
+    }
+    if (s.passthru) {
+      nlohmann::json pt = nlohmann::json::object();
+      json_attrs(pt, ObjectKind::Passthru, s.passthru->attrs);
+      sub["passthru"] = pt;
+    }
+    out["subsystems"].push_back(sub);
+  }
+  out["ports"] = nlohmann::json::array();
+  for (const Port& p : t.ports) {
+    nlohmann::json port{{"id", p.id}};
+    json_attrs(port, ObjectKind::Port, p.attrs);
+    if (p.subsystems) port["subsystems"] = *p.subsystems;
+    port["referrals"] = nlohmann::json::array();
+    for (const Referral& r : p.referrals) {
+      nlohmann::json ref{{"name", r.name}};
+      json_attrs(ref, ObjectKind::Referral, r.attrs);
+      port["referrals"].push_back(ref);
+    }
+    port["ana_groups"] = nlohmann::json::array();
+    for (const AnaGroup& g : p.ana_groups)
+      port["ana_groups"].push_back({{"id", g.id}, {"state", g.attrs.count("ana_state") ? g.attrs.at("ana_state") : ""}});
+    out["ports"].push_back(port);
+  }
+  return out;
+}
+
+}  // namespace nvmetctl
