@@ -58,8 +58,8 @@ if [[ $run_unit -eq 1 ]]; then
 fi
 
 if [[ $run_unit -eq 1 ]]; then
-    # Man pages, completions and the .deb, checked on this machine.
-    for check in "tests/package/check-man.sh build/nvmetctl" tests/completions/run.sh tests/package/test-deb.sh; do
+    # The command line, man pages, completions and the .deb, checked on this machine.
+    for check in "tests/cli/run.sh build/nvmetctl" "tests/package/check-man.sh build/nvmetctl" tests/completions/run.sh tests/package/test-deb.sh; do
         banner "Checking: $check"
         if $check >build/ship-check.log 2>&1; then
             passed=$((passed + 1))

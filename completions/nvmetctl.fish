@@ -84,6 +84,7 @@ complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l wait -x -d 'Secon
 complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l format -x -a 'yaml nvmetcli' -d 'Output format'
 complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l rdma-links -d 'Also delete rxe and siw links'
 complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l unload-modules -d 'Also unload the modules'
+complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l dry-run -d 'Only show the steps'
 complete -c nvmetctl -n "__fish_seen_subcommand_from import-nvmetcli" -l key-dir -x -a '(__fish_complete_directories)' -d 'Write inline DH-HMAC-CHAP keys here'
 complete -c nvmetctl -n "__fish_seen_subcommand_from status" -l subsystem -x -a '(__nvmetctl_live subsystems)' -d 'Show only this subsystem'
 complete -c nvmetctl -n "__fish_seen_subcommand_from doctor" -s v -l verbose -d 'Also list what was checked and found healthy'

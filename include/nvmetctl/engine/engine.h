@@ -77,6 +77,8 @@ struct ClearOptions {
   bool rdma_links = false;      // remove links the file... (all rxe/siw links)
   bool unload_modules = false;  // transports, then nvmet
 };
+// What clear would do, without doing it (clear --dry-run).
+Expected<Plan> plan_clear(EngineContext& ctx, const ClearOptions& options);
 ApplyReport clear_target(EngineContext& ctx, const ClearOptions& options,
                          const std::atomic<bool>* interrupted = nullptr);
 

@@ -151,6 +151,14 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
   return execute_with_rollback(std::move(full.plan), full.live.target, ctx, verify, interrupted);
 }
 
+Expected<Plan> plan_clear(EngineContext& ctx, const ClearOptions& options) {
+  auto live = read_live_state(ctx.fs, ctx.layout(), ReadScope{});
+  if (!live) return live.error();
+  Plan plan = plan_teardown(*live, ctx.layout());
+  add_clear_extras(plan, ctx, options);
+  return plan;
+}
+
 ApplyReport clear_target(EngineContext& ctx, const ClearOptions& options, const std::atomic<bool>* interrupted) {
   ApplyReport report;
   auto live = read_live_state(ctx.fs, ctx.layout(), ReadScope{});

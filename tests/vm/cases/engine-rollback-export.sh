@@ -71,6 +71,13 @@ expect_status 4 "$NVMETCTL" -o json apply "$WORK/broken.yaml"
 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["status"]=="rolled-back", d; assert d["failure"]["errno"]==2; assert d["rollback"]["complete"]' "$OUT" \
     || fail "JSON report does not describe the rollback"
 
+step "clear --dry-run shows the teardown and changes nothing"
+expect_ok "$NVMETCTL" clear --dry-run
+assert_contains "$OUT" "rmdir  subsystems/nqn.2024-01.io.nvmetctl:base"
+assert_contains "$OUT" "to remove"
+"$NVMETCTL" export >"$WORK/export-dry.yaml"
+diff -u "$WORK/export-before.yaml" "$WORK/export-dry.yaml" || fail "clear --dry-run changed the target"
+
 step "export, clear, apply the export, export again: identical"
 expect_ok "$NVMETCTL" clear
 assert_eq "" "$(find "$NVMET_CFS/subsystems" "$NVMET_CFS/ports" "$NVMET_CFS/hosts" -mindepth 1 -maxdepth 1)" "tree after clear"

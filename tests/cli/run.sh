@@ -1,0 +1,84 @@
+#!/bin/bash
+# The command line as users and scripts type it, on this machine against an
+# empty configfs directory (no kernel needed): global options before and
+# after the subcommand, exit 64 for a bad command line, --version.
+#
+#   tests/cli/run.sh [path/to/nvmetctl]
+set -euo pipefail
+bin=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build/nvmetctl}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/cfs"
+export NVMETCTL_LOCK_FILE=$work/lock
+cat >"$work/target.yaml" <<'YAML'
+version: 1
+subsystems:
+  - nqn: nqn.2024-01.io.example:cli
+    allow_any_host: true
+ports:
+  - {id: 1, trtype: tcp, traddr: 127.0.0.1, trsvcid: 4420, subsystems: [nqn.2024-01.io.example:cli]}
+YAML
+checks=0 failures=0
+check() {  # check NAME EXPECTED-STATUS CMD...: runs CMD, compares its exit status
+    local name=$1 want=$2 rc=0
+    shift 2
+    "$@" >"$work/out" 2>"$work/err" || rc=$?
+    checks=$((checks + 1))
+    if [[ $rc -ne $want ]]; then
+        failures=$((failures + 1))
+        echo "FAIL: $name: exit $rc, expected $want: $*"
+        sed 's/^/  | /' "$work/err" "$work/out" | head -20
+    fi
+}
+same_output() {  # same_output NAME CMD-A -- CMD-B: both succeed and print the same
+    local name=$1 a=() b=()
+    shift
+    while [[ $1 != -- ]]; do a+=("$1"); shift; done
+    shift
+    b=("$@")
+    check "$name (before)" 0 "${a[@]}"; cp "$work/out" "$work/a"
+    check "$name (after)" 0 "${b[@]}"; cp "$work/out" "$work/b"
+    checks=$((checks + 1))
+    if ! cmp -s "$work/a" "$work/b"; then
+        failures=$((failures + 1))
+        echo "FAIL: $name: output differs"; diff "$work/a" "$work/b" | head -10
+    fi
+}
+json() {  # json NAME: the last output is one JSON document
+    checks=$((checks + 1))
+    python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/out" ||
+        { failures=$((failures + 1)); echo "FAIL: $1: not one JSON document"; head -5 "$work/out"; }
+}
+
+check "--version" 0 "$bin" --version
+[[ $(tail -c1 "$work/out" | od -An -c | tr -d ' ') == '\n' ]] || { failures=$((failures + 1)); echo "FAIL: --version does not end with a newline"; }
+checks=$((checks + 1))
+grep -qx 'nvmetctl [0-9][0-9.]*' "$work/out" || { failures=$((failures + 1)); echo "FAIL: --version prints $(cat "$work/out")"; }
+
+cfs=(--configfs "$work/cfs")
+same_output "status -o json" "$bin" -o json "${cfs[@]}" status -- "$bin" status -o json "${cfs[@]}"
+json "status -o json"
+same_output "validate -o json" "$bin" -o json validate "$work/target.yaml" -- "$bin" validate "$work/target.yaml" -o json
+json "validate -o json"
+same_output "export" "$bin" "${cfs[@]}" export -- "$bin" export "${cfs[@]}"
+# No modules under --modules-dir: the plan is printed and blocked (exit 3), not a usage error (64).
+check "plan FILE --configfs DIR" 3 "$bin" plan "$work/target.yaml" "${cfs[@]}" --modules-dir "$work/none"
+grep -q 'mkdir  ports/1' "$work/out" || { failures=$((failures + 1)); echo "FAIL: plan printed no steps"; }
+check "doctor -o json" 7 "$bin" doctor -o json "${cfs[@]}" --proc "$work/none" --sysfs "$work/none"
+json "doctor -o json"
+check "clear --dry-run" 0 "$bin" clear --dry-run "${cfs[@]}"
+grep -q 'Nothing to clear' "$work/out" || { failures=$((failures + 1)); echo "FAIL: clear --dry-run: $(cat "$work/out")"; }
+mkdir -p "$work/cfs/nvmet/hosts/nqn.cli-host" "$work/cfs/nvmet/subsystems" "$work/cfs/nvmet/ports"
+check "clear --dry-run -o json" 0 "$bin" clear --dry-run -o json "${cfs[@]}"
+json "clear --dry-run -o json"
+grep -q '"rmdir"' "$work/out" || { failures=$((failures + 1)); echo "FAIL: clear --dry-run plans no rmdir: $(cat "$work/out")"; }
+[[ -d $work/cfs/nvmet/hosts/nqn.cli-host ]] || { failures=$((failures + 1)); echo "FAIL: clear --dry-run removed the host"; }
+
+check "an unknown subcommand" 64 "$bin" frobnicate
+check "an unknown option" 64 "$bin" status --frobnicate
+check "no subcommand" 64 "$bin"
+check "-o with a bad format" 64 "$bin" status -o yaml
+check "a missing argument" 64 "$bin" validate
+
+echo "$((checks - failures)) passed, $failures failed"
+[[ $failures -eq 0 ]]
