@@ -9,18 +9,6 @@
 namespace nvmetctl::cli {
 namespace {
 
-int status_code(ApplyStatus status) {
-  switch (status) {
-    case ApplyStatus::NoChanges:
-    case ApplyStatus::Applied: return exit_code::kOk;
-    case ApplyStatus::Blocked: return exit_code::kInvalidInput;
-    case ApplyStatus::ReadFailed: return exit_code::kError;
-    case ApplyStatus::FailedRolledBack: return exit_code::kRolledBack;
-    case ApplyStatus::FailedRollbackIncomplete: return exit_code::kRollbackIncomplete;
-  }
-  return exit_code::kError;
-}
-
 const char* status_name(ApplyStatus status) {
   switch (status) {
     case ApplyStatus::NoChanges: return "no-changes";
@@ -39,7 +27,7 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
                        nlohmann::json& doc, const std::string& file) {
   if (report.status == ApplyStatus::ReadFailed) {
     print_error(ctx, report.read_error->describe(), "run 'nvmetctl doctor'");
-    return status_code(report.status);
+    return exit_code::for_apply_status(report.status);
   }
   report_diagnostics(ctx, report.plan.problems, ctx.json() ? &doc : nullptr);
   doc["status"] = status_name(report.status);
@@ -72,16 +60,16 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   }
   if (ctx.json()) {
     print_json(doc);
-    return status_code(report.status);
+    return exit_code::for_apply_status(report.status);
   }
   if (report.status == ApplyStatus::Blocked) {
     std::cerr << "nvmetctl: error: apply " << file << ": the plan has errors; nothing was changed\n";
-    return status_code(report.status);
+    return exit_code::for_apply_status(report.status);
   }
   print_plan(std::cout, report.plan, layout);
   if (report.status == ApplyStatus::Applied)
     std::cout << "Applied " << report.completed << " operations; verified: the live target matches " << file << ".\n";
-  if (!failed) return status_code(report.status);
+  if (!failed) return exit_code::for_apply_status(report.status);
   std::cerr << "nvmetctl: error: " << what << "\n";
   for (const auto& line : log_lines) std::cerr << "  kernel: " << line << "\n";
   for (const auto& line : report.verify_drift) std::cerr << "  drift: " << line << "\n";
@@ -96,7 +84,7 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
     for (const auto& d : report.rollback_drift) std::cerr << "  differs: " << d << "\n";
     std::cerr << "hint: inspect with 'nvmetctl export' and 'nvmetctl doctor'\n";
   }
-  return status_code(report.status);
+  return exit_code::for_apply_status(report.status);
 }
 
 }  // namespace nvmetctl::cli
