@@ -324,8 +324,9 @@ TEST(RollbackFaults, RdmaLinkAddFaultRemovesTheLinkAddedBefore) {
     EXPECT_EQ(report.failure->error.path, "siw_eth1");
     EXPECT_EQ(report.completed, 4u);
     EXPECT_TRUE(report.rollback.errors.empty());
-    EXPECT_EQ(m.rdma.calls(),
-              (std::vector<std::string>{"list", "add rxe_eth0 rxe eth0", "add siw_eth1 siw eth1", "remove rxe_eth0"}));
+    EXPECT_EQ(m.rdma.calls(), (std::vector<std::string>{"list", "add rxe_eth0 rxe eth0", "add siw_eth1 siw eth1",
+                                                        "remove rxe_eth0", "list"}))
+        << "the last list: the rollback checks the links";
     expect_links_removed_modules_kept(m);
     EXPECT_EQ(m.f.fs.mutations(), 0);
     EXPECT_EQ(dump_tree(m.f.fs), before);
@@ -444,7 +445,8 @@ TEST(RollbackFaults, RefusedUndoWriteIsNamedWithItsErrnoAndPath) {
 }
 
 // A link the rollback cannot delete (EBUSY): configfs is back, the report
-// still says incomplete and names the link, which is indeed still there.
+// says incomplete, names the refused delete, and its drift names the link,
+// which is indeed still there.
 TEST(RollbackFaults, RefusedLinkRemovalDuringRollbackIsReported) {
   Machine m;
   ASSERT_EQ(m.f.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
@@ -458,7 +460,8 @@ TEST(RollbackFaults, RefusedLinkRemovalDuringRollbackIsReported) {
   EXPECT_EQ(report.rollback.errors[0].errnum, EBUSY);
   EXPECT_EQ(report.rollback.errors[0].action, "delete rdma link");
   EXPECT_EQ(report.rollback.errors[0].path, "siw_eth1");
-  EXPECT_TRUE(report.rollback_drift.empty()) << "configfs itself is back";
+  // configfs itself is back; the drift is the link that stayed.
+  EXPECT_EQ(report.rollback_drift, std::vector<std::string>{"rdma link siw_eth1: present, but not wanted"});
   EXPECT_EQ(link_names(m.rdma), (std::vector<std::string>{"mlx5_0@eth2", "siw_eth1@eth1"}));
   EXPECT_EQ(dump_tree(m.f.fs), before);
   EXPECT_EQ(exit_code::for_apply_status(report.status), 5);
@@ -565,6 +568,29 @@ TEST(RollbackFaults, ClearRefusedAtTheNvmetUnloadPutsModulesLinksAndTreeBack) {
   EXPECT_TRUE(report.rollback.errors.empty()) << describe(report);
   EXPECT_TRUE(report.rollback_drift.empty()) << describe(report);
   EXPECT_EQ(dump_tree(m.f.fs), before);
+}
+
+// The same clear, and the rollback cannot add a deleted link back (EPERM):
+// incomplete, the refused add named, the missing link in the drift.
+TEST(RollbackFaults, ClearRollbackThatCannotAddALinkBackSaysItIsMissing) {
+  Machine m;
+  ASSERT_EQ(m.f.apply(parse_ok(kAfter), full_change()).status, ApplyStatus::Applied);
+  const std::string before = dump_tree(m.f.fs);
+  m.modules.fail_unload("nvmet", EBUSY);
+  m.rdma.fail_next("add", EPERM);  // the first re-add: siw_eth1, deleted last
+  ClearOptions options;
+  options.rdma_links = true;
+  options.unload_modules = true;
+  ApplyReport report = clear_target(m.f.ctx, options);
+  ASSERT_EQ(report.status, ApplyStatus::FailedRollbackIncomplete) << describe(report);
+  ASSERT_EQ(report.rollback.errors.size(), 1u) << describe(report);
+  EXPECT_EQ(report.rollback.errors[0].errnum, EPERM);
+  EXPECT_EQ(report.rollback.errors[0].action, "add rdma link");
+  EXPECT_EQ(report.rollback.errors[0].path, "siw_eth1");
+  EXPECT_EQ(report.rollback_drift, std::vector<std::string>{"rdma link siw_eth1: missing"});
+  EXPECT_EQ(link_names(m.rdma), (std::vector<std::string>{"mlx5_0@eth2", "rxe_eth0@eth0"}));
+  EXPECT_EQ(dump_tree(m.f.fs), before);
+  EXPECT_EQ(exit_code::for_apply_status(report.status), 5);
 }
 
 // Scripts depend on these (nvmetctl(8)); the CLI returns what this says.
