@@ -9,18 +9,6 @@
 namespace nvmetctl::cli {
 namespace {
 
-int status_code(ApplyStatus status) {
-  switch (status) {
-    case ApplyStatus::NoChanges:
-    case ApplyStatus::Applied: return exit_code::kOk;
-    case ApplyStatus::Blocked: return exit_code::kInvalidInput;
-    case ApplyStatus::ReadFailed: return exit_code::kError;
-    case ApplyStatus::FailedRolledBack: return exit_code::kRolledBack;
-    case ApplyStatus::FailedRollbackIncomplete: return exit_code::kRollbackIncomplete;
-  }
-  return exit_code::kError;
-}
-
 const char* status_name(ApplyStatus status) {
   switch (status) {
     case ApplyStatus::NoChanges: return "no-changes";
@@ -96,7 +84,7 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
                        nlohmann::json& doc, const std::string& file) {
   if (report.status == ApplyStatus::ReadFailed) {
     print_error(ctx, report.read_error->describe(), "run 'nvmetctl doctor'");
-    return status_code(report.status);
+    return exit_code::for_apply_status(report.status);
   }
   report_diagnostics(ctx, report.plan.problems, ctx.json() ? &doc : nullptr);
   doc["status"] = status_name(report.status);
@@ -107,17 +95,17 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   if (failed) doc["rollback"] = rollback_json(report);
   if (ctx.json()) {
     print_json(doc);
-    return status_code(report.status);
+    return exit_code::for_apply_status(report.status);
   }
   if (report.status == ApplyStatus::Blocked) {
     std::cerr << "nvmetctl: error: apply " << file << ": the plan has errors; nothing was changed\n";
-    return status_code(report.status);
+    return exit_code::for_apply_status(report.status);
   }
   print_plan(std::cout, report.plan, layout);
   if (report.status == ApplyStatus::Applied)
     std::cout << "Applied " << report.completed << " operations; verified: the live target matches " << file << ".\n";
   if (failed) print_failure(failure, report);
-  return status_code(report.status);
+  return exit_code::for_apply_status(report.status);
 }
 
 }  // namespace nvmetctl::cli

@@ -44,7 +44,9 @@ void FakeNvmetFs::load_nvmet() {
 }
 
 void FakeNvmetFs::fail_mutation(int nth, int errnum) { fail_nth_[mutation_index_ + nth] = errnum; }
-void FakeNvmetFs::fail_path(const std::string& path, int errnum) { fail_paths_[path] = errnum; }
+void FakeNvmetFs::fail_path(const std::string& path, int errnum, const std::string& action) {
+  fail_paths_[path] = {errnum, action};
+}
 void FakeNvmetFs::clear_faults() {
   fail_nth_.clear();
   fail_paths_.clear();
@@ -115,8 +117,9 @@ Expected<void> FakeNvmetFs::injected_fault(const std::string& action, const std:
   ++mutation_index_;
   if (auto it = fail_nth_.find(mutation_index_); it != fail_nth_.end())
     return sys_error(it->second, action, path);
-  if (auto it = fail_paths_.find(path); it != fail_paths_.end())
-    return sys_error(it->second, action, path);
+  if (auto it = fail_paths_.find(path);
+      it != fail_paths_.end() && (it->second.action.empty() || it->second.action == action))
+    return sys_error(it->second.errnum, action, path);
   return {};
 }
 

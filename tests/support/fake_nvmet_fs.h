@@ -37,8 +37,10 @@ class FakeNvmetFs final : public ConfigFs {
 
   // The n-th mutation from now (1-based) fails with errnum.
   void fail_mutation(int nth, int errnum);
-  // Any mutation of this exact path fails with errnum.
-  void fail_path(const std::string& path, int errnum);
+  // Any mutation of this exact path fails with errnum; with `action`
+  // ("mkdir", "rmdir", "write", "symlink", "unlink") only that one, so a
+  // rollback's rmdir can fail where the apply's mkdir went through.
+  void fail_path(const std::string& path, int errnum, const std::string& action = {});
   void clear_faults();
   void mark_discovered(const std::string& subsystem_nqn);
   void load_nvmet();
@@ -92,7 +94,11 @@ class FakeNvmetFs final : public ConfigFs {
   std::map<std::string, Node> nodes_;
   std::set<std::string> discovered_;
   std::map<int, int> fail_nth_;
-  std::map<std::string, int> fail_paths_;
+  struct PathFault {
+    int errnum = 0;
+    std::string action;  // empty: every action
+  };
+  std::map<std::string, PathFault> fail_paths_;
   int mutation_index_ = 0;
   int serial_counter_ = 0;
   std::vector<std::string> journal_;

@@ -48,6 +48,11 @@ FakeModuleLoader& FakeModuleLoader::set_environment(ModuleEnvironment env) {
   return *this;
 }
 
+FakeModuleLoader& FakeModuleLoader::on_load(const std::string& name, std::function<void()> callback) {
+  on_load_[normalize_module_name(name)] = std::move(callback);
+  return *this;
+}
+
 FakeModuleLoader& FakeModuleLoader::add_nvmet_modules() {
   add_module("configfs");
   add_module("nvmet", {"configfs"});
@@ -101,6 +106,7 @@ Expected<void> FakeModuleLoader::insert_with_dependencies(const std::string& ker
   loaded_.insert(kernel_name);
   loads_.push_back(kernel_name);
   inserted.push_back(kernel_name);
+  if (auto callback = on_load_.find(kernel_name); callback != on_load_.end()) callback->second();
   return {};
 }
 

@@ -2,6 +2,7 @@
 // In-memory ModuleLoader for tests of code that loads modules. It follows the
 // real loader's rules (dependencies first, '-'/'_' and aliases, unload refused
 // while a loaded module depends on it) and gives the same error texts.
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -24,6 +25,9 @@ class FakeModuleLoader final : public ModuleLoader {
   FakeModuleLoader& fail_load(const std::string& name, int errnum);
   FakeModuleLoader& fail_unload(const std::string& name, int errnum);
   FakeModuleLoader& set_environment(ModuleEnvironment env);  // shapes EPERM/ENOENT texts
+  // Runs when the module is inserted (as a dependency too), e.g. to make the
+  // fake configfs tree show /nvmet once nvmet is loaded.
+  FakeModuleLoader& on_load(const std::string& name, std::function<void()> callback);
   // nvmet, its transports, ib_core/rdma_cm, rdma_rxe and siw with their
   // real dependencies and aliases, none loaded.
   FakeModuleLoader& add_nvmet_modules();
@@ -52,6 +56,7 @@ class FakeModuleLoader final : public ModuleLoader {
   std::set<std::string> loaded_;
   std::map<std::string, int> load_failures_;
   std::map<std::string, int> unload_failures_;
+  std::map<std::string, std::function<void()>> on_load_;
   std::vector<std::string> loads_;
   std::vector<std::string> unloads_;
 };

@@ -33,15 +33,19 @@ FakeRdmaLinks& FakeRdmaLinks::make_type_unavailable(const std::string& type) {
   return *this;
 }
 
-FakeRdmaLinks& FakeRdmaLinks::fail_next(const std::string& operation, int errnum) {
-  failures_[operation] = errnum;
+FakeRdmaLinks& FakeRdmaLinks::fail_next(const std::string& operation, int errnum, int skip) {
+  failures_[operation] = {errnum, skip};
   return *this;
 }
 
 bool FakeRdmaLinks::take_failure(const std::string& operation, int& errnum) {
   auto failure = failures_.find(operation);
   if (failure == failures_.end()) return false;
-  errnum = failure->second;
+  if (failure->second.skip > 0) {
+    --failure->second.skip;
+    return false;
+  }
+  errnum = failure->second.errnum;
   failures_.erase(failure);
   return true;
 }

@@ -20,8 +20,9 @@ class FakeRdmaLinks final : public RdmaLinks {
   // Link types whose module is "missing": add() fails with EINVAL as the
   // kernel does when rdma_rxe/siw cannot be loaded.
   FakeRdmaLinks& make_type_unavailable(const std::string& type);
-  // The next call of that operation ("list", "add", "remove") fails.
-  FakeRdmaLinks& fail_next(const std::string& operation, int errnum);
+  // A later call of that operation ("list", "add", "remove") fails: the
+  // next one, or the one after `skip` calls that go through.
+  FakeRdmaLinks& fail_next(const std::string& operation, int errnum, int skip = 0);
 
   Expected<std::vector<RdmaDevice>> list() override;
   Expected<void> add(const std::string& name, const std::string& type,
@@ -37,7 +38,11 @@ class FakeRdmaLinks final : public RdmaLinks {
 
   std::set<std::string> netdevs_;
   std::set<std::string> unavailable_types_;
-  std::map<std::string, int> failures_;
+  struct Failure {
+    int errnum = 0;
+    int skip = 0;
+  };
+  std::map<std::string, Failure> failures_;
   std::vector<RdmaDevice> devices_;
   std::vector<std::string> calls_;
   std::uint32_t next_index_ = 1;

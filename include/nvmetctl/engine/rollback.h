@@ -31,4 +31,9 @@ struct RollbackCheck {
 // Reads the whole tree again and compares it with `snapshot`.
 RollbackCheck check_rolled_back(const Target& snapshot, const ConfigFs& fs, const NvmetLayout& layout);
 
+// RDMA links are outside configfs: after undoing steps [0, completed),
+// a link those steps added must be gone and one they deleted back. Lists the
+// links once, and only when a completed step touched one.
+std::vector<std::string> rdma_link_drift(const Plan& plan, std::size_t completed, RdmaLinks* rdma);
+
 }  // namespace nvmetctl

@@ -60,6 +60,8 @@ ApplyReport execute_with_rollback(Plan plan, const Target& snapshot, EngineConte
   report.rollback = roll_back(report.plan, report.completed, env);
   RollbackCheck check = check_rolled_back(snapshot, ctx.fs, ctx.layout());
   report.rollback_drift = std::move(check.drift);
+  for (std::string& line : rdma_link_drift(report.plan, report.completed, ctx.rdma))
+    report.rollback_drift.push_back(std::move(line));
   report.rollback_kept = std::move(check.kept);
   report.status = report.rollback.errors.empty() && report.rollback_drift.empty()
                       ? ApplyStatus::FailedRolledBack

@@ -1,5 +1,7 @@
 #include "nvmetctl/engine/rollback.h"
 
+#include <algorithm>
+
 #include "nvmetctl/configfs/live_state.h"
 #include "nvmetctl/engine/verify.h"
 #include "nvmetctl/plan/planner.h"
@@ -57,6 +59,26 @@ RollbackCheck check_rolled_back(const Target& snapshot, const ConfigFs& fs, cons
   check.drift = describe_drift(plan_configfs(snapshot, *after, layout, KernelFacts{}, exact), layout);
   check.kept = kept_device_paths(snapshot, after->target, layout);
   return check;
+}
+
+std::vector<std::string> rdma_link_drift(const Plan& plan, std::size_t completed, RdmaLinks* rdma) {
+  std::vector<const Operation*> link_ops;
+  for (std::size_t i = 0; i < completed; ++i) {
+    const Operation& op = plan.steps[i].op;
+    if (op.kind == OpKind::AddRdmaLink || op.kind == OpKind::RemoveRdmaLink) link_ops.push_back(&op);
+  }
+  if (link_ops.empty() || !rdma) return {};
+  auto devices = rdma->list();
+  if (!devices) return {"cannot list rdma links: " + devices.error().describe()};
+  std::vector<std::string> drift;
+  for (const Operation* op : link_ops) {
+    bool present =
+        std::any_of(devices->begin(), devices->end(), [&](const RdmaDevice& d) { return d.name == op->path; });
+    if (op->kind == OpKind::AddRdmaLink && present)
+      drift.push_back("rdma link " + op->path + ": present, but not wanted");
+    if (op->kind == OpKind::RemoveRdmaLink && !present) drift.push_back("rdma link " + op->path + ": missing");
+  }
+  return drift;
 }
 
 }  // namespace nvmetctl
