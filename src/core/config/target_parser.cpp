@@ -1,6 +1,5 @@
 #include "nvmetctl/config/target_parser.h"
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -15,166 +14,15 @@
 #include "nvmetctl/config/value_syntax.h"
 #include "nvmetctl/model/attribute_table.h"
 #include "nvmetctl/util/text_file.h"
+#include "yaml_document.h"
+#include "yaml_reader.h"
 
 namespace nvmetctl {
 namespace {
 
-// "subsystems[0]" + "nqn" -> "subsystems[0].nqn"; top-level keys stand alone.
-std::string subfield(const std::string& field, const std::string& key) {
-  return field.empty() ? key : field + "." + key;
-}
+using yaml_input::Reader;
+using yaml_input::subfield;
 
-class Reader {
- public:
-  Reader(std::string file, Diagnostics& diagnostics)
-      : file_(std::move(file)), diagnostics_(diagnostics) {}
-
-  SourceLocation where(const YAML::Node& node) const {
-    YAML::Mark mark = node.Mark();
-    if (mark.is_null()) return {file_, 0, 0};
-    return {file_, mark.line + 1, mark.column + 1};
-  }
-
-  void error(const YAML::Node& node, const std::string& field, const std::string& message) {
-    diagnostics_.error(where(node), field, message);
-  }
-
-  // Walks a mapping once: reports duplicate and unknown keys, hands the rest
-  // to `handle(key, keynode, value)`; returns false when it is no mapping.
-  // `what` names the mapping in messages ("a subsystem"); `attributes_of`,
-  // when set, adds that kind's configfs attributes to the known keys.
-  template <class Handler>
-  bool for_each_key(const YAML::Node& map, const std::string& field, const std::string& what,
-                    const std::set<std::string>& structural, std::optional<ObjectKind> attributes_of,
-                    Handler handle) {
-    if (!map.IsMap()) {
-      error(map, field, "expected a mapping of keys to values");
-      return false;
-    }
-    std::set<std::string> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node key_node = it->first;
-      if (!key_node.IsScalar()) {
-        error(key_node, field, "keys must be plain names");
-        continue;
-      }
-      std::string key = key_node.Scalar();
-      if (!seen.insert(key).second) {
-        error(key_node, subfield(field, key), "duplicate key");
-        continue;
-      }
-      bool known = structural.count(key) || (attributes_of && find_attribute_by_key(*attributes_of, key));
-      if (!known) {
-        error(key_node, subfield(field, key),
-              "unknown key for " + what + "; known keys: " + known_keys(structural, attributes_of));
-        continue;
-      }
-      handle(key, key_node, it->second);
-    }
-    return true;
-  }
-
-  std::optional<ScalarInput> scalar(const YAML::Node& node, const std::string& field) {
-    if (!node.IsScalar() || node.IsNull()) {
-      error(node, field, node.IsNull() ? "a value is required" : "expected a single value");
-      return std::nullopt;
-    }
-    return ScalarInput{node.Scalar(), node.Tag() == "!"};
-  }
-
-  std::optional<std::string> string_value(const YAML::Node& node, const std::string& field) {
-    auto input = scalar(node, field);
-    if (!input) return std::nullopt;
-    return input->text;
-  }
-
-  std::optional<long long> integer(const YAML::Node& node, const std::string& field,
-                                   long long min, long long max) {
-    auto input = scalar(node, field);
-    if (!input) return std::nullopt;
-    long long value = 0;
-    DecimalSyntax syntax = scan_decimal(input->text, value);
-    bool decimal = syntax == DecimalSyntax::Valid;
-    if (input->quoted && decimal) {
-      error(node, field, "expected a number, got the quoted string '" + input->text + "' (remove the quotes)");
-      return std::nullopt;
-    }
-    if (syntax == DecimalSyntax::OutOfRange) {
-      error(node, field, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
-                             input->text);
-      return std::nullopt;
-    }
-    if (input->quoted || !decimal) {
-      error(node, field, "expected a decimal integer without leading zeros, got '" + input->text + "'");
-      return std::nullopt;
-    }
-    if (value < min || value > max) {
-      error(node, field, "must be between " + std::to_string(min) + " and " +
-                             std::to_string(max) + ", got " + input->text);
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  void attribute(ObjectKind kind, const std::string& key, const YAML::Node& value,
-                 const std::string& field, AttrMap& attrs, AttrLocations& locations) {
-    const AttributeSpec* spec = find_attribute_by_key(kind, key);
-    auto input = scalar(value, field);
-    if (!spec || !input) return;
-    ValueCheck check = canonical_value(*spec, *input);
-    locations[spec->file] = where(value);  // even when invalid: the key was given
-    if (!check.canonical) {
-      error(value, field, check.problem);
-      return;
-    }
-    attrs[spec->file] = *check.canonical;
-    locations[spec->file] = where(value);
-  }
-
-  // Entries that are no single value are reported and left out; `where` gets
-  // the location of each entry kept.
-  std::vector<std::string> name_list(const YAML::Node& node, const std::string& field,
-                                     std::vector<SourceLocation>& where_out) {
-    std::vector<std::string> names;
-    where_out.clear();
-    if (!node.IsSequence()) {
-      error(node, field, "expected a list");
-      return names;
-    }
-    for (size_t i = 0; i < node.size(); ++i)
-      if (auto name = string_value(node[i], field + "[" + std::to_string(i) + "]")) {
-        names.push_back(*name);
-        where_out.push_back(where(node[i]));
-      }
-    return names;
-  }
-
-  template <class Item, class ParseOne>
-  void sequence(const YAML::Node& node, const std::string& field, std::vector<Item>& out,
-                ParseOne parse_one) {
-    if (!node.IsSequence()) {
-      error(node, field, "expected a list");
-      return;
-    }
-    for (size_t i = 0; i < node.size(); ++i) {
-      Item item;
-      item.where = where(node[i]);
-      if (parse_one(node[i], field + "[" + std::to_string(i) + "]", item)) out.push_back(item);
-    }
-  }
-
- private:
-  static std::string known_keys(const std::set<std::string>& structural, std::optional<ObjectKind> kind) {
-    std::string text;
-    for (const auto& key : structural) text += (text.empty() ? "" : ", ") + key;
-    if (kind)
-      for (const auto* spec : attributes_of(*kind)) text += std::string(", ") + spec->key;
-    return text;
-  }
-
-  std::string file_;
-  Diagnostics& diagnostics_;
-};
 
 bool parse_namespace(Reader& r, const YAML::Node& node, const std::string& field, Namespace& ns) {
   bool has_nsid = false;
@@ -331,116 +179,9 @@ bool parse_rdma_link(Reader& r, const YAML::Node& node, const std::string& field
   return true;  // kept even when invalid, so later indices match the file
 }
 
-// What the reader refuses, found in one pass over the parser's events
-// before any node is built. An alias shares its node, but every walk over
-// the tree repeats it: 300 aliases of 300 aliases made a 3.4 KB file take
-// minutes and print tens of thousands of errors. An explicit tag would
-// change a value's type ('!!str 5'), and the reader goes by the text alone.
-class UnsupportedSyntax final : public YAML::EventHandler {
- public:
-  struct Uses {
-    YAML::Mark first;
-    std::size_t count = 0;
-    void add(const YAML::Mark& mark) {
-      if (count++ == 0) first = mark;
-    }
-  };
-  Uses aliases;
-  Uses tags;
-  std::string first_tag;
-
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { aliases.add(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, const std::string&) override {
-    note_tag(mark, tag);
-  }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    note_tag(mark, tag);
-  }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, YAML::EmitterStyle::value) override {
-    note_tag(mark, tag);
-  }
-  void OnMapEnd() override {}
-
- private:
-  // yaml-cpp gives an untagged plain node "?" and a quoted one (or one
-  // tagged '!') "!"; anything else was written out.
-  void note_tag(const YAML::Mark& mark, const std::string& tag) {
-    if (tag.empty() || tag == "?" || tag == "!") return;
-    if (tags.count == 0) {
-      static const std::string kCore = "tag:yaml.org,2002:";
-      first_tag = tag.rfind(kCore, 0) == 0 ? "!!" + tag.substr(kCore.size()) : tag;
-    }
-    tags.add(mark);
-  }
-};
-
-// One error for all uses, at the first: the rest say the same.
-void report_uses(const UnsupportedSyntax::Uses& uses, const std::string& file_name, const std::string& message,
-                 const std::string& plural, Diagnostics& diagnostics) {
-  if (uses.count == 0) return;
-  std::string text = message;
-  if (uses.count > 1) text += " (the first of " + std::to_string(uses.count) + " " + plural + " in the file)";
-  diagnostics.error({file_name, uses.first.line + 1, uses.first.column + 1}, "", text);
-}
-
-// Where a file stops being UTF-8 text (a binary file, UTF-16): yaml-cpp
-// would report a confusing escape or scanner error further on.
-std::optional<SourceLocation> first_non_text_byte(const std::string& text, const std::string& file_name) {
-  size_t bad = std::min(text.find('\0'), first_invalid_utf8(text));
-  if (bad == std::string::npos) return std::nullopt;
-  size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
-  line_start = line_start == std::string::npos || bad == 0 ? 0 : line_start + 1;
-  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
-  return SourceLocation{file_name, line, static_cast<int>(bad - line_start) + 1};
-}
-
-}  // namespace
-
-ParsedTarget parse_target_text(const std::string& text, const std::string& file_name) {
-  ParsedTarget result;
-  if (auto where = first_non_text_byte(text, file_name)) {
-    result.diagnostics.error(*where, "", "not a UTF-8 text file (a NUL byte or an invalid byte sequence here)");
-    return result;
-  }
-  YAML::Node root;
-  try {
-    UnsupportedSyntax unsupported;
-    std::istringstream events(text);
-    YAML::Parser parser(events);
-    while (parser.HandleNextDocument(unsupported)) {
-    }
-    report_uses(unsupported.aliases, file_name, "YAML aliases are not supported: write the value out", "aliases",
-                result.diagnostics);
-    report_uses(unsupported.tags, file_name,
-                "YAML tags are not supported (" + unsupported.first_tag +
-                    "): write the plain value, quoted when it is text",
-                "tags", result.diagnostics);
-    if (result.diagnostics.has_errors()) return result;
-    std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      YAML::Mark second = documents[1].Mark();
-      result.diagnostics.error({file_name, second.is_null() ? 0 : second.line + 1, second.is_null() ? 0 : second.column + 1},
-                               "", "the file holds " + std::to_string(documents.size()) +
-                                       " YAML documents ('---'); a target file is exactly one");
-      return result;
-    }
-    if (!documents.empty()) root = documents[0];
-  } catch (const YAML::ParserException& e) {
-    result.diagnostics.error({file_name, e.mark.line + 1, e.mark.column + 1}, "",
-                             "not valid YAML: " + e.msg);
-    return result;
-  }
-  Reader r(file_name, result.diagnostics);
-  Target& t = result.target;
-  if (!root || root.IsNull()) {
-    result.diagnostics.error({file_name, 1, 1}, "", "the file is empty; expected at least 'version: 1'");
-    return result;
-  }
+// The top level: version, modules, rdma_links, hosts, subsystems, ports.
+void read_top_level(Reader& r, const YAML::Node& root, Target& t, const std::string& file_name,
+                    Diagnostics& diagnostics) {
   bool has_version = false;
   r.for_each_key(root, "", "the top level", {"version", "modules", "rdma_links", "hosts", "subsystems", "ports"},
                  std::nullopt,
@@ -473,7 +214,21 @@ ParsedTarget parse_target_text(const std::string& text, const std::string& file_
     }
   });
   if (root.IsMap() && !has_version)
-    result.diagnostics.error({file_name, 1, 1}, "version", "missing required key 'version' (use 'version: 1')");
+    diagnostics.error({file_name, 1, 1}, "version", "missing required key 'version' (use 'version: 1')");
+}
+
+}  // namespace
+
+ParsedTarget parse_target_text(const std::string& text, const std::string& file_name) {
+  ParsedTarget result;
+  std::optional<YAML::Node> root = yaml_input::load_single_document(text, file_name, result.diagnostics);
+  if (!root) return result;
+  if (!*root || root->IsNull()) {
+    result.diagnostics.error({file_name, 1, 1}, "", "the file is empty; expected at least 'version: 1'");
+    return result;
+  }
+  Reader r(file_name, result.diagnostics);
+  read_top_level(r, *root, result.target, file_name, result.diagnostics);
   complete_derived_values(result.target);
   validate_target(result.target, result.diagnostics);
   return result;
