@@ -49,6 +49,16 @@ bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, n
   return !diagnostics.has_errors();
 }
 
+nlohmann::json file_document(const std::string& file) {
+  return {{"file", file}, {"diagnostics", nlohmann::json::array()}};
+}
+
+std::optional<Target> load_target_or_report(CliContext& ctx, const std::string& file, nlohmann::json& doc) {
+  auto target = load_target(ctx, file, ctx.json() ? &doc : nullptr);
+  if (!target && ctx.json()) print_json(doc);
+  return target;
+}
+
 std::optional<Target> load_target(CliContext& ctx, const std::string& file, nlohmann::json* json_out) {
   auto text = read_text_file(file);
   if (!text) {

@@ -45,6 +45,11 @@ void print_json(const nlohmann::json& document);
 bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, nlohmann::json* json_out = nullptr);
 // Parses and validates; prints problems. Empty when the file has errors.
 std::optional<Target> load_target(CliContext& ctx, const std::string& file, nlohmann::json* json_out = nullptr);
+// The JSON document of a command that reads FILE: {"file", "diagnostics"}.
+nlohmann::json file_document(const std::string& file);
+// load_target for a command that plans from FILE: on failure the document is
+// printed (with -o json) and nullopt returned.
+std::optional<Target> load_target_or_report(CliContext& ctx, const std::string& file, nlohmann::json& doc);
 // --lock-timeout: seconds, finite and not negative (more than a day waits a day).
 CLI::Validator lock_timeout_seconds();
 // Takes the run lock for apply and clear, waiting up to `seconds`. Another

@@ -30,12 +30,9 @@ void register_apply(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--wait", args->wait, "Seconds to wait first for the port addresses and namespace devices the file needs")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([&ctx, args] {
-    nlohmann::json doc{{"file", args->file}, {"diagnostics", nlohmann::json::array()}};
-    auto target = load_target(ctx, args->file, ctx.json() ? &doc : nullptr);
-    if (!target) {
-      if (ctx.json()) print_json(doc);
-      return;
-    }
+    nlohmann::json doc = file_document(args->file);
+    auto target = load_target_or_report(ctx, args->file, doc);
+    if (!target) return;
     if (args->dry_run) {
       show_plan(ctx, *target, args->options, false, doc);
       return;

@@ -40,12 +40,9 @@ void register_plan(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--prune", args->options.prune, "Also remove objects the file does not declare");
   cmd->add_flag("--allow-recreate", args->options.allow_recreate, "Allow recreating subsystems whose identity is frozen");
   cmd->callback([&ctx, args] {
-    nlohmann::json doc{{"file", args->file}, {"diagnostics", nlohmann::json::array()}};
-    auto target = load_target(ctx, args->file, ctx.json() ? &doc : nullptr);
-    if (!target) {
-      if (ctx.json()) print_json(doc);
-      return;
-    }
+    nlohmann::json doc = file_document(args->file);
+    auto target = load_target_or_report(ctx, args->file, doc);
+    if (!target) return;
     show_plan(ctx, *target, args->options, args->detailed, doc);
   });
 }

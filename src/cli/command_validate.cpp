@@ -10,7 +10,7 @@ void register_validate(CLI::App& app, CliContext& ctx) {
   auto file = std::make_shared<std::string>();
   cmd->add_option("FILE", *file, "Target file (YAML)")->required();
   cmd->callback([&ctx, file] {
-    nlohmann::json doc{{"file", *file}, {"diagnostics", nlohmann::json::array()}};
+    nlohmann::json doc = file_document(*file);
     auto target = load_target(ctx, *file, ctx.json() ? &doc : nullptr);
     doc["valid"] = target.has_value();
     if (ctx.json()) {

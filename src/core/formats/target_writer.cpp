@@ -114,77 +114,79 @@ Target exportable_target(const Target& live, const std::vector<RdmaDevice>& rdma
   return t;
 }
 
+namespace {
+
+void emit_subsystem(YAML::Emitter& out, const Subsystem& s) {
+  out << YAML::BeginMap << YAML::Key << "nqn" << YAML::Value << s.nqn;
+  yaml_attrs(out, ObjectKind::Subsystem, s.attrs);
+  if (s.allowed_hosts) out << YAML::Key << "allowed_hosts" << YAML::Value << YAML::Flow << *s.allowed_hosts;
+  if (!s.namespaces.empty()) {
+    out << YAML::Key << "namespaces" << YAML::Value << YAML::BeginSeq;
+    for (const Namespace& ns : s.namespaces) {
+      out << YAML::BeginMap << YAML::Key << "nsid" << YAML::Value << ns.nsid;
+      yaml_attrs(out, ObjectKind::Namespace, ns.attrs);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (s.passthru) {
+    out << YAML::Key << "passthru" << YAML::Value << YAML::BeginMap;
+    yaml_attrs(out, ObjectKind::Passthru, s.passthru->attrs);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
+void emit_port(YAML::Emitter& out, const Port& p) {
+  out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << p.id;
+  yaml_attrs(out, ObjectKind::Port, p.attrs);
+  if (p.subsystems) out << YAML::Key << "subsystems" << YAML::Value << YAML::Flow << *p.subsystems;
+  if (!p.referrals.empty()) {
+    out << YAML::Key << "referrals" << YAML::Value << YAML::BeginSeq;
+    for (const Referral& r : p.referrals) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << r.name;
+      yaml_attrs(out, ObjectKind::Referral, r.attrs);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!p.ana_groups.empty()) {
+    out << YAML::Key << "ana_groups" << YAML::Value << YAML::BeginSeq;
+    for (const AnaGroup& g : p.ana_groups) {
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << g.id;
+      if (g.attrs.count("ana_state")) out << YAML::Key << "state" << YAML::Value << g.attrs.at("ana_state");
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+}
+
+// A top-level list, left out when empty.
+template <class T, class Emit>
+void emit_list(YAML::Emitter& out, const char* key, const std::vector<T>& items, Emit emit) {
+  if (items.empty()) return;
+  out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+  for (const T& item : items) emit(out, item);
+  out << YAML::EndSeq;
+}
+
+}  // namespace
+
 std::string target_to_yaml(const Target& t) {
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << 1;
-  if (!t.rdma_links.empty()) {
-    out << YAML::Key << "rdma_links" << YAML::Value << YAML::BeginSeq;
-    for (const RdmaLink& l : t.rdma_links)
-      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << l.name << YAML::Key << "type" << YAML::Value
-          << l.type << YAML::Key << "netdev" << YAML::Value << l.netdev << YAML::EndMap;
-    out << YAML::EndSeq;
-  }
-  if (!t.hosts.empty()) {
-    out << YAML::Key << "hosts" << YAML::Value << YAML::BeginSeq;
-    for (const Host& h : t.hosts) {
-      out << YAML::BeginMap << YAML::Key << "nqn" << YAML::Value << h.nqn;
-      yaml_attrs(out, ObjectKind::Host, h.attrs);
-      out << YAML::EndMap;
-    }
-    out << YAML::EndSeq;
-  }
-  if (!t.subsystems.empty()) {
-    out << YAML::Key << "subsystems" << YAML::Value << YAML::BeginSeq;
-    for (const Subsystem& s : t.subsystems) {
-      out << YAML::BeginMap << YAML::Key << "nqn" << YAML::Value << s.nqn;
-      yaml_attrs(out, ObjectKind::Subsystem, s.attrs);
-      if (s.allowed_hosts) out << YAML::Key << "allowed_hosts" << YAML::Value << YAML::Flow << *s.allowed_hosts;
-      if (!s.namespaces.empty()) {
-        out << YAML::Key << "namespaces" << YAML::Value << YAML::BeginSeq;
-        for (const Namespace& ns : s.namespaces) {
-          out << YAML::BeginMap << YAML::Key << "nsid" << YAML::Value << ns.nsid;
-          yaml_attrs(out, ObjectKind::Namespace, ns.attrs);
-          out << YAML::EndMap;
-        }
-        out << YAML::EndSeq;
-      }
-      if (s.passthru) {
-        out << YAML::Key << "passthru" << YAML::Value << YAML::BeginMap;
-        yaml_attrs(out, ObjectKind::Passthru, s.passthru->attrs);
-        out << YAML::EndMap;
-      }
-      out << YAML::EndMap;
-    }
-    out << YAML::EndSeq;
-  }
-  if (!t.ports.empty()) {
-    out << YAML::Key << "ports" << YAML::Value << YAML::BeginSeq;
-    for (const Port& p : t.ports) {
-      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << p.id;
-      yaml_attrs(out, ObjectKind::Port, p.attrs);
-      if (p.subsystems) out << YAML::Key << "subsystems" << YAML::Value << YAML::Flow << *p.subsystems;
-      if (!p.referrals.empty()) {
-        out << YAML::Key << "referrals" << YAML::Value << YAML::BeginSeq;
-        for (const Referral& r : p.referrals) {
-          out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << r.name;
-          yaml_attrs(out, ObjectKind::Referral, r.attrs);
-          out << YAML::EndMap;
-        }
-        out << YAML::EndSeq;
-      }
-      if (!p.ana_groups.empty()) {
-        out << YAML::Key << "ana_groups" << YAML::Value << YAML::BeginSeq;
-        for (const AnaGroup& g : p.ana_groups) {
-          out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << g.id;
-          if (g.attrs.count("ana_state")) out << YAML::Key << "state" << YAML::Value << g.attrs.at("ana_state");
-          out << YAML::EndMap;
-        }
-        out << YAML::EndSeq;
-      }
-      out << YAML::EndMap;
-    }
-    out << YAML::EndSeq;
-  }
+  emit_list(out, "rdma_links", t.rdma_links, [](YAML::Emitter& o, const RdmaLink& l) {
+    o << YAML::BeginMap << YAML::Key << "name" << YAML::Value << l.name << YAML::Key << "type" << YAML::Value << l.type
+      << YAML::Key << "netdev" << YAML::Value << l.netdev << YAML::EndMap;
+  });
+  emit_list(out, "hosts", t.hosts, [](YAML::Emitter& o, const Host& h) {
+    o << YAML::BeginMap << YAML::Key << "nqn" << YAML::Value << h.nqn;
+    yaml_attrs(o, ObjectKind::Host, h.attrs);
+    o << YAML::EndMap;
+  });
+  emit_list(out, "subsystems", t.subsystems, emit_subsystem);
+  emit_list(out, "ports", t.ports, emit_port);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
