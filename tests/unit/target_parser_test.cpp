@@ -185,6 +185,15 @@ TEST(TargetParser, AliasesAreRefusedAtTheFirstAlias) {
       << "an anchor alone repeats nothing";
 }
 
+// The scan for aliases and tags runs only where a '*' or '!' could start
+// one; text that merely holds them is read as written.
+TEST(TargetParser, StarsAndBangsInTextAreNoAliasesOrTags) {
+  ParsedTarget parsed = parse_target_text(
+      "version: 1  # *not* an alias!\nsubsystems:\n  - {nqn: nqn.s, model: \"disk*1!\"}\n", "t.yaml");
+  ASSERT_TRUE(parsed.ok()) << testing::PrintToString(errors_of(parsed));
+  EXPECT_EQ(attr_value(parsed.target.subsystems.at(0).attrs, "attr_model"), "disk*1!");
+}
+
 // Each later check skips a field already reported, or one inside an object
 // reported at the same place; with thousands of errors that lookup is no
 // longer a scan of all of them.

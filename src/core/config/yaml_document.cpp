@@ -79,6 +79,23 @@ std::optional<SourceLocation> first_non_text_byte(const std::string& text, const
   return SourceLocation{file_name, line, static_cast<int>(bad - line_start) + 1};
 }
 
+// An alias needs a '*' and a tag a '!': a file without either (as target
+// files are) is not scanned twice.
+bool refuse_unsupported_syntax(const std::string& text, const std::string& file_name, Diagnostics& diagnostics) {
+  if (text.find_first_of("*!") == std::string::npos) return true;
+  UnsupportedSyntax unsupported;
+  std::istringstream events(text);
+  YAML::Parser parser(events);
+  while (parser.HandleNextDocument(unsupported)) {
+  }
+  report_uses(unsupported.aliases, file_name, "YAML aliases are not supported: write the value out", "aliases",
+              diagnostics);
+  report_uses(unsupported.tags, file_name,
+              "YAML tags are not supported (" + unsupported.first_tag + "): write the plain value, quoted when it is text",
+              "tags", diagnostics);
+  return !diagnostics.has_errors();
+}
+
 }  // namespace
 
 std::optional<YAML::Node> load_single_document(const std::string& text, const std::string& file_name,
@@ -88,18 +105,7 @@ std::optional<YAML::Node> load_single_document(const std::string& text, const st
     return std::nullopt;
   }
   try {
-    UnsupportedSyntax unsupported;
-    std::istringstream events(text);
-    YAML::Parser parser(events);
-    while (parser.HandleNextDocument(unsupported)) {
-    }
-    report_uses(unsupported.aliases, file_name, "YAML aliases are not supported: write the value out", "aliases",
-                diagnostics);
-    report_uses(unsupported.tags, file_name,
-                "YAML tags are not supported (" + unsupported.first_tag +
-                    "): write the plain value, quoted when it is text",
-                "tags", diagnostics);
-    if (diagnostics.has_errors()) return std::nullopt;
+    if (!refuse_unsupported_syntax(text, file_name, diagnostics)) return std::nullopt;
     std::vector<YAML::Node> documents = YAML::LoadAll(text);
     if (documents.size() > 1) {
       YAML::Mark second = documents[1].Mark();
