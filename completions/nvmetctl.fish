@@ -82,6 +82,7 @@ complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l dry-run -d 'Only 
 complete -c nvmetctl -n "__fish_seen_subcommand_from apply clear" -l lock-timeout -x -d 'Seconds to wait for another run'
 complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l wait -x -d 'Seconds to wait for addresses and devices'
 complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l format -x -a 'yaml nvmetcli' -d 'Output format'
+complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l output -r -F -d 'Write to this file (atomically, mode 0600)'
 complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l rdma-links -d 'Also delete rxe and siw links'
 complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l unload-modules -d 'Also unload the modules'
 complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l dry-run -d 'Only show the steps'

@@ -29,9 +29,12 @@ void print_error(const CliContext& ctx, const std::string& what, const std::stri
 
 // Names read from configfs or a file may hold any bytes; a report must never
 // abort on one that is not UTF-8, so such bytes print as U+FFFD.
-void print_json(const nlohmann::json& document) {
-  std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+std::string json_text(const nlohmann::json& document) {
+  // A name read from configfs need not be UTF-8: replaced, never an abort.
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
+
+void print_json(const nlohmann::json& document) { std::cout << json_text(document); }
 
 bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, nlohmann::json* json_out) {
   for (const Diagnostic& d : diagnostics.in_file_order()) {

@@ -40,6 +40,8 @@ struct RealSystem {
 
 // "nvmetctl: error: <what>" then "hint: <hint>" on stderr, or JSON on stdout.
 void print_error(const CliContext& ctx, const std::string& what, const std::string& hint = {});
+// One JSON document, indented, with a newline.
+std::string json_text(const nlohmann::json& document);
 void print_json(const nlohmann::json& document);
 // Prints every diagnostic; returns false when any is an error.
 bool report_diagnostics(const CliContext& ctx, const Diagnostics& diagnostics, nlohmann::json* json_out = nullptr);

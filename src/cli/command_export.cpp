@@ -3,6 +3,8 @@
 #include "cli_context.h"
 #include "nvmetctl/formats/target_writer.h"
 #include "nvmetctl/formats/nvmetcli_format.h"
+#include "nvmetctl/exit_codes.h"
+#include "nvmetctl/util/atomic_file.h"
 
 namespace nvmetctl::cli {
 
@@ -12,7 +14,10 @@ void register_export(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--format", *format, "yaml: the target file format; nvmetcli: nvmetcli's config.json")
       ->check(CLI::IsMember({"yaml", "nvmetcli"}))
       ->capture_default_str();
-  cmd->callback([&ctx, format] {
+  auto output = std::make_shared<std::string>();
+  cmd->add_option("--output", *output,
+                  "Write to this file instead of standard output: replaced whole (never half-written), mode 0600");
+  cmd->callback([&ctx, format, output] {
     RealSystem system(ctx.paths);
     auto live = read_live_or_report(ctx, system);
     if (!live) return;
@@ -21,9 +26,18 @@ void register_export(CLI::App& app, CliContext& ctx) {
       if (auto listed = system.rdma->list()) devices = *listed;
     }
     Target exported = exportable_target(live->target, devices);
-    if (*format == "nvmetcli") print_json(target_to_nvmetcli(exported));
-    else if (ctx.json()) print_json(target_to_json(exported));
-    else std::cout << target_to_yaml(exported);
+    std::string text;
+    if (*format == "nvmetcli") text = json_text(target_to_nvmetcli(exported));
+    else if (ctx.json()) text = json_text(target_to_json(exported));
+    else text = target_to_yaml(exported);
+    if (output->empty()) {
+      std::cout << text;
+      return;
+    }
+    if (auto written = write_file_atomically(*output, text); !written) {
+      print_error(ctx, written.error().describe(), "choose a writable path for --output");
+      ctx.exit_status = exit_code::kError;
+    }
   });
 }
 

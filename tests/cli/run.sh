@@ -61,6 +61,13 @@ json "status -o json"
 same_output "validate -o json" "$bin" -o json validate "$work/target.yaml" -- "$bin" validate "$work/target.yaml" -o json
 json "validate -o json"
 same_output "export" "$bin" "${cfs[@]}" export -- "$bin" export "${cfs[@]}"
+cp "$work/out" "$work/export-stdout"
+check "export --output" 0 "$bin" export "${cfs[@]}" --output "$work/saved.yaml"
+checks=$((checks + 1))
+if ! cmp -s "$work/export-stdout" "$work/saved.yaml" || [[ $(stat -c %a "$work/saved.yaml") != 600 ]]; then
+    failures=$((failures + 1)); echo "FAIL: export --output: not the export, or not mode 600"
+fi
+check "export --output into a missing directory" 1 "$bin" export "${cfs[@]}" --output "$work/no/such/dir/x.yaml"
 # No modules under --modules-dir: the plan is printed and blocked (exit 3), not a usage error (64).
 check "plan FILE --configfs DIR" 3 "$bin" plan "$work/target.yaml" "${cfs[@]}" --modules-dir "$work/none"
 grep -q 'mkdir  ports/1' "$work/out" || { failures=$((failures + 1)); echo "FAIL: plan printed no steps"; }

@@ -75,7 +75,8 @@ step "clear --dry-run shows the teardown and changes nothing"
 expect_ok "$NVMETCTL" clear --dry-run
 assert_contains "$OUT" "rmdir  subsystems/nqn.2024-01.io.nvmetctl:base"
 assert_contains "$OUT" "to remove"
-"$NVMETCTL" export >"$WORK/export-dry.yaml"
+expect_ok "$NVMETCTL" export --output "$WORK/export-dry.yaml"
+[[ $(stat -c %a "$WORK/export-dry.yaml") == 600 ]] || fail "export --output did not make a 0600 file"
 diff -u "$WORK/export-before.yaml" "$WORK/export-dry.yaml" || fail "clear --dry-run changed the target"
 
 step "export, clear, apply the export, export again: identical"
