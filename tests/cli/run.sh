@@ -81,6 +81,12 @@ json "clear --dry-run -o json"
 grep -q '"rmdir"' "$work/out" || { failures=$((failures + 1)); echo "FAIL: clear --dry-run plans no rmdir: $(cat "$work/out")"; }
 [[ -d $work/cfs/nvmet/hosts/nqn.cli-host ]] || { failures=$((failures + 1)); echo "FAIL: clear --dry-run removed the host"; }
 
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+check "import-nvmetcli -o json" 0 "$bin" import-nvmetcli "$repo/tests/unit/data/nvmetcli/full.json" -o json
+json "import-nvmetcli -o json"
+check "import-nvmetcli of no JSON, -o json" 3 "$bin" import-nvmetcli -o json "$work/target.yaml"
+json "import-nvmetcli of no JSON, -o json"
+
 check "an unknown subcommand" 64 "$bin" frobnicate
 check "an unknown option" 64 "$bin" status --frobnicate
 check "no subcommand" 64 "$bin"
