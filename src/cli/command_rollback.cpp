@@ -13,14 +13,14 @@ namespace {
 
 const char* kSnapshot = "the snapshot of the interrupted run";
 
-void describe_run(const CliContext& ctx, const JournalRecord& run, nlohmann::json& doc) {
+void describe_run(const CliContext& ctx, const JournalRecord& run, const NvmetLayout& layout, nlohmann::json& doc) {
   doc["interrupted_run"] = {{"pid", run.pid},         {"started", run.started},    {"command", run.command},
                             {"steps_done", run.done}, {"steps", run.steps.size()}};
   if (ctx.json()) return;
   std::cerr << "nvmetctl: " << describe_interrupted_run(run) << " ('" << run.command << "'):\n";
   for (std::size_t i = 0; i < run.done && i < run.steps.size(); ++i) {
     const JournalStep& step = run.steps[i];
-    std::cerr << "  done: " << step.change << " " << step.operation << " " << step.path << "\n";
+    std::cerr << "  done: " << step.change << " " << step.operation << " " << layout.relative(step.path) << "\n";
   }
 }
 
@@ -57,7 +57,7 @@ void register_rollback(CLI::App& app, CliContext& ctx) {
       else std::cout << "no interrupted run to roll back\n";
       return;
     }
-    if (result.run) describe_run(ctx, *result.run, doc);
+    if (result.run) describe_run(ctx, *result.run, system.engine.layout(), doc);
     if (*dry_run && result.report.status != ApplyStatus::JournalFailed &&
         result.report.status != ApplyStatus::ReadFailed) {
       show_dry_run(ctx, result.report, system.engine.layout(), doc);

@@ -235,6 +235,29 @@ TEST(CrashJournal, RollbackAfterAKillRestoresTheSnapshotExactly) {
   }
 }
 
+// rollback itself killed in the middle: the journal still holds the
+// snapshot of the first run, and the next rollback gets there.
+TEST(CrashJournal, ARollbackKilledInTheMiddleCanBeRunAgain) {
+  JournalFixture j;
+  ASSERT_EQ(j.f.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
+  std::string before = j.yaml();
+  j.kill_apply_at(20);
+  CrashJournal journal = j.journal();
+  as_if_dead(journal);
+  {
+    KillingFs killing(j.f.fs, 4);
+    EngineContext ctx{j.f.ctx.paths, killing};
+    ctx.crash_journal = true;
+    EXPECT_THROW(roll_back_interrupted_run(ctx, false), Killed);
+  }
+  auto still = journal.find_interrupted();
+  ASSERT_TRUE(still.has_value() && still->has_value()) << "the journal outlives a killed rollback";
+  EXPECT_EQ((*still)->done, 19u);
+  InterruptedRollback again = roll_back_interrupted_run(j.f.ctx, false);
+  ASSERT_EQ(again.report.status, ApplyStatus::Applied);
+  EXPECT_EQ(j.yaml(), before);
+}
+
 TEST(CrashJournal, RollbackWithoutAJournalHasNothingToDo) {
   JournalFixture j;
   InterruptedRollback result = roll_back_interrupted_run(j.f.ctx, false);

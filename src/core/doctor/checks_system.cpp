@@ -118,8 +118,10 @@ void check_interrupted_run(const DoctorInputs& in, Findings& out) {
                             "' was killed in the middle, so the target may be half changed",
                         "nvmetctl rollback   # restores the target as it was before that run; or apply the file again");
   f.evidence.push_back(journal + ": pid " + std::to_string(run.pid) + " is gone");
+  NvmetLayout layout(in.paths.configfs);
   for (std::size_t i = 0; i < run.done && i < run.steps.size(); ++i)
-    f.evidence.push_back("done: " + run.steps[i].change + " " + run.steps[i].operation + " " + run.steps[i].path);
+    f.evidence.push_back("done: " + run.steps[i].change + " " + run.steps[i].operation + " " +
+                         layout.relative(run.steps[i].path));
 }
 
 void check_kernel_log_access(const DoctorInputs& in, Findings& out) {
