@@ -129,7 +129,7 @@ back_to_a
 kill_at() {
     local k=$1 name nth
     read -r _ name nth < <(awk -v k="$k" '$1 == k' "$WORK/mutations.txt")
-    step "k=$k: SIGKILL on the ${nth}th $name (configfs mutation $k of $TOTAL)"
+    step "k=$k: SIGKILL on entry to call $nth of $name (configfs mutation $k of $TOTAL)"
     run strace -f -qq -o /dev/null -e trace="$name" -e inject="$name:signal=KILL:when=$nth" "${APPLY_B[@]}"
     assert_eq 137 "$RC" "apply killed by SIGKILL"
     expect_ok test -s /run/nvmetctl/journal.json
