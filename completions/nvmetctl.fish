@@ -1,6 +1,6 @@
 # fish completion for nvmetctl(8)
 
-set -l commands validate plan apply export clear status doctor import-nvmetcli
+set -l commands validate plan apply export clear rollback status doctor import-nvmetcli
 
 # Live names come from configfs: --configfs on the line, then
 # $NVMETCTL_CONFIGFS, then /sys/kernel/config.
@@ -60,6 +60,7 @@ complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l debugfs -
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l modules-dir -x -a '(__fish_complete_directories)' -d 'Kernel modules root'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l boot-dir -x -a '(__fish_complete_directories)' -d 'Where config-<release> lives'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l lock-file -r -F -d 'Lock file'
+complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l run-dir -x -a '(__fish_complete_directories)' -d 'Crash journal directory'
 
 # Commands
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a validate -d 'Check a target file without touching the kernel'
@@ -67,6 +68,7 @@ complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a plan -d '
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a apply -d 'Make the live target match the file'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a export -d 'Print the live target in the file format'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a clear -d 'Tear the whole target down'
+complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a rollback -d 'Restore the target as it was before an interrupted run'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a status -d 'Show the live target and connected hosts'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'Check that the system can run the target'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a import-nvmetcli -d 'Convert an nvmetcli config.json'
@@ -79,7 +81,8 @@ complete -c nvmetctl -n "__fish_seen_subcommand_from plan" -l detailed-exitcode 
 complete -c nvmetctl -n "__fish_seen_subcommand_from plan apply" -l prune -d 'Also remove undeclared objects'
 complete -c nvmetctl -n "__fish_seen_subcommand_from plan apply" -l allow-recreate -d 'Recreate subsystems with frozen identity'
 complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l dry-run -d 'Only show the plan'
-complete -c nvmetctl -n "__fish_seen_subcommand_from apply clear" -l lock-timeout -x -d 'Seconds to wait for another run'
+complete -c nvmetctl -n "__fish_seen_subcommand_from rollback" -l dry-run -d 'Only show the steps that would restore it'
+complete -c nvmetctl -n "__fish_seen_subcommand_from apply clear rollback" -l lock-timeout -x -d 'Seconds to wait for another run'
 complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l wait -x -d 'Seconds to wait for addresses and devices'
 complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l format -x -a 'yaml nvmetcli' -d 'Output format'
 complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l output -r -F -d 'Write to this file (atomically, mode 0600)'

@@ -15,6 +15,7 @@ const char* status_name(ApplyStatus status) {
     case ApplyStatus::Applied: return "applied";
     case ApplyStatus::Blocked: return "blocked";
     case ApplyStatus::ReadFailed: return "read-failed";
+    case ApplyStatus::JournalFailed: return "journal-failed";
     case ApplyStatus::FailedRolledBack: return "rolled-back";
     case ApplyStatus::FailedRollbackIncomplete: return "rollback-incomplete";
   }
@@ -57,7 +58,7 @@ nlohmann::json rollback_json(const ApplyReport& report) {
   return rollback;
 }
 
-void print_rollback(const ApplyReport& report) {
+void print_rollback(const CliContext& ctx, const ApplyReport& report) {
   if (report.status == ApplyStatus::FailedRolledBack) {
     std::cerr << "rollback: undid " << report.rollback.undone << " steps; the target is "
               << (report.rollback_kept.empty() ? "exactly " : "") << "as it was before this run.\n";
@@ -67,15 +68,25 @@ void print_rollback(const ApplyReport& report) {
     for (const auto& e : report.rollback.errors) std::cerr << "  undo failed: " << e.describe() << "\n";
     for (const auto& d : report.rollback_drift) std::cerr << "  differs: " << d << "\n";
     std::cerr << "hint: inspect with 'nvmetctl export' and 'nvmetctl doctor'\n";
+    std::cerr << "the crash journal in " << ctx.paths.run_dir
+              << " is kept: 'nvmetctl rollback' retries restoring the target as it was before this run\n";
   }
 }
 
-void print_failure(const FailureSummary& summary, const ApplyReport& report) {
+void print_failure(const CliContext& ctx, const FailureSummary& summary, const ApplyReport& report) {
   std::cerr << "nvmetctl: error: " << summary.what << "\n";
   for (const auto& line : summary.log_lines) std::cerr << "  kernel: " << line << "\n";
   for (const auto& line : report.verify_drift) std::cerr << "  drift: " << line << "\n";
   if (!summary.hint.empty()) std::cerr << "hint: " << summary.hint << "\n";
-  print_rollback(report);
+  print_rollback(ctx, report);
+}
+
+// Nothing was changed: the journal must be on disk before the first step.
+int report_journal_failed(const CliContext& ctx, const ApplyReport& report) {
+  print_error(ctx, "crash journal: " + report.read_error->describe() + "; nothing was changed",
+              "the journal directory (--run-dir, default /run/nvmetctl) must be writable by root; "
+              "a journal nvmetctl cannot read may be removed by hand after checking the target with 'nvmetctl export'");
+  return exit_code::for_apply_status(report.status);
 }
 
 }  // namespace
@@ -86,6 +97,8 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
     print_error(ctx, report.read_error->describe(), "run 'nvmetctl doctor'");
     return exit_code::for_apply_status(report.status);
   }
+  if (report.status == ApplyStatus::JournalFailed) return report_journal_failed(ctx, report);
+  if (report.journal_error) doc["journal_error"] = report.journal_error->describe();
   report_diagnostics(ctx, report.plan.problems, ctx.json() ? &doc : nullptr);
   doc["status"] = status_name(report.status);
   doc["plan"] = plan_to_json(report.plan, layout);
@@ -104,7 +117,9 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   print_plan(std::cout, report.plan, layout);
   if (report.status == ApplyStatus::Applied)
     std::cout << "Applied " << report.completed << " operations; verified: the live target matches " << file << ".\n";
-  if (failed) print_failure(failure, report);
+  if (failed) print_failure(ctx, failure, report);
+  if (report.journal_error)
+    std::cerr << "nvmetctl: warning: crash journal: " << report.journal_error->describe() << "\n";
   return exit_code::for_apply_status(report.status);
 }
 

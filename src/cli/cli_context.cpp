@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "nvmetctl/config/key_secrets.h"
+#include "nvmetctl/engine/journal.h"
 #include "nvmetctl/exit_codes.h"
 #include "nvmetctl/util/text_file.h"
 
@@ -14,7 +15,9 @@ RealSystem::RealSystem(const SystemPaths& paths)
       rdma(make_netlink_rdma_links(paths)),
       network(make_system_network_info(paths)),
       kernel_log(paths.kmsg),
-      engine{paths, fs, modules.get(), rdma.get(), network.get(), &mounter, &kernel_log} {}
+      engine{paths, fs, modules.get(), rdma.get(), network.get(), &mounter, &kernel_log} {
+  engine.crash_journal = true;
+}
 
 void print_error(const CliContext& ctx, const std::string& what, const std::string& hint) {
   if (ctx.json()) {
@@ -109,6 +112,23 @@ std::optional<RunLock> take_run_lock(CliContext& ctx, double seconds) {
     ctx.exit_status = exit_code::kError;
   }
   return std::nullopt;
+}
+
+void warn_interrupted_run(const CliContext& ctx, nlohmann::json& doc) {
+  CrashJournal journal(ctx.paths.run_dir, ctx.paths.proc);
+  auto found = journal.find_interrupted();
+  std::string line;
+  if (!found) {
+    line = "crash journal: " + found.error().describe();
+    doc["interrupted_run"] = {{"error", line}};
+  } else if (*found) {
+    const JournalRecord& run = **found;
+    line = describe_interrupted_run(run) + "; 'nvmetctl rollback' restores the target as it was before it";
+    doc["interrupted_run"] = {{"pid", run.pid},          {"started", run.started},
+                              {"command", run.command},  {"steps_done", run.done},
+                              {"steps", run.steps.size()}, {"journal", journal.record_path()}};
+  }
+  if (!line.empty() && !ctx.json()) std::cerr << "nvmetctl: warning: " << line << "\n";
 }
 
 std::optional<LiveState> read_live_or_report(CliContext& ctx, RealSystem& system) {

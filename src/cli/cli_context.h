@@ -58,6 +58,10 @@ CLI::Validator lock_timeout_seconds();
 // run holding it is exit 6; a lock file that cannot be had is an error
 // (exit 1) with its reason. Empty (and reported) on failure.
 std::optional<RunLock> take_run_lock(CliContext& ctx, double seconds);
+// A crash journal left by a run that is gone: a warning line on stderr, and
+// with -o json an "interrupted_run" field in `doc`. A journal that cannot be
+// read is a warning too (rollback reports it as an error).
+void warn_interrupted_run(const CliContext& ctx, nlohmann::json& doc);
 // Reads the whole live tree; on failure prints the error with a hint and sets
 // the exit status. Empty then.
 std::optional<LiveState> read_live_or_report(CliContext& ctx, RealSystem& system);
@@ -67,6 +71,7 @@ void register_plan(CLI::App& app, CliContext& ctx);
 void register_apply(CLI::App& app, CliContext& ctx);
 void register_export(CLI::App& app, CliContext& ctx);
 void register_clear(CLI::App& app, CliContext& ctx);
+void register_rollback(CLI::App& app, CliContext& ctx);
 void register_doctor(CLI::App& app, CliContext& ctx);
 void register_import_nvmetcli(CLI::App& app, CliContext& ctx);
 void register_status(CLI::App& app, CliContext& ctx);

@@ -58,6 +58,8 @@ void register_apply(CLI::App& app, CliContext& ctx) {
     auto lock = take_run_lock(ctx, args->lock_timeout);
     if (!lock) return;
     RealSystem system(ctx.paths);
+    // Under the lock: the run that left a journal is surely gone.
+    warn_interrupted_run(ctx, doc);
     ApplyReport report = apply_target(*target, system.engine, args->options, &g_interrupted);
     ctx.exit_status = print_apply_report(ctx, report, system.engine.layout(), doc, args->file);
   });

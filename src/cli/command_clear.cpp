@@ -39,8 +39,9 @@ void register_clear(CLI::App& app, CliContext& ctx) {
     if (*dry_run) return show_clear_plan(ctx, system, *options);
     auto lock = take_run_lock(ctx, *lock_timeout);
     if (!lock) return;
-    ApplyReport report = clear_target(system.engine, *options, &g_interrupted);
     nlohmann::json doc;
+    warn_interrupted_run(ctx, doc);
+    ApplyReport report = clear_target(system.engine, *options, &g_interrupted);
     ctx.exit_status = print_apply_report(ctx, report, system.engine.layout(), doc, "(clear)");
   });
 }

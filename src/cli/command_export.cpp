@@ -4,7 +4,7 @@
 #include "nvmetctl/formats/target_writer.h"
 #include "nvmetctl/formats/nvmetcli_format.h"
 #include "nvmetctl/exit_codes.h"
-#include "nvmetctl/util/atomic_file.h"
+#include "nvmetctl/util/durable_file.h"
 
 namespace nvmetctl::cli {
 
@@ -34,7 +34,7 @@ void register_export(CLI::App& app, CliContext& ctx) {
       std::cout << text;
       return;
     }
-    if (auto written = write_file_atomically(*output, text); !written) {
+    if (auto written = write_file_atomically(*output, text, 0600); !written) {
       print_error(ctx, written.error().describe(), "choose a writable path for --output");
       ctx.exit_status = exit_code::kError;
     }

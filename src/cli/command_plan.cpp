@@ -10,6 +10,7 @@ namespace nvmetctl::cli {
 void show_plan(CliContext& ctx, const Target& target, const PlanOptions& options, bool detailed_exitcode,
                nlohmann::json& doc) {
   RealSystem system(ctx.paths);
+  warn_interrupted_run(ctx, doc);
   auto full = make_full_plan(target, system.engine, options, false);
   if (!full) {
     print_error(ctx, full.error().describe(), "run 'nvmetctl doctor'");

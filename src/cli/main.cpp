@@ -44,12 +44,14 @@ int main(int argc, char** argv) {
   app.add_option("--modules-dir", ctx.paths.modules_dir, "kernel modules root")->group(paths)->envname("NVMETCTL_MODULES_DIR")->capture_default_str();
   app.add_option("--boot-dir", ctx.paths.boot, "where config-<release> lives")->group(paths)->envname("NVMETCTL_BOOT_DIR")->capture_default_str();
   app.add_option("--lock-file", ctx.paths.lock_file, "lock against concurrent runs")->group(paths)->envname("NVMETCTL_LOCK_FILE")->capture_default_str();
+  app.add_option("--run-dir", ctx.paths.run_dir, "crash journal of apply and clear")->group(paths)->envname("NVMETCTL_RUN_DIR")->capture_default_str();
 
   cli::register_validate(app, ctx);
   cli::register_plan(app, ctx);
   cli::register_apply(app, ctx);
   cli::register_export(app, ctx);
   cli::register_clear(app, ctx);
+  cli::register_rollback(app, ctx);
   cli::register_doctor(app, ctx);
   cli::register_import_nvmetcli(app, ctx);
   cli::register_status(app, ctx);

@@ -73,14 +73,16 @@ expect() {
 
 for sh in bash zsh fish; do
     echo "== $sh"
-    expect $sh 'nvmetctl ' +validate +plan +apply +export +clear +status +doctor +import-nvmetcli
+    expect $sh 'nvmetctl ' +validate +plan +apply +export +clear +rollback +status +doctor +import-nvmetcli
     expect $sh 'nvmetctl pl' +plan -apply
-    expect $sh 'nvmetctl --' +--help +--version +--output +--configfs +--lock-file +--debugfs
+    expect $sh 'nvmetctl --' +--help +--version +--output +--configfs +--lock-file +--debugfs +--run-dir
     expect $sh 'nvmetctl -o ' +text +json
     expect $sh 'nvmetctl --output json ' +apply +status
     expect $sh 'nvmetctl plan --' +--detailed-exitcode +--prune +--allow-recreate +--help -dry-run
     expect $sh 'nvmetctl apply --' +--wait +--dry-run +--lock-timeout +--prune -detailed-exitcode
     expect $sh 'nvmetctl clear --' +--rdma-links +--unload-modules +--lock-timeout
+    expect $sh 'nvmetctl rollback --' +--dry-run +--lock-timeout +--help -prune
+    expect $sh 'nvmetctl rollback ' -target.yaml
     expect $sh 'nvmetctl export --' +--format
     expect $sh 'nvmetctl export --format ' +yaml +nvmetcli
     expect $sh 'nvmetctl status --' +--subsystem +--port

@@ -94,6 +94,35 @@ TEST_F(DoctorChecksTest, HealthyTargetHasNoFailures) {
   expect(f, "port-ok", "port 1", FindingSeverity::Ok);
 }
 
+// A crash journal whose run is gone: a warning with the steps it had done
+// (paths under the nvmet root) and `nvmetctl rollback` as the fix.
+TEST_F(DoctorChecksTest, InterruptedRunIsReportedWithItsStepsAndTheRollback) {
+  subsystem();
+  port(1, "rdma", "10.0.0.1", true);
+  in_.rdma_devices = std::vector<RdmaDevice>{rxe("eth0")};
+  JournalRecord run;
+  run.pid = 4242;
+  run.started = "2025-01-31T12:00:00Z";
+  run.command = "apply";
+  run.steps = {{"+", "mkdir", "/cfg/nvmet/hosts/nqn.h", "host nqn.h"}, {"+", "mkdir", "/cfg/nvmet/ports/2", "port 2"}};
+  run.done = 1;
+  in_.interrupted_run = run;
+  Findings f = run_checks(in_);
+  EXPECT_FALSE(f.has_failures()) << format_findings(f, true);
+  const Finding& x = expect(f, "interrupted-run", "system", FindingSeverity::Warning);
+  EXPECT_NE(x.what.find("(pid 4242, started 2025-01-31T12:00:00Z): 1 of 2 steps done"), std::string::npos) << x.what;
+  EXPECT_NE(x.fix.find("nvmetctl rollback"), std::string::npos) << x.fix;
+  std::string evidence;
+  for (const auto& e : x.evidence) evidence += e + "\n";
+  EXPECT_NE(evidence.find("done: + mkdir hosts/nqn.h"), std::string::npos) << evidence;
+  EXPECT_EQ(evidence.find("ports/2"), std::string::npos) << "a step not done is no evidence";
+}
+
+TEST_F(DoctorChecksTest, NoJournalNoInterruptedRunFinding) {
+  Findings f = run_checks(in_);
+  EXPECT_EQ(f.find("interrupted-run", "system"), nullptr);
+}
+
 TEST_F(DoctorChecksTest, ConfigfsNotMountedAndNvmetNotLoadedHaveDifferentFixes) {
   in_.configfs_mounted = false;
   in_.live.reset();

@@ -599,6 +599,7 @@ TEST(RollbackFaults, ExitStatusOfEachApplyStatus) {
   EXPECT_EQ(exit_code::for_apply_status(ApplyStatus::Applied), 0);
   EXPECT_EQ(exit_code::for_apply_status(ApplyStatus::Blocked), 3);
   EXPECT_EQ(exit_code::for_apply_status(ApplyStatus::ReadFailed), 1);
+  EXPECT_EQ(exit_code::for_apply_status(ApplyStatus::JournalFailed), 1);
   EXPECT_EQ(exit_code::for_apply_status(ApplyStatus::FailedRolledBack), 4);
   EXPECT_EQ(exit_code::for_apply_status(ApplyStatus::FailedRollbackIncomplete), 5);
 }

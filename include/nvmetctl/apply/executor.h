@@ -2,6 +2,7 @@
 // Runs a plan step by step and stops at the first failure or interrupt.
 // Undoing what it did is the engine's rollback (engine/rollback.h).
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -22,7 +23,12 @@ struct ExecutionResult {
   std::optional<StepFailure> failure;
 };
 
-ExecutionResult execute_plan(const Plan& plan, Environment& env,
-                             const std::atomic<bool>* interrupted = nullptr);
+// Called after each step that succeeded, with its index, before the next
+// step runs (the engine's crash journal marks it). An error stops the run
+// there, as a failed step would: what is not recorded must not go on.
+using StepDone = std::function<Expected<void>(std::size_t)>;
+
+ExecutionResult execute_plan(const Plan& plan, Environment& env, const std::atomic<bool>* interrupted = nullptr,
+                             const StepDone& step_done = {});
 
 }  // namespace nvmetctl

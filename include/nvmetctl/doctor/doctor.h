@@ -14,6 +14,7 @@
 #include "nvmetctl/config/diagnostic.h"
 #include "nvmetctl/doctor/finding.h"
 #include "nvmetctl/doctor/log_events.h"
+#include "nvmetctl/engine/journal.h"
 #include "nvmetctl/kernel/kernel_log.h"
 #include "nvmetctl/kernel/module_failure.h"
 #include "nvmetctl/kernel/module_loader.h"
@@ -63,6 +64,10 @@ struct DoctorInputs {
   std::optional<LiveState> live;  // nullopt when configfs could not be read
   std::string live_error;
 
+  // A crash journal whose run is gone (SIGKILL, OOM kill in the middle).
+  std::optional<JournalRecord> interrupted_run;
+  std::string journal_error;  // the journal exists but cannot be read
+
   bool kernel_log_available = true;
   std::vector<KernelLogLine> kernel_log;
 
@@ -93,6 +98,7 @@ struct DoctorInputs {
 void check_privileges(const DoctorInputs& in, Findings& out);
 void check_configfs(const DoctorInputs& in, Findings& out);
 void check_kernel_log_access(const DoctorInputs& in, Findings& out);
+void check_interrupted_run(const DoctorInputs& in, Findings& out);
 void check_modules(const DoctorInputs& in, Findings& out);
 void check_module_log(const DoctorInputs& in, Findings& out);  // symbol clash, signatures
 void check_ports(const DoctorInputs& in, Findings& out);

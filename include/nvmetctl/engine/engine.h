@@ -27,6 +27,8 @@ struct EngineContext {
   NetworkInfo* network = nullptr;
   ConfigfsMounter* mounter = nullptr;
   KernelLog* kernel_log = nullptr;
+  // apply and clear keep the crash journal in paths.run_dir (engine/journal.h).
+  bool crash_journal = false;
 
   NvmetLayout layout() const { return NvmetLayout(paths.configfs); }
   Environment environment() { return {fs, modules, rdma, mounter, kernel_log}; }
@@ -52,14 +54,25 @@ FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ct
 SystemFacts gather_system_facts(const Target& desired, EngineContext& ctx, const LiveState& live);
 
 // ReadFailed: configfs could not be read, so nothing was planned or changed
-// (an I/O problem, not a problem of the file).
-enum class ApplyStatus { NoChanges, Applied, Blocked, ReadFailed, FailedRolledBack, FailedRollbackIncomplete };
+// (an I/O problem, not a problem of the file). JournalFailed: the crash
+// journal could not be written (or read, for rollback); nothing was changed.
+enum class ApplyStatus {
+  NoChanges,
+  Applied,
+  Blocked,
+  ReadFailed,
+  JournalFailed,
+  FailedRolledBack,
+  FailedRollbackIncomplete
+};
 
 struct ApplyReport {
   ApplyStatus status = ApplyStatus::NoChanges;
   Plan plan;
   std::size_t completed = 0;
-  std::optional<SysError> read_error;       // with ReadFailed
+  std::optional<SysError> read_error;       // with ReadFailed, and JournalFailed
+  // The journal could not be removed at the end (the run itself is done).
+  std::optional<SysError> journal_error;
   std::optional<StepFailure> failure;
   std::vector<std::string> verify_drift;    // apply ran but configfs does not match
   RollbackResult rollback;

@@ -2,7 +2,8 @@
 
 namespace nvmetctl {
 
-ExecutionResult execute_plan(const Plan& plan, Environment& env, const std::atomic<bool>* interrupted) {
+ExecutionResult execute_plan(const Plan& plan, Environment& env, const std::atomic<bool>* interrupted,
+                             const StepDone& step_done) {
   ExecutionResult result;
   if (env.kernel_log) env.kernel_log->skip_to_end();
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
@@ -26,6 +27,14 @@ ExecutionResult execute_plan(const Plan& plan, Environment& env, const std::atom
       return result;
     }
     ++result.completed;
+    if (!step_done) continue;
+    if (auto recorded = step_done(i); !recorded) {
+      StepFailure failure;
+      failure.step_index = i;
+      failure.error = recorded.error();
+      result.failure = failure;
+      return result;
+    }
   }
   return result;
 }

@@ -14,6 +14,8 @@ constexpr std::array kCatalog{
     FindingKind{"configfs-ok", "configfs is mounted and nvmet is loaded"},
     FindingKind{"nvmet-not-loaded", "nvmet is not loaded: <configfs>/nvmet is missing and mkdir fails with EPERM"},
     FindingKind{"kernel-log-unreadable", "/dev/kmsg cannot be read: findings lack the kernel's messages"},
+    FindingKind{"interrupted-run",
+                "a crash journal of a run that was killed in the middle: the target may be half changed"},
     FindingKind{"mkdir-not-allowed", "mkdir where configfs takes only symlinks (EPERM)"},
     // Modules
     FindingKind{"module-unavailable", "a needed module is not built in and not installed for the running kernel"},

@@ -100,6 +100,30 @@ void check_configfs(const DoctorInputs& in, Findings& out) {
   out.ok("configfs-ok", "configfs", "configfs is mounted on " + in.paths.configfs + " and nvmet is loaded");
 }
 
+// A run killed between two steps left the tree half way from the snapshot
+// to its file; the journal says how far.
+void check_interrupted_run(const DoctorInputs& in, Findings& out) {
+  std::string journal = in.paths.run_dir + "/journal.json";
+  if (!in.journal_error.empty()) {
+    auto& f = out.warning("interrupted-run", "system",
+                          "a crash journal exists but cannot be read: an earlier run may have been killed",
+                          "check the target with 'nvmetctl export'; then remove " + journal);
+    f.evidence.push_back(in.journal_error);
+    return;
+  }
+  if (!in.interrupted_run) return;
+  const JournalRecord& run = *in.interrupted_run;
+  auto& f = out.warning("interrupted-run", "system",
+                        describe_interrupted_run(run) + ": '" + run.command +
+                            "' was killed in the middle, so the target may be half changed",
+                        "nvmetctl rollback   # restores the target as it was before that run; or apply the file again");
+  f.evidence.push_back(journal + ": pid " + std::to_string(run.pid) + " is gone");
+  NvmetLayout layout(in.paths.configfs);
+  for (std::size_t i = 0; i < run.done && i < run.steps.size(); ++i)
+    f.evidence.push_back("done: " + run.steps[i].change + " " + run.steps[i].operation + " " +
+                         layout.relative(run.steps[i].path));
+}
+
 void check_kernel_log_access(const DoctorInputs& in, Findings& out) {
   if (in.kernel_log_available) return;
   out.warning("kernel-log-unreadable", "kernel log",

@@ -51,6 +51,7 @@ Findings run_checks(const DoctorInputs& in) {
   check_privileges(in, out);
   check_configfs(in, out);
   check_kernel_log_access(in, out);
+  check_interrupted_run(in, out);
   check_modules(in, out);
   check_module_log(in, out);
   check_ports(in, out);

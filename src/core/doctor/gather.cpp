@@ -94,6 +94,12 @@ void gather_tcp_listeners(const SystemPaths& paths, DoctorInputs& in) {
   in.socket_holders = listener_holders(paths.proc, in.tcp_sockets, services);
 }
 
+void gather_interrupted_run(const SystemPaths& paths, DoctorInputs& in) {
+  auto found = CrashJournal(paths.run_dir, paths.proc).find_interrupted();
+  if (found) in.interrupted_run = std::move(*found);
+  else in.journal_error = found.error().describe();
+}
+
 void gather_configfs(EngineContext& ctx, DoctorInputs& in) {
   std::error_code ec;
   in.configfs_dir = fs::is_directory(ctx.paths.configfs, ec) || ctx.fs.exists(ctx.paths.configfs);
@@ -211,6 +217,7 @@ DoctorInputs gather_inputs(EngineContext& ctx, const std::string& file) {
   in.kernel_version = parse_kernel_release(in.kernel_release);
   in.privileges = read_privileges(ctx.paths);
   gather_configfs(ctx, in);
+  gather_interrupted_run(ctx.paths, in);
   in.kernel_log_available = ctx.kernel_log && ctx.kernel_log->available();
   if (in.kernel_log_available) in.kernel_log = ctx.kernel_log->read_all();
   gather_modules(ctx, in);

@@ -5,16 +5,13 @@
 
 #include "nvmetctl/kernel/kernel_facts_reader.h"
 #include "nvmetctl/plan/port_address_checks.h"
+#include "engine_internal.h"
+#include "run_journal.h"
 
 namespace nvmetctl {
+using engine_internal::execute_with_rollback;
+using engine_internal::read_failed;
 namespace {
-
-ApplyReport read_failed(const SysError& error) {
-  ApplyReport report;
-  report.status = ApplyStatus::ReadFailed;
-  report.read_error = error;
-  return report;
-}
 
 Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, bool full_read) {
   ReadScope scope;
@@ -37,36 +34,6 @@ FullPlan plan_with_facts(const Target& desired, LiveState live, SystemFacts fact
   result.plan.unmanaged = std::move(configfs.unmanaged);
   check_port_addresses(outcome, result.facts, read_listener_facts(outcome, ctx.paths.proc), ctx.network, result.plan);
   return result;
-}
-
-// Runs the plan; on a failure, an interrupt or a failed verify, rolls back
-// and checks the tree against the snapshot taken before.
-ApplyReport execute_with_rollback(Plan plan, const Target& snapshot, EngineContext& ctx,
-                                  const std::function<std::vector<std::string>()>& verify,
-                                  const std::atomic<bool>* interrupted) {
-  ApplyReport report;
-  report.plan = std::move(plan);
-  Environment env = ctx.environment();
-  ExecutionResult run = execute_plan(report.plan, env, interrupted);
-  report.completed = run.completed;
-  report.failure = run.failure;
-  if (!run.failure) {
-    report.verify_drift = verify();
-    if (report.verify_drift.empty()) {
-      report.status = ApplyStatus::Applied;
-      return report;
-    }
-  }
-  report.rollback = roll_back(report.plan, report.completed, env);
-  RollbackCheck check = check_rolled_back(snapshot, ctx.fs, ctx.layout());
-  report.rollback_drift = std::move(check.drift);
-  for (std::string& line : rdma_link_drift(report.plan, report.completed, ctx.rdma))
-    report.rollback_drift.push_back(std::move(line));
-  report.rollback_kept = std::move(check.kept);
-  report.status = report.rollback.errors.empty() && report.rollback_drift.empty()
-                      ? ApplyStatus::FailedRolledBack
-                      : ApplyStatus::FailedRollbackIncomplete;
-  return report;
 }
 
 // clear --rdma-links: every rxe/siw link; clear --unload-modules: the
@@ -136,6 +103,10 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
   if (quick->plan.blocked() || quick->plan.empty()) {
     report.plan = std::move(quick->plan);
     report.status = report.plan.blocked() ? ApplyStatus::Blocked : ApplyStatus::NoChanges;
+    // The target is as the file wants: an interrupted run is history.
+    if (report.status == ApplyStatus::NoChanges)
+      if (auto forgotten = engine_internal::forget_interrupted_run(ctx); !forgotten)
+        report.journal_error = forgotten.error();
     return report;
   }
   // The snapshot rollback needs: every attribute. The module, RDMA and
@@ -150,7 +121,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
     return report;
   }
   auto verify = [&] { return verify_applied(desired, ctx.fs, ctx.layout(), full.kernel, options); };
-  return execute_with_rollback(std::move(full.plan), full.live.target, ctx, verify, interrupted);
+  return execute_with_rollback(std::move(full.plan), full.live.target, ctx, verify, interrupted, "apply");
 }
 
 Expected<Plan> plan_clear(EngineContext& ctx, const ClearOptions& options) {
@@ -172,7 +143,7 @@ ApplyReport clear_target(EngineContext& ctx, const ClearOptions& options, const 
     return report;
   }
   auto verify = [&] { return verify_cleared(ctx.fs, ctx.layout()); };
-  return execute_with_rollback(std::move(plan), live->target, ctx, verify, interrupted);
+  return execute_with_rollback(std::move(plan), live->target, ctx, verify, interrupted, "clear");
 }
 
 }  // namespace nvmetctl

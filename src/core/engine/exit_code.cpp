@@ -11,6 +11,7 @@ int for_apply_status(ApplyStatus status) {
     case ApplyStatus::Blocked:
       return kInvalidInput;
     case ApplyStatus::ReadFailed:
+    case ApplyStatus::JournalFailed:
       return kError;
     case ApplyStatus::FailedRolledBack:
       return kRolledBack;

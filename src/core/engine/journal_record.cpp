@@ -1,0 +1,50 @@
+#include "nvmetctl/engine/journal_record.h"
+
+#include "nvmetctl/engine/snapshot_json.h"
+
+namespace nvmetctl {
+
+nlohmann::json journal_record_to_json(const JournalRecord& record) {
+  nlohmann::json steps = nlohmann::json::array();
+  // Paths come from configfs names and may hold any byte: replace what is
+  // not UTF-8 (the steps are for people; the snapshot is exact).
+  for (const JournalStep& s : record.steps)
+    steps.push_back({{"change", s.change}, {"operation", s.operation}, {"path", s.path}, {"object", s.object}});
+  return {{"format", record.format},   {"pid", record.pid},
+          {"pid_start", record.pid_start}, {"started", record.started},
+          {"command", record.command}, {"snapshot", snapshot_to_json(record.snapshot)},
+          {"steps", steps}};
+}
+
+Expected<JournalRecord> journal_record_from_json(const nlohmann::json& doc, const std::string& where) {
+  JournalRecord record;
+  try {
+    record.format = doc.at("format").get<int>();
+    if (record.format != kJournalFormat)
+      return logic_error("read", where, "journal format " + std::to_string(record.format) + ", this nvmetctl reads " +
+                                            std::to_string(kJournalFormat));
+    record.pid = doc.at("pid").get<long>();
+    record.pid_start = doc.at("pid_start").get<unsigned long long>();
+    record.started = doc.at("started").get<std::string>();
+    record.command = doc.at("command").get<std::string>();
+    for (const auto& s : doc.at("steps"))
+      record.steps.push_back({s.at("change").get<std::string>(), s.at("operation").get<std::string>(),
+                              s.at("path").get<std::string>(), s.at("object").get<std::string>()});
+  } catch (const std::exception& e) {
+    return logic_error("read", where, std::string("not a journal nvmetctl wrote: ") + e.what());
+  }
+  if (!doc.contains("snapshot")) return logic_error("read", where, "not a journal nvmetctl wrote: no snapshot");
+  auto snapshot = snapshot_from_json(doc["snapshot"], where);
+  if (!snapshot) return snapshot.error();
+  record.snapshot = std::move(*snapshot);
+  return record;
+}
+
+std::vector<JournalStep> journal_steps_of(const Plan& plan) {
+  std::vector<JournalStep> steps;
+  for (const Step& step : plan.steps)
+    steps.push_back({change_symbol(step.change), op_kind_name(step.op.kind), step.op.path, step.object});
+  return steps;
+}
+
+}  // namespace nvmetctl
