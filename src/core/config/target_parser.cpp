@@ -348,8 +348,16 @@ class UnsupportedSyntax final : public YAML::EventHandler {
   Uses aliases;
   Uses tags;
   std::string first_tag;
+  // yaml-cpp 0.7 never consumes a token that cannot start a node where a
+  // document starts (a ',' outside [...] or {...}): HandleNextDocument then
+  // reports the same empty document forever, and so would YAML::LoadAll.
+  // A document that starts where the previous one did is that token.
+  std::optional<YAML::Mark> stuck;
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (documents_++ > 0 && mark.pos == last_start_.pos) stuck = mark;
+    last_start_ = mark;
+  }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { aliases.add(mark); }
@@ -377,6 +385,9 @@ class UnsupportedSyntax final : public YAML::EventHandler {
     }
     tags.add(mark);
   }
+
+  std::size_t documents_ = 0;
+  YAML::Mark last_start_;
 };
 
 // One error for all uses, at the first: the rest say the same.
@@ -412,7 +423,20 @@ ParsedTarget parse_target_text(const std::string& text, const std::string& file_
     UnsupportedSyntax unsupported;
     std::istringstream events(text);
     YAML::Parser parser(events);
-    while (parser.HandleNextDocument(unsupported)) {
+    // Every document consumes at least one byte, so the bound only stops a
+    // parser that makes no progress in a way the start marks do not show.
+    for (std::size_t n = 0; !unsupported.stuck && parser.HandleNextDocument(unsupported); ++n)
+      if (n > text.size()) unsupported.stuck = YAML::Mark();
+    if (unsupported.stuck) {
+      const YAML::Mark& at = *unsupported.stuck;
+      const auto pos = static_cast<std::size_t>(at.pos);
+      const char c = pos < text.size() ? text[pos] : '\0';
+      std::string message = "not valid YAML: ";
+      if (c == ',') message += "unexpected ','; a comma separates items only inside [...] or {...}";
+      else if (c > ' ' && c < 127) message += std::string("unexpected '") + c + "'";
+      else message += "a token here cannot start a value";
+      result.diagnostics.error({file_name, at.line + 1, at.column + 1}, "", message);
+      return result;
     }
     report_uses(unsupported.aliases, file_name, "YAML aliases are not supported: write the value out", "aliases",
                 result.diagnostics);
