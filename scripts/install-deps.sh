@@ -2,7 +2,7 @@
 # Install the Debian packages nvmetctl needs to build and to run its tests
 # (unit tests and the real-kernel QEMU test bed).
 #
-# usage: scripts/install-deps.sh [build|vm|all]   (default: all)
+# usage: scripts/install-deps.sh [build|vm|fuzz|all]...   (default: all)
 #
 # Idempotent and fast when everything is present: `apt-get update` and
 # `apt-get install` run only when a package is missing. Needs root.
@@ -17,17 +17,26 @@ vm_pkgs=(
     kmod nvme-cli rdma-core iproute2 strace
     util-linux coreutils diffutils perl-base python3 ansible-core
 )
+# libFuzzer targets and the sanitized build (scripts/fuzz.sh, tests/fuzz/run-ci.sh):
+# clang, and its runtimes (libFuzzer, ASan, UBSan).
+fuzz_pkgs=(
+    clang-14 libclang-rt-14-dev
+)
 # Man page, completion and package checks (tests/completions, tests/package).
 ship_pkgs=(
     mandoc groff man-db dpkg-dev bash-completion zsh fish
 )
 
-case "${1:-all}" in
-    build) wanted=("${build_pkgs[@]}") ;;
-    vm)    wanted=("${vm_pkgs[@]}") ;;
-    all)   wanted=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${ship_pkgs[@]}") ;;
-    *) echo "usage: $0 [build|vm|all]" >&2; exit 2 ;;
-esac
+wanted=()
+for group in "${@:-all}"; do
+    case "$group" in
+        build) wanted+=("${build_pkgs[@]}") ;;
+        vm)    wanted+=("${vm_pkgs[@]}") ;;
+        fuzz)  wanted+=("${fuzz_pkgs[@]}") ;;
+        all)   wanted+=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${fuzz_pkgs[@]}" "${ship_pkgs[@]}") ;;
+        *) echo "usage: $0 [build|vm|fuzz|all]..." >&2; exit 2 ;;
+    esac
+done
 
 missing=()
 for p in "${wanted[@]}"; do

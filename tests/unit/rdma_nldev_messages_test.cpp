@@ -251,5 +251,52 @@ TEST(NldevMessages, ErrorInsteadOfDumpIsReported) {
   EXPECT_TRUE(devices.empty());
 }
 
+
+// libmnl 1.0.4 compares nlmsg_len with the bytes left as an int: a length of
+// 2 GiB or more passed, and its attribute walk ran off the datagram (a SEGV
+// found by fuzz/fuzz_nldev_messages.cpp; input in
+// fuzz/regressions/nldev_messages/). Such a message is not a message.
+TEST(NldevMessages, LengthBeyondTheDatagramIsRejectedNotWalked) {
+  Datagram reply;
+  reply.message(5121, NLM_F_MULTI, 3).u32(attr::kDevIndex, 1).str(attr::kDevName, "rxe0");
+  Bytes bytes(reply.span().begin(), reply.span().end());
+  const std::uint32_t huge = 0x80000000U + static_cast<std::uint32_t>(bytes.size());
+  std::memcpy(bytes.data(), &huge, sizeof huge);
+  std::vector<DeviceAttributes> devices;
+  auto progress = decode_devices(bytes, 3, devices);
+  ASSERT_FALSE(progress);
+  EXPECT_EQ(progress.error().errnum, EBADMSG);
+  EXPECT_TRUE(devices.empty());
+}
+
+TEST(NldevMessages, BytesAfterTheLastWholeMessageAreAnError) {
+  Datagram reply;
+  reply.message(5121, NLM_F_MULTI, 3).u32(attr::kDevIndex, 1).str(attr::kDevName, "rxe0");
+  Bytes bytes(reply.span().begin(), reply.span().end());
+  bytes.insert(bytes.end(), {0x10, 0, 0});  // a header cut short
+  std::vector<DeviceAttributes> devices;
+  auto progress = decode_devices(bytes, 3, devices);
+  ASSERT_FALSE(progress);
+  EXPECT_EQ(progress.error().errnum, EBADMSG);
+  ASSERT_EQ(devices.size(), 1U);  // the whole message before them was read
+  EXPECT_EQ(devices[0].name, "rxe0");
+}
+
+// A last message of unaligned length without its padding: read up to its
+// end, never past the datagram.
+TEST(NldevMessages, UnpaddedLastMessageIsRead) {
+  Datagram reply;
+  reply.message(5121, 0, 3).u32(attr::kDevIndex, 2).str(attr::kDevName, "rxe0");  // 5-byte payload, 3 of padding
+  Bytes bytes(reply.span().begin(), reply.span().end() - 3);
+  const auto length = static_cast<std::uint32_t>(bytes.size());
+  std::memcpy(bytes.data(), &length, sizeof length);
+  std::vector<DeviceAttributes> devices;
+  auto progress = decode_devices(bytes, 3, devices);
+  ASSERT_TRUE(progress) << progress.error().describe();
+  ASSERT_EQ(devices.size(), 1U);
+  EXPECT_EQ(devices[0].index, 2U);
+  EXPECT_EQ(devices[0].name, "rxe0");
+}
+
 }  // namespace
 }  // namespace nvmetctl::nldev

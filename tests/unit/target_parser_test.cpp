@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/config/value_syntax.h"
@@ -185,8 +186,8 @@ TEST(TargetParser, AliasesAreRefusedAtTheFirstAlias) {
       << "an anchor alone repeats nothing";
 }
 
-// The scan for aliases and tags runs only where a '*' or '!' could start
-// one; text that merely holds them is read as written.
+// Aliases and tags are refused; text that merely holds a '*' or a '!' is
+// read as written.
 TEST(TargetParser, StarsAndBangsInTextAreNoAliasesOrTags) {
   ParsedTarget parsed = parse_target_text(
       "version: 1  # *not* an alias!\nsubsystems:\n  - {nqn: nqn.s, model: \"disk*1!\"}\n", "t.yaml");
@@ -314,6 +315,23 @@ TEST(TargetParser, ReportsEveryProblemNotJustTheFirst) {
 
 TEST(TargetParser, ASecondYamlDocumentIsAnError) {
   expect_single_error("version: 1\n---\nversion: 2\nbogus: 1\n", "2 YAML documents", 3);
+}
+
+// yaml-cpp 0.7 reports an endless run of empty documents for a ',' where a
+// document starts, so a stray comma hung validate, plan and apply (found by
+// fuzz/fuzz_target_parser.cpp; input in fuzz/regressions/target_parser/).
+// The alarm turns a hang into a failure.
+TEST(TargetParser, StrayCommaIsAnErrorNotAHang) {
+  ::alarm(10);
+  ParsedTarget parsed = parse_target_text(", f\n", "t.yaml");
+  ParsedTarget later = parse_target_text("# comment\n  ,x: 1\n", "t.yaml");
+  ::alarm(0);
+  auto errors = errors_of(parsed);
+  ASSERT_EQ(errors.size(), 1u) << testing::PrintToString(errors);
+  EXPECT_EQ(errors[0], "t.yaml:1:1: error: not valid YAML: unexpected ','; a comma separates items only inside [...] or {...}");
+  auto later_errors = errors_of(later);
+  ASSERT_EQ(later_errors.size(), 1u) << testing::PrintToString(later_errors);
+  EXPECT_NE(later_errors[0].find("t.yaml:2:3: error: not valid YAML"), std::string::npos) << later_errors[0];
 }
 
 TEST(TargetParser, UnknownTopLevelKeyNamesTheTopLevel) {

@@ -3,6 +3,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -28,8 +29,16 @@ class UnsupportedSyntax final : public YAML::EventHandler {
   Uses aliases;
   Uses tags;
   std::string first_tag;
+  // yaml-cpp 0.7 never consumes a token that cannot start a node where a
+  // document starts (a ',' outside [...] or {...}): HandleNextDocument then
+  // reports the same empty document forever, and so would YAML::LoadAll.
+  // A document that starts where the previous one did is that token.
+  std::optional<YAML::Mark> stuck;
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (documents_++ > 0 && mark.pos == last_start_.pos) stuck = mark;
+    last_start_ = mark;
+  }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { aliases.add(mark); }
@@ -57,7 +66,19 @@ class UnsupportedSyntax final : public YAML::EventHandler {
     }
     tags.add(mark);
   }
+
+  std::size_t documents_ = 0;
+  YAML::Mark last_start_;
 };
+
+std::string stuck_message(const std::string& text, const YAML::Mark& at) {
+  const auto pos = static_cast<std::size_t>(at.pos);
+  const char c = pos < text.size() ? text[pos] : '\0';
+  std::string message = "not valid YAML: ";
+  if (c == ',') return message + "unexpected ','; a comma separates items only inside [...] or {...}";
+  if (c > ' ' && c < 127) return message + "unexpected '" + c + "'";
+  return message + "a token here cannot start a value";
+}
 
 // One error for all uses, at the first: the rest say the same.
 void report_uses(const UnsupportedSyntax::Uses& uses, const std::string& file_name, const std::string& message,
@@ -79,14 +100,21 @@ std::optional<SourceLocation> first_non_text_byte(const std::string& text, const
   return SourceLocation{file_name, line, static_cast<int>(bad - line_start) + 1};
 }
 
-// An alias needs a '*' and a tag a '!': a file without either (as target
-// files are) is not scanned twice.
+// One pass over the parser's events before any node is built. It costs a
+// second scan of the text, and no cheaper test is safe: a stray ',' can
+// hang YAML::LoadAll itself.
 bool refuse_unsupported_syntax(const std::string& text, const std::string& file_name, Diagnostics& diagnostics) {
-  if (text.find_first_of("*!") == std::string::npos) return true;
   UnsupportedSyntax unsupported;
   std::istringstream events(text);
   YAML::Parser parser(events);
-  while (parser.HandleNextDocument(unsupported)) {
+  // Every document consumes at least one byte, so the bound only stops a
+  // parser that makes no progress in a way the start marks do not show.
+  for (std::size_t n = 0; !unsupported.stuck && parser.HandleNextDocument(unsupported); ++n)
+    if (n > text.size()) unsupported.stuck = YAML::Mark();
+  if (unsupported.stuck) {
+    const YAML::Mark& at = *unsupported.stuck;
+    diagnostics.error({file_name, at.line + 1, at.column + 1}, "", stuck_message(text, at));
+    return false;
   }
   report_uses(unsupported.aliases, file_name, "YAML aliases are not supported: write the value out", "aliases",
               diagnostics);

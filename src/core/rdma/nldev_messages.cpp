@@ -3,6 +3,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -99,13 +100,42 @@ int collect_port(const nlmsghdr* nlh, void* data) {
   return MNL_CB_OK;
 }
 
+// How many leading bytes of the datagram are whole messages. libmnl 1.0.4
+// compares nlmsg_len with the bytes left as an int, so a length of 2 GiB or
+// more passed its check and the attribute walk ran off the buffer (found by
+// fuzz/fuzz_nldev_messages.cpp); the kernel sends whole messages only.
+std::size_t framed_length(std::span<const std::uint8_t> datagram) {
+  std::size_t offset = 0;
+  while (offset < datagram.size() && datagram.size() - offset >= sizeof(nlmsghdr)) {
+    std::uint32_t length = 0;
+    std::memcpy(&length, datagram.data() + offset, sizeof length);  // nlmsg_len comes first
+    if (length < sizeof(nlmsghdr) || length > datagram.size() - offset) break;
+    offset += NLMSG_ALIGN(length);
+  }
+  return std::min(offset, datagram.size());
+}
+
 // mnl_cb_run reports kernel errors and framing problems through errno.
 Expected<ReplyProgress> run(std::span<const std::uint8_t> datagram, std::uint32_t seq,
                             mnl_cb_t callback, void* data) {
+  const std::size_t framed = framed_length(datagram);
+  // libmnl walks a message's attributes up to its aligned end: a last
+  // message of unaligned length gets zero padding instead of the bytes
+  // after the buffer.
+  std::vector<std::uint8_t> padded;
+  const std::uint8_t* bytes = datagram.data();
+  if (framed % NLMSG_ALIGNTO != 0) {
+    padded.assign(datagram.begin(), datagram.begin() + static_cast<std::ptrdiff_t>(framed));
+    padded.resize(NLMSG_ALIGN(framed), 0);
+    bytes = padded.data();
+  }
   errno = 0;
-  int rc = mnl_cb_run(datagram.data(), datagram.size(), seq, 0, callback, data);
+  int rc = mnl_cb_run(bytes, framed, seq, 0, callback, data);
   if (rc < 0) return sys_error(errno != 0 ? errno : EBADMSG, "rdma netlink", "");
-  return rc == MNL_CB_STOP ? ReplyProgress::Done : ReplyProgress::More;
+  if (rc == MNL_CB_STOP) return ReplyProgress::Done;
+  // Bytes that are not a whole message: a reply cut short or corrupt.
+  if (framed < datagram.size()) return sys_error(EBADMSG, "rdma netlink", "");
+  return ReplyProgress::More;
 }
 
 }  // namespace
