@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Set everything up and run every test: the unit tests (ctest) and the
-# real-kernel suite (tests/vm/cases/*.sh in QEMU guests) on both kernels.
+# Set everything up and run every test: the unit tests (ctest), the command
+# line, man page, completion and .deb checks, the unit tests again under
+# ASan/UBSan with every fuzz target for a bounded time, and the real-kernel
+# suite (tests/vm/cases/*.sh in QEMU guests) on both kernels.
 #
 # usage: ./run-tests.sh [--unit-only | --vm-only] [--kernel K]... [CASE-GLOB...]
 #
@@ -70,6 +72,24 @@ if [[ $run_unit -eq 1 ]]; then
             echo "FAILED: $check"
         fi
     done
+fi
+
+if [[ $run_unit -eq 1 ]]; then
+    # One clang build with ASan + UBSan + libFuzzer: the unit tests under the
+    # sanitizers, then each fuzz target for a bounded time and its regressions.
+    banner "Sanitizers and fuzzing (tests/fuzz/run-ci.sh)"
+    set +e
+    tests/fuzz/run-ci.sh 2>&1 | tee build/fuzz-summary.log
+    fuzz_status=${PIPESTATUS[0]}
+    set -e
+    fuzz_failed=0
+    if read -r p f < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' build/fuzz-summary.log | tail -n1); then
+        passed=$((passed + p)) failed=$((failed + f)) fuzz_failed=$f
+    fi
+    if [[ $fuzz_status -ne 0 ]]; then
+        unit_status=1
+        [[ $fuzz_failed -gt 0 ]] || failed=$((failed + 1))
+    fi
 fi
 
 if [[ $run_vm -eq 1 ]]; then
