@@ -4,6 +4,7 @@
 #include <csignal>
 
 #include "engine_fixture.h"
+#include "sample_change.h"
 #include "nvmetctl/formats/target_writer.h"
 #include "module_loader_fake.h"
 #include "network_info_fake.h"
@@ -16,55 +17,10 @@ namespace {
 using testing_support::EngineFixture;
 using testing_support::parse_ok;
 
-const char* kBefore = R"(version: 1
-hosts:
-  - nqn: nqn.h1
-  - nqn: nqn.h2
-subsystems:
-  - nqn: nqn.keep
-    allowed_hosts: [nqn.h1]
-    namespaces:
-      - {nsid: 1, device_path: /dev/nvme0n1, enable: true}
-      - {nsid: 2, device_path: /dev/loop0, enable: true}
-  - nqn: nqn.extra
-    allow_any_host: true
-ports:
-  - id: 1
-    trtype: tcp
-    traddr: 127.0.0.1
-    subsystems: [nqn.keep, nqn.extra]
-  - id: 9
-    trtype: loop
-    subsystems: [nqn.extra]
-)";
-
-// Touches every kind of change: a live port move, a namespace device swap,
-// allow-list edits, new objects, and (with prune) removals.
-const char* kAfter = R"(version: 1
-hosts:
-  - nqn: nqn.h1
-  - nqn: nqn.h3
-subsystems:
-  - nqn: nqn.keep
-    model: NewModel
-    allowed_hosts: [nqn.h3]
-    namespaces:
-      - {nsid: 1, device_path: /dev/nullb0, enable: true}
-      - {nsid: 3, device_path: /dev/loop0, enable: true}
-  - nqn: nqn.new
-    allow_any_host: true
-    namespaces:
-      - {nsid: 7, device_path: /dev/nvme0n1, enable: true}
-ports:
-  - id: 1
-    trtype: tcp
-    traddr: 127.0.0.2
-    subsystems: [nqn.keep, nqn.new]
-  - id: 2
-    trtype: tcp
-    traddr: 127.0.0.3
-    subsystems: [nqn.new]
-)";
+// The shared "before" target with a loop port besides (ports come last).
+const std::string kBefore =
+    std::string(testing_support::kBefore) + "  - id: 9\n    trtype: loop\n    subsystems: [nqn.extra]\n";
+using testing_support::kAfter;
 
 std::string snapshot(EngineFixture& f) { return target_to_yaml(f.live().target); }
 

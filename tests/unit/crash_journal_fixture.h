@@ -8,56 +8,12 @@
 #include <unistd.h>
 
 #include "engine_fixture.h"
+#include "sample_change.h"
 #include "nvmetctl/engine/journal.h"
 #include "nvmetctl/formats/target_writer.h"
 #include "temp_dir.h"
 
 namespace nvmetctl::testing_support {
-
-inline const char* kBefore = R"(version: 1
-hosts:
-  - nqn: nqn.h1
-  - nqn: nqn.h2
-subsystems:
-  - nqn: nqn.keep
-    allowed_hosts: [nqn.h1]
-    namespaces:
-      - {nsid: 1, device_path: /dev/nvme0n1, enable: true}
-      - {nsid: 2, device_path: /dev/loop0, enable: true}
-  - nqn: nqn.extra
-    allow_any_host: true
-ports:
-  - id: 1
-    trtype: tcp
-    traddr: 127.0.0.1
-    subsystems: [nqn.keep, nqn.extra]
-)";
-
-inline const char* kAfter = R"(version: 1
-hosts:
-  - nqn: nqn.h1
-  - nqn: nqn.h3
-subsystems:
-  - nqn: nqn.keep
-    model: NewModel
-    allowed_hosts: [nqn.h3]
-    namespaces:
-      - {nsid: 1, device_path: /dev/nullb0, enable: true}
-      - {nsid: 3, device_path: /dev/loop0, enable: true}
-  - nqn: nqn.new
-    allow_any_host: true
-    namespaces:
-      - {nsid: 7, device_path: /dev/nvme0n1, enable: true}
-ports:
-  - id: 1
-    trtype: tcp
-    traddr: 127.0.0.2
-    subsystems: [nqn.keep, nqn.new]
-  - id: 2
-    trtype: tcp
-    traddr: 127.0.0.3
-    subsystems: [nqn.new]
-)";
 
 inline PlanOptions prune_recreate() {
   PlanOptions options;
