@@ -4,6 +4,7 @@
 #include <csignal>
 
 #include "engine_fixture.h"
+#include "mutation_hook_fs.h"
 #include "sample_change.h"
 #include "nvmetctl/formats/target_writer.h"
 #include "module_loader_fake.h"
@@ -86,36 +87,6 @@ TEST(ApplyRollback, MissingDeviceFailsAndLeavesNothingBehind) {
   EXPECT_EQ(snapshot(f), before);
 }
 
-// Raises the interrupt flag once `after` mutations have gone through, as a
-// SIGINT arriving in the middle of an apply would.
-class InterruptingFs final : public ConfigFs {
- public:
-  InterruptingFs(ConfigFs& inner, std::atomic<bool>& flag, int after) : inner_(inner), flag_(flag), left_(after) {}
-
-  bool exists(const std::string& path) const override { return inner_.exists(path); }
-  Expected<std::vector<DirEntry>> list(const std::string& dir) const override { return inner_.list(dir); }
-  Expected<std::string> read(const std::string& attr) const override { return inner_.read(attr); }
-  Expected<std::string> read_link(const std::string& link) const override { return inner_.read_link(link); }
-  Expected<void> write(const std::string& attr, const std::string& value) override {
-    return counted(inner_.write(attr, value));
-  }
-  Expected<void> make_dir(const std::string& dir) override { return counted(inner_.make_dir(dir)); }
-  Expected<void> remove_dir(const std::string& dir) override { return counted(inner_.remove_dir(dir)); }
-  Expected<void> make_link(const std::string& target, const std::string& link) override {
-    return counted(inner_.make_link(target, link));
-  }
-  Expected<void> remove_link(const std::string& link) override { return counted(inner_.remove_link(link)); }
-
- private:
-  Expected<void> counted(Expected<void> result) {
-    if (--left_ == 0) flag_ = true;
-    return result;
-  }
-  ConfigFs& inner_;
-  std::atomic<bool>& flag_;
-  int left_;
-};
-
 TEST(ApplyRollback, InterruptMidwayRollsBackTheCompletedSteps) {
   PlanOptions options;
   options.prune = true;
@@ -125,7 +96,10 @@ TEST(ApplyRollback, InterruptMidwayRollsBackTheCompletedSteps) {
     ASSERT_EQ(f.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
     std::string before = snapshot(f);
     std::atomic<bool> interrupted{false};
-    InterruptingFs interrupting(f.fs, interrupted, after);
+    // SIGINT arriving once `after` mutations have gone through.
+    MutationHookFs interrupting(f.fs, nullptr, [&](int n) {
+      if (n == after) interrupted = true;
+    });
     EngineContext ctx{EngineFixture::paths(), interrupting};
     ApplyReport report = apply_target(parse_ok(kAfter), ctx, options, &interrupted);
     ASSERT_EQ(report.status, ApplyStatus::FailedRolledBack) << "interrupted after " << after;
@@ -137,34 +111,6 @@ TEST(ApplyRollback, InterruptMidwayRollsBackTheCompletedSteps) {
   }
 }
 
-// Raises a real signal once `after` mutations have gone through.
-class SignallingFs final : public ConfigFs {
- public:
-  SignallingFs(ConfigFs& inner, int sig, int after) : inner_(inner), sig_(sig), left_(after) {}
-
-  bool exists(const std::string& path) const override { return inner_.exists(path); }
-  Expected<std::vector<DirEntry>> list(const std::string& dir) const override { return inner_.list(dir); }
-  Expected<std::string> read(const std::string& attr) const override { return inner_.read(attr); }
-  Expected<std::string> read_link(const std::string& link) const override { return inner_.read_link(link); }
-  Expected<void> write(const std::string& attr, const std::string& value) override {
-    return counted(inner_.write(attr, value));
-  }
-  Expected<void> make_dir(const std::string& dir) override { return counted(inner_.make_dir(dir)); }
-  Expected<void> remove_dir(const std::string& dir) override { return counted(inner_.remove_dir(dir)); }
-  Expected<void> make_link(const std::string& target, const std::string& link) override {
-    return counted(inner_.make_link(target, link));
-  }
-  Expected<void> remove_link(const std::string& link) override { return counted(inner_.remove_link(link)); }
-
- private:
-  Expected<void> counted(Expected<void> result) {
-    if (--left_ == 0) std::raise(sig_);
-    return result;
-  }
-  ConfigFs& inner_;
-  int sig_;
-  int left_;
-};
 
 // A SIGHUP mid-apply (the ssh session went away) ended the run with
 // partial state; it must roll back as SIGINT and SIGTERM do.
@@ -179,7 +125,9 @@ TEST(ApplyRollback, SighupMidwayRollsBackTheCompletedSteps) {
   ASSERT_EQ(f.apply(parse_ok(kBefore)).status, ApplyStatus::Applied);
   std::string before = snapshot(f);
   g_interrupted = false;
-  SignallingFs signalling(f.fs, SIGHUP, 5);
+  MutationHookFs signalling(f.fs, nullptr, [](int n) {
+    if (n == 5) std::raise(SIGHUP);
+  });
   EngineContext ctx{EngineFixture::paths(), signalling};
   ApplyReport report = apply_target(parse_ok(kAfter), ctx, options, &g_interrupted);
   sigaction(SIGHUP, &saved, nullptr);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine_fixture.h"
+#include "mutation_hook_fs.h"
 #include "sample_change.h"
 #include "nvmetctl/engine/journal.h"
 #include "nvmetctl/formats/target_writer.h"
@@ -26,30 +27,10 @@ inline PlanOptions prune_recreate() {
 // never happens) and nothing after runs, no rollback, no cleanup. Thrown
 // through the engine, an exception does the same.
 struct Killed {};
-class KillingFs final : public ConfigFs {
- public:
-  KillingFs(ConfigFs& inner, int at) : inner_(inner), left_(at) {}
-  bool exists(const std::string& path) const override { return inner_.exists(path); }
-  Expected<std::vector<DirEntry>> list(const std::string& dir) const override { return inner_.list(dir); }
-  Expected<std::string> read(const std::string& attr) const override { return inner_.read(attr); }
-  Expected<std::string> read_link(const std::string& link) const override { return inner_.read_link(link); }
-  Expected<void> write(const std::string& attr, const std::string& value) override {
-    return die(), inner_.write(attr, value);
-  }
-  Expected<void> make_dir(const std::string& dir) override { return die(), inner_.make_dir(dir); }
-  Expected<void> remove_dir(const std::string& dir) override { return die(), inner_.remove_dir(dir); }
-  Expected<void> make_link(const std::string& target, const std::string& link) override {
-    return die(), inner_.make_link(target, link);
-  }
-  Expected<void> remove_link(const std::string& link) override { return die(), inner_.remove_link(link); }
-
- private:
-  void die() {
-    if (--left_ == 0) throw Killed{};
-  }
-  ConfigFs& inner_;
-  int left_;
-};
+// A ConfigFs over `inner` that is killed at its `at`-th mutation.
+inline MutationHookFs killing_fs(ConfigFs& inner, int at) {
+  return MutationHookFs(inner, [at](int n) { if (n == at) throw Killed{}; }, nullptr);
+}
 
 inline long dead_pid() {
   pid_t child = ::fork();
@@ -77,7 +58,7 @@ struct JournalFixture {
   std::string yaml() { return target_to_yaml(f.live().target); }
   // Applies kAfter and kills it at mutation `at`.
   void kill_apply_at(int at) {
-    KillingFs killing(f.fs, at);
+    MutationHookFs killing = killing_fs(f.fs, at);
     EngineContext ctx{f.ctx.paths, killing};
     ctx.crash_journal = true;
     EXPECT_THROW(apply_target(parse_ok(kAfter), ctx, prune_recreate()), Killed);

@@ -11,7 +11,7 @@ using testing_support::as_if_dead;
 using testing_support::EngineFixture;
 using testing_support::JournalFixture;
 using testing_support::Killed;
-using testing_support::KillingFs;
+using testing_support::killing_fs;
 using testing_support::kAfter;
 using testing_support::kBefore;
 using testing_support::parse_ok;
@@ -64,7 +64,7 @@ TEST(InterruptedRun, ARollbackKilledInTheMiddleCanBeRunAgain) {
   CrashJournal journal = j.journal();
   as_if_dead(journal);
   {
-    KillingFs killing(j.f.fs, 4);
+    MutationHookFs killing = killing_fs(j.f.fs, 4);
     EngineContext ctx{j.f.ctx.paths, killing};
     ctx.crash_journal = true;
     EXPECT_THROW(roll_back_interrupted_run(ctx, false), Killed);

@@ -13,10 +13,7 @@ namespace {
 
 using testing_support::TempDir;
 
-std::string content_of(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+std::string content_of(const std::string& path) { return testing_support::file_content(path); }
 
 const char* kSecret = "DHHC-1:00:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0:";
 

@@ -13,10 +13,7 @@ namespace {
 
 using testing_support::TempDir;
 
-std::string content_of(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+std::string content_of(const std::string& path) { return testing_support::file_content(path); }
 
 // configfs has no symlinked attribute files; under a redirected --configfs
 // one linked to /etc/... was printed by export and written by apply.

@@ -5,9 +5,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace nvmetctl::testing_support {
+
+// A whole file's content ("" when it cannot be read).
+inline std::string file_content(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 class TempDir {
  public:
