@@ -1,0 +1,36 @@
+#pragma once
+// Judges one probe: discovery, connect, what the controller shows, a read
+// from each namespace, and the controller taken down again.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nvmetctl/check/check_runner.h"
+
+namespace nvmetctl {
+
+class ProbeJudge {
+ public:
+  ProbeJudge(CheckEnvironment& env, CheckReport& report) : env_(env), report_(report) {}
+  ProbeResult judge(const Probe& probe);
+
+ private:
+  struct Discovery {
+    bool ok = false;
+    std::vector<DiscoveryRecord> records;
+    SysError error;
+    std::vector<std::string> kernel_lines;
+  };
+  const Discovery& discovery(const Probe& probe);
+  void judge_served(ProbeResult& result);
+  void judge_refused(ProbeResult& result);
+  void compare_namespaces(ProbeResult& result, const ProbeController& controller);
+  void take_down(ProbeResult& result);
+  std::vector<std::string> kernel_lines();
+
+  CheckEnvironment& env_;
+  CheckReport& report_;
+  std::map<std::string, Discovery> discoveries_;  // per address and host
+};
+
+}  // namespace nvmetctl
