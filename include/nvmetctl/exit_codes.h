@@ -13,6 +13,7 @@ inline constexpr int kRolledBack = 4;         // apply failed; everything was pu
 inline constexpr int kRollbackIncomplete = 5; // apply failed and the rollback could not finish
 inline constexpr int kLocked = 6;             // another nvmetctl holds the lock
 inline constexpr int kDoctorFailures = 7;     // doctor found at least one failure
+inline constexpr int kNotServed = 8;          // check: something the target promises is not served
 inline constexpr int kUsage = 64;             // bad command line
 
 // The exit status of apply and clear for what the engine reports

@@ -46,6 +46,10 @@ FailureSummary summarize_failure(const CliContext& ctx, const ApplyReport& repor
   } else if (!report.verify_drift.empty()) {
     summary.what = "verify " + file + ": configfs does not match the file after apply";
     doc["failure"] = {{"verify_drift", report.verify_drift}};
+  } else if (!report.confirm_failures.empty()) {
+    summary.what = "check " + file + ": hosts are not served as the file promises after apply";
+    summary.hint = "the change was rolled back; 'nvmetctl doctor --probe " + file + "' explains each failure";
+    doc["failure"] = {{"check_failures", report.confirm_failures}};
   }
   return summary;
 }
@@ -77,6 +81,7 @@ void print_failure(const CliContext& ctx, const FailureSummary& summary, const A
   std::cerr << "nvmetctl: error: " << summary.what << "\n";
   for (const auto& line : summary.log_lines) std::cerr << "  kernel: " << line << "\n";
   for (const auto& line : report.verify_drift) std::cerr << "  drift: " << line << "\n";
+  for (const auto& line : report.confirm_failures) std::cerr << "  not served: " << line << "\n";
   if (!summary.hint.empty()) std::cerr << "hint: " << summary.hint << "\n";
   print_rollback(ctx, report);
 }
@@ -92,7 +97,7 @@ int report_journal_failed(const CliContext& ctx, const ApplyReport& report) {
 }  // namespace
 
 int print_apply_report(const CliContext& ctx, const ApplyReport& report, const NvmetLayout& layout,
-                       nlohmann::json& doc, const std::string& file) {
+                       nlohmann::json& doc, const std::string& file, const CheckReport* check) {
   if (report.status == ApplyStatus::ReadFailed) {
     print_error(ctx, report.read_error->describe(), "run 'nvmetctl doctor'");
     return exit_code::for_apply_status(report.status);
@@ -106,6 +111,7 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   bool failed = report.status == ApplyStatus::FailedRolledBack || report.status == ApplyStatus::FailedRollbackIncomplete;
   FailureSummary failure = summarize_failure(ctx, report, layout, doc, file);
   if (failed) doc["rollback"] = rollback_json(report);
+  if (check) doc["check"] = to_json(*check);
   if (ctx.json()) {
     print_json(doc);
     return exit_code::for_apply_status(report.status);
@@ -115,8 +121,10 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
     return exit_code::for_apply_status(report.status);
   }
   print_plan(std::cout, report.plan, layout);
+  if (check) std::cout << render_text(*check);
   if (report.status == ApplyStatus::Applied)
-    std::cout << "Applied " << report.completed << " operations; verified: the live target matches " << file << ".\n";
+    std::cout << "Applied " << report.completed << " operations; verified: the live target matches " << file
+              << (check ? "; checked: hosts are served" : "") << ".\n";
   if (failed) print_failure(ctx, failure, report);
   if (report.journal_error)
     std::cerr << "nvmetctl: warning: crash journal: " << report.journal_error->describe() << "\n";

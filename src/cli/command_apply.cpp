@@ -3,6 +3,8 @@
 
 #include "apply_report_printer.h"
 #include "cli_context.h"
+#include "nvmetctl/check/libnvme_host.h"
+#include "nvmetctl/check/target_check.h"
 #include "nvmetctl/engine/wait_for_resources.h"
 #include "nvmetctl/exit_codes.h"
 #include "plan_command.h"
@@ -16,6 +18,8 @@ void register_apply(CLI::App& app, CliContext& ctx) {
     bool dry_run = false;
     double lock_timeout = 10;
     double wait = 0;
+    bool check = false;
+    double check_timeout = 10;
     PlanOptions options;
   };
   auto args = std::make_shared<Args>();
@@ -26,6 +30,11 @@ void register_apply(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--dry-run", args->dry_run, "Only show the plan (same as 'plan')");
   cmd->add_option("--lock-timeout", args->lock_timeout, "Seconds to wait for another nvmetctl run")
       ->check(lock_timeout_seconds())
+      ->capture_default_str();
+  cmd->add_flag("--check", args->check,
+                "After verify, prove that hosts are served by what changed (as 'check' does); roll back if not");
+  cmd->add_option("--check-timeout", args->check_timeout, "With --check: seconds a connect may take")
+      ->check(CLI::Range(0.1, 600.0))
       ->capture_default_str();
   cmd->add_option("--wait", args->wait, "Seconds to wait first for the port addresses and namespace devices the file needs")
       ->check(CLI::NonNegativeNumber);
@@ -60,8 +69,21 @@ void register_apply(CLI::App& app, CliContext& ctx) {
     RealSystem system(ctx.paths);
     // Under the lock: the run that left a journal is surely gone.
     warn_interrupted_run(ctx, doc);
-    ApplyReport report = apply_target(*target, system.engine, args->options, &g_interrupted);
-    ctx.exit_status = print_apply_report(ctx, report, system.engine.layout(), doc, args->file);
+    std::optional<CheckReport> check;
+    ApplyConfirm confirm;
+    if (args->check)
+      confirm = [&](const Plan& applied) {
+        auto host = make_libnvme_host(ctx.paths, args->check_timeout);
+        TargetCheckOptions options;
+        options.changed_paths = paths_changed_by(applied);
+        options.only_changed = true;
+        options.interrupted = &g_interrupted;
+        check = check_target(*target, system.engine, *host, options);
+        return check->failures();
+      };
+    ApplyReport report = apply_target(*target, system.engine, args->options, &g_interrupted, confirm);
+    ctx.exit_status = print_apply_report(ctx, report, system.engine.layout(), doc, args->file,
+                                         check ? &*check : nullptr);
   });
 }
 

@@ -20,6 +20,7 @@ const char* kExitStatusHelp =
     "  5   apply failed and the rollback is incomplete\n"
     "  6   another nvmetctl run holds the lock\n"
     "  7   doctor found at least one failure\n"
+    "  8   check: something the target promises is not served\n"
     "  64  bad command line\n";
 
 }  // namespace
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   cli::register_doctor(app, ctx);
   cli::register_import_nvmetcli(app, ctx);
   cli::register_status(app, ctx);
+  cli::register_check(app, ctx);
 
   install_interrupt_handlers();
   try {

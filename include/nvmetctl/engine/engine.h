@@ -2,6 +2,7 @@
 // file -> model -> observed state -> outcome -> plan -> apply -> verify
 // (-> rollback). The engine strings the layers together.
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,6 +76,9 @@ struct ApplyReport {
   std::optional<SysError> journal_error;
   std::optional<StepFailure> failure;
   std::vector<std::string> verify_drift;    // apply ran but configfs does not match
+  // apply --check: what the confirmation found after verify passed (each a
+  // reason the change was rolled back).
+  std::vector<std::string> confirm_failures;
   RollbackResult rollback;
   std::vector<std::string> rollback_drift;  // state after rollback differs from before
   // Device paths a rollback cannot unset (the kernel has no way back to
@@ -82,8 +86,12 @@ struct ApplyReport {
   std::vector<std::string> rollback_kept;
 };
 
+// Runs after verify passed, with the plan that was applied; anything it
+// returns rolls the change back (apply --check: hosts are not served).
+using ApplyConfirm = std::function<std::vector<std::string>(const Plan& applied)>;
+
 ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOptions& options,
-                         const std::atomic<bool>* interrupted = nullptr);
+                         const std::atomic<bool>* interrupted = nullptr, const ApplyConfirm& confirm = {});
 
 // Everything the tree holds, removed in the safe order (modules and links optional).
 struct ClearOptions {

@@ -40,8 +40,15 @@ ConnectFailure classify_connect_failure(const SysError& error, const std::vector
     const std::string* line = first_with(kernel_lines, "not allowed");
     return {Verdict::Refused, "the target refused the host: " + (line ? *line : error.reason)};
   }
+  if (contains_any(kernel_lines, {"host response mismatch"}))
+    return {Verdict::AuthFailed,
+            "DH-HMAC-CHAP authentication failed: the target holds another key for this host (its kernel: host response "
+            "mismatch)"};
+  if (contains_any(kernel_lines, {"controller response mismatch", "controller authentication failed"}))
+    return {Verdict::AuthFailed,
+            "DH-HMAC-CHAP authentication failed: the controller's answer does not match the host's controller key"};
   if (error.errnum == EKEYREJECTED || error.errnum == EKEYEXPIRED ||
-      contains_any(kernel_lines, {"authentication", "dhchap", "dh-hmac-chap", "auth failed", "host response mismatch"}))
+      contains_any(kernel_lines, {"authentication failed", "auth failed", "dhchap", "failure1", "failure2"}))
     return {Verdict::AuthFailed, "DH-HMAC-CHAP authentication failed: " + error.reason};
   if (unreachable_errno(error.errnum)) {
     std::string cause = error.reason;

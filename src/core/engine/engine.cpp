@@ -95,7 +95,7 @@ FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ct
 }
 
 ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOptions& options,
-                         const std::atomic<bool>* interrupted) {
+                         const std::atomic<bool>* interrupted, const ApplyConfirm& confirm) {
   ApplyReport report;
   // A cheap read first: a no-op apply must not pay for a full snapshot.
   auto quick = make_full_plan(desired, ctx, options, false);
@@ -121,7 +121,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
     return report;
   }
   auto verify = [&] { return verify_applied(desired, ctx.fs, ctx.layout(), full.kernel, options); };
-  return execute_with_rollback(std::move(full.plan), full.live.target, ctx, verify, interrupted, "apply");
+  return execute_with_rollback(std::move(full.plan), full.live.target, ctx, verify, interrupted, "apply", confirm);
 }
 
 Expected<Plan> plan_clear(EngineContext& ctx, const ClearOptions& options) {

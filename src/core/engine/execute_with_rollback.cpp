@@ -29,7 +29,8 @@ ApplyReport read_failed(const SysError& error) {
 
 ApplyReport execute_with_rollback(Plan plan, const Target& snapshot, EngineContext& ctx,
                                   const std::function<std::vector<std::string>()>& verify,
-                                  const std::atomic<bool>* interrupted, const char* journal_command) {
+                                  const std::atomic<bool>* interrupted, const char* journal_command,
+                                  const ApplyConfirm& confirm) {
   ApplyReport report;
   report.plan = std::move(plan);
   RunJournal journal(ctx, journal_command);
@@ -43,7 +44,13 @@ ApplyReport execute_with_rollback(Plan plan, const Target& snapshot, EngineConte
   report.completed = run.completed;
   report.failure = run.failure;
   if (!run.failure) report.verify_drift = verify();
-  if (!run.failure && report.verify_drift.empty()) report.status = ApplyStatus::Applied;
+  // Still inside the journal: a crash during the confirmation is rolled back
+  // by the next run like one during a step.
+  if (!run.failure && report.verify_drift.empty() && confirm) {
+    report.confirm_failures = confirm(report.plan);
+    if (interrupted && interrupted->load()) report.confirm_failures.push_back("interrupted by a signal during the check");
+  }
+  if (!run.failure && report.verify_drift.empty() && report.confirm_failures.empty()) report.status = ApplyStatus::Applied;
   else roll_back_and_check(report, snapshot, ctx, env);
   if (auto ended = journal.end(report.status); !ended) report.journal_error = ended.error();
   return report;
