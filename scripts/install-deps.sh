@@ -10,11 +10,11 @@ set -euo pipefail
 
 build_pkgs=(
     cmake make g++ pkg-config
-    libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libkmod-dev libmnl-dev libgtest-dev libnvme-dev libjson-c-dev libssl-dev
+    libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libkmod-dev libmnl-dev libgtest-dev libnvme-dev libjson-c-dev libssl-dev libnftables-dev
 )
 vm_pkgs=(
     qemu-system-x86 busybox-static cpio xz-utils zstd gzip
-    kmod nvme-cli rdma-core iproute2 strace
+    kmod nvme-cli rdma-core iproute2 strace nftables dmsetup
     util-linux coreutils diffutils perl-base python3 ansible-core
 )
 # libFuzzer targets and the sanitized build (scripts/fuzz.sh, tests/fuzz/run-ci.sh):

@@ -72,6 +72,17 @@ constexpr std::array kCatalog{
     FindingKind{"plan-failed", "the file could not be planned at all"},
     FindingKind{"drift", "the live target differs from the file (the steps apply would take)"},
     FindingKind{"no-drift", "the live target matches the file"},
+    // doctor --probe: what a host on this node got (nvmetctl check)
+    FindingKind{"probe-served", "a host the target allows connected, saw every namespace with its size and read it"},
+    FindingKind{"probe-refused", "a host not on the allow-list was refused, as it must be"},
+    FindingKind{"probe-not-allowed", "the target refused a host the file allows (not in allowed_hosts)"},
+    FindingKind{"probe-open", "a host not on the allow-list was let in: the ACL is open"},
+    FindingKind{"probe-auth-failed", "DH-HMAC-CHAP failed: the target and the host hold different keys"},
+    FindingKind{"probe-unreachable", "nothing answered at the port's address (not listening, or a firewall drops it)"},
+    FindingKind{"probe-mismatch", "the host sees other namespaces or sizes than the target declares"},
+    FindingKind{"probe-io-error", "the host connects but reading a namespace fails (a failing backing device)"},
+    FindingKind{"probe-not-checkable", "no host on this node can reach the port (fc, rdma without a local device)"},
+    FindingKind{"probe-problem", "the check itself had trouble (a host module, a controller it could not remove)"},
 };
 
 }  // namespace
