@@ -21,6 +21,11 @@ LOOPDEV=$(loop_file 16M)
 
 mount_configfs
 setup_dummy_net
+# Debian's 6.1 is built without nvme-loop: the loop port only where it exists.
+HAVE_LOOP=0
+modinfo -n nvme-loop >/dev/null 2>&1 && HAVE_LOOP=1
+LOOP_PORT=""
+[[ $HAVE_LOOP == 0 ]] || LOOP_PORT="  - {id: 4, trtype: loop, subsystems: [$ACL]}"
 
 write_target() {  # FILE
     cat >"$1" <<YAML
@@ -46,7 +51,7 @@ ports:
   - {id: 1, trtype: rdma, adrfam: ipv4, traddr: $NET_ADDR, trsvcid: 4420, subsystems: [$SEED]}
   - {id: 2, trtype: tcp, adrfam: ipv4, traddr: 127.0.0.1, trsvcid: 4420, subsystems: [$ACL]}
   - {id: 3, trtype: tcp, adrfam: ipv6, traddr: "::1", trsvcid: 4420, subsystems: [$ACL]}
-  - {id: 4, trtype: loop, subsystems: [$ACL]}
+$LOOP_PORT
 YAML
 }
 
@@ -63,14 +68,16 @@ log "by hand: $before"
 
 step "check: every (port, subsystem, host) served, the foreign host refused"
 expect_ok "$NVMETCTL" -o json check "$WORK/target.yaml"
-result_count 7
+result_count $((5 + 2 * HAVE_LOOP))
 verdict 1 "$SEED" probe served
 verdict 2 "$ACL" "$H1" served
 verdict 2 "$ACL" foreign refused
 verdict 3 "$ACL" "$H1" served
 verdict 3 "$ACL" foreign refused
-verdict 4 "$ACL" "$H1" served
-verdict 4 "$ACL" foreign refused
+if [[ $HAVE_LOOP == 1 ]]; then
+    verdict 4 "$ACL" "$H1" served
+    verdict 4 "$ACL" foreign refused
+fi
 assert_contains "$OUT" '"passed": true'
 # nvme-tcp was loaded by hand, nvme-rdma by the check: only that one goes again.
 assert_contains "$OUT" '"modules_loaded": [
@@ -95,7 +102,7 @@ assert_eq "" "$(fabrics_controllers)" "controllers left by check"
 
 step "check without a file: what the live target promises"
 expect_ok "$NVMETCTL" -o json check
-result_count 7
+result_count $((5 + 2 * HAVE_LOOP))
 
 step "the target lets any host in where the file has an allow-list: open, exit 8"
 # The kernel refuses allow_any_host beside host links, so this is drift made
@@ -112,12 +119,12 @@ assert_eq "" "$(fabrics_controllers)" "controllers left by check"
 
 step "a port whose subsystem's only namespace is disabled: mismatch, named"
 write_target "$WORK/idle.yaml"
-sed -i "s|{id: 4, trtype: loop, subsystems: \[$ACL\]}|{id: 4, trtype: loop, subsystems: [$ACL, $IDLE]}|" "$WORK/idle.yaml"
+sed -i "s|{id: 3, trtype: tcp, adrfam: ipv6, traddr: \"::1\", trsvcid: 4420, subsystems: \[$ACL\]}|{id: 3, trtype: tcp, adrfam: ipv6, traddr: \"::1\", trsvcid: 4420, subsystems: [$ACL, $IDLE]}|" "$WORK/idle.yaml"
 grep -q "$IDLE]" "$WORK/idle.yaml" || fail "could not link $IDLE in the file"
 expect_ok "$NVMETCTL" apply "$WORK/idle.yaml"
 expect_status 8 "$NVMETCTL" -o json check "$WORK/idle.yaml"
-verdict 4 "$IDLE" probe mismatch "namespace 7 is disabled"
-verdict 4 "$ACL" "$H1" served
+verdict 3 "$IDLE" probe mismatch "namespace 7 is disabled"
+verdict 3 "$ACL" "$H1" served
 assert_eq "" "$(fabrics_controllers)" "controllers left by check"
 
 pass
