@@ -1,6 +1,6 @@
 # fish completion for nvmetctl(8)
 
-set -l commands validate plan apply export clear rollback status doctor import-nvmetcli
+set -l commands validate plan apply check export clear rollback status doctor import-nvmetcli
 
 # Live names come from configfs: --configfs on the line, then
 # $NVMETCTL_CONFIGFS, then /sys/kernel/config.
@@ -66,6 +66,7 @@ complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l run-dir -
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a validate -d 'Check a target file without touching the kernel'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a plan -d 'Show the steps apply would take'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a apply -d 'Make the live target match the file'
+complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a check -d 'Prove that hosts are served'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a export -d 'Print the live target in the file format'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a clear -d 'Tear the whole target down'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a rollback -d 'Restore the target as it was before an interrupted run'
@@ -75,15 +76,20 @@ complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a import-nv
 
 # Command options and arguments
 complete -c nvmetctl -n "__fish_seen_subcommand_from $commands" -s h -l help -d 'Show help'
-complete -c nvmetctl -n "__fish_seen_subcommand_from validate plan apply doctor" -a "(__nvmetctl_files '*.y*ml')" -d 'Target file'
+complete -c nvmetctl -n "__fish_seen_subcommand_from validate plan apply check doctor" -a "(__nvmetctl_files '*.y*ml')" -d 'Target file'
 complete -c nvmetctl -n "__fish_seen_subcommand_from import-nvmetcli" -a "(__nvmetctl_files '*.json')" -d 'nvmetcli config'
 complete -c nvmetctl -n "__fish_seen_subcommand_from plan" -l detailed-exitcode -d 'Exit 2 when changes are pending'
 complete -c nvmetctl -n "__fish_seen_subcommand_from plan apply" -l prune -d 'Also remove undeclared objects'
 complete -c nvmetctl -n "__fish_seen_subcommand_from plan apply" -l allow-recreate -d 'Recreate subsystems with frozen identity'
 complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l dry-run -d 'Only show the plan'
 complete -c nvmetctl -n "__fish_seen_subcommand_from rollback" -l dry-run -d 'Only show the steps that would restore it'
-complete -c nvmetctl -n "__fish_seen_subcommand_from apply clear rollback" -l lock-timeout -x -d 'Seconds to wait for another run'
+complete -c nvmetctl -n "__fish_seen_subcommand_from apply check clear rollback" -l lock-timeout -x -d 'Seconds to wait for another run'
 complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l wait -x -d 'Seconds to wait for addresses and devices'
+complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l check -d 'After verify, check that hosts are served; roll back if not'
+complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l check-timeout -x -d 'With --check: seconds a connect may take'
+complete -c nvmetctl -n "__fish_seen_subcommand_from check doctor" -l timeout -x -d 'Seconds a connect may take'
+complete -c nvmetctl -n "__fish_seen_subcommand_from check" -l settle -x -d 'Seconds the host may take to show a block device'
+complete -c nvmetctl -n "__fish_seen_subcommand_from doctor" -l probe -d 'Also connect as each allowed host and explain what is not served'
 complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l format -x -a 'yaml nvmetcli' -d 'Output format'
 complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l output -r -F -d 'Write to this file (atomically, mode 0600)'
 complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l rdma-links -d 'Also delete rxe and siw links'

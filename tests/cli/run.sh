@@ -87,6 +87,16 @@ json "import-nvmetcli -o json"
 check "import-nvmetcli of no JSON, -o json" 3 "$bin" import-nvmetcli -o json "$work/target.yaml"
 json "import-nvmetcli of no JSON, -o json"
 
+# check: an invalid file is exit 3 before anything is loaded; without host
+# modules (none under --modules-dir) nothing is checkable here: reported, not a failure.
+printf 'version: 1\nports: [{id: 70000}]\n' >"$work/bad.yaml"
+check "check of an invalid file" 3 "$bin" check "$work/bad.yaml" "${cfs[@]}"
+check "check -o json without host modules" 0 "$bin" check -o json "$work/target.yaml" "${cfs[@]}" --modules-dir "$work/none"
+json "check -o json without host modules"
+grep -q '"verdict": "not-checkable"' "$work/out" || { failures=$((failures + 1)); echo "FAIL: check without host modules: $(cat "$work/out")"; }
+check "check --timeout 0" 64 "$bin" check --timeout 0 "$work/target.yaml"
+check "apply --check-timeout -1" 64 "$bin" apply --check --check-timeout -1 "$work/target.yaml"
+
 check "an unknown subcommand" 64 "$bin" frobnicate
 check "an unknown option" 64 "$bin" status --frobnicate
 check "no subcommand" 64 "$bin"

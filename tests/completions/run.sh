@@ -73,20 +73,22 @@ expect() {
 
 for sh in bash zsh fish; do
     echo "== $sh"
-    expect $sh 'nvmetctl ' +validate +plan +apply +export +clear +rollback +status +doctor +import-nvmetcli
+    expect $sh 'nvmetctl ' +validate +plan +apply +check +export +clear +rollback +status +doctor +import-nvmetcli
     expect $sh 'nvmetctl pl' +plan -apply
     expect $sh 'nvmetctl --' +--help +--version +--output +--configfs +--lock-file +--debugfs +--run-dir
     expect $sh 'nvmetctl -o ' +text +json
     expect $sh 'nvmetctl --output json ' +apply +status
     expect $sh 'nvmetctl plan --' +--detailed-exitcode +--prune +--allow-recreate +--help -dry-run
-    expect $sh 'nvmetctl apply --' +--wait +--dry-run +--lock-timeout +--prune -detailed-exitcode
+    expect $sh 'nvmetctl apply --' +--wait +--dry-run +--lock-timeout +--prune +--check +--check-timeout -detailed-exitcode
+    expect $sh 'nvmetctl check --' +--timeout +--settle +--lock-timeout +--help -prune
+    expect $sh 'nvmetctl check ' +target.yaml -notes.txt
     expect $sh 'nvmetctl clear --' +--rdma-links +--unload-modules +--lock-timeout
     expect $sh 'nvmetctl rollback --' +--dry-run +--lock-timeout +--help -prune
     expect $sh 'nvmetctl rollback ' -target.yaml
     expect $sh 'nvmetctl export --' +--format
     expect $sh 'nvmetctl export --format ' +yaml +nvmetcli
     expect $sh 'nvmetctl status --' +--subsystem +--port
-    expect $sh 'nvmetctl doctor --' +--verbose +--list +--help -prune
+    expect $sh 'nvmetctl doctor --' +--verbose +--list +--probe +--timeout +--help -prune
     expect $sh 'nvmetctl doctor ' +target.yaml -notes.txt
     expect $sh 'nvmetctl validate ' +target.yaml +other.yml +sub -notes.txt -config.json
     expect $sh 'nvmetctl apply --prune ' +target.yaml -notes.txt
