@@ -40,6 +40,10 @@ expect_ok rdma link show
 step "nvmetctl status"
 expect_ok "$NVMETCTL" status
 
+step "nvmetctl check: this node's own host side proves each allowed host is served"
+expect_ok "$NVMETCTL" check "$TARGET"
+assert_contains "$OUT" "served (1 namespace"
+
 step "A host connects over NVMe/RDMA from inside the guest"
 expect_ok modprobe nvme-rdma
 expect_ok nvme discover -t rdma -a "$NET_ADDR" -s 4420
