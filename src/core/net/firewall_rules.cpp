@@ -74,9 +74,11 @@ bool read_rule(const json& rule, FirewallRule& out) {
     const json* left = body.contains("left") ? &body["left"] : nullptr;
     bool dport = left && left->is_object() && left->contains("payload") && (*left)["payload"].is_object() &&
                  str((*left)["payload"], "field") == "dport";
-    if (dport && str(body, "op") == "==" && body.contains("right") && read_ports(body["right"], out.dport_ranges)) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ports;
+    if (dport && str(body, "op") == "==" && body.contains("right") && read_ports(body["right"], ports)) {
       out.protocol = str((*left)["payload"], "protocol");
-      matches += out.protocol + " dport " + ports_text(out.dport_ranges) + " ";
+      matches += out.protocol + " dport " + ports_text(ports) + " ";
+      out.dport_ranges.insert(out.dport_ranges.end(), ports.begin(), ports.end());
     } else {
       out.other_matches = true;
       matches += "... ";
