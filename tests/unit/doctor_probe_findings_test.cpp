@@ -141,6 +141,19 @@ TEST(DoctorProbeFindings, MismatchAndIoErrorNameTheNamespace) {
   EXPECT_EQ(fi->fix.rfind("check the backing device: dd if=/dev/mapper/bad of=/dev/null", 0), 0u);
 }
 
+TEST(DoctorProbeFindings, ANamespaceOnAnEmptyDeviceSaysSo) {
+  ProbeResult r = result(Verdict::Mismatch);
+  r.cause = "namespace 1: the host made no block device for it";
+  r.probe.namespaces.push_back({1, "/dev/loop0", 0});
+  r.namespaces.push_back({1, 0, 0, "", "the host made no block device for it"});
+  auto out = findings_for(r);
+  const Finding* f = out.find("probe-mismatch", kObject);
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->what.find("namespace 1 is on an empty device (/dev/loop0, 0 bytes)"), std::string::npos);
+  EXPECT_EQ(f->fix, "put the data behind /dev/loop0 (a disk, or losetup with its backing file), then nvmetctl apply "
+                    "/etc/nvmetctl/target.yaml");
+}
+
 TEST(DoctorProbeFindings, NotCheckableAndTheChecksOwnTroubleAreWarnings) {
   ProbeResult r = result(Verdict::NotCheckable);
   r.cause = "no RDMA device covers eth1";

@@ -49,11 +49,25 @@ void unreachable(const ProbeResult& result, const ProbeEvidence& evidence, Findi
                          chain.hook + ") drops what no rule accepts");
 }
 
+// A namespace enabled on an empty device: configfs and verify accept it,
+// the host makes no block device for it.
+const ExpectedNamespace* empty_device(const ProbeResult& result) {
+  for (const ExpectedNamespace& expected : result.probe.namespaces)
+    if (expected.bytes && *expected.bytes == 0) return &expected;
+  return nullptr;
+}
+
 void mismatch(const ProbeResult& result, const ProbeEvidence& evidence, Findings& out) {
   Finding& f = out.failure("probe-mismatch", object_of(result),
                            "the host does not see what the target declares: " + result.cause, apply_fix(evidence));
   for (const NamespaceSeen& ns : result.namespaces)
     if (!ns.problem.empty()) f.evidence.push_back("namespace " + std::to_string(ns.nsid) + ": " + ns.problem);
+  if (const ExpectedNamespace* empty = empty_device(result)) {
+    f.what += "; namespace " + std::to_string(empty->nsid) + " is on an empty device (" + empty->device_path +
+              ", 0 bytes)";
+    f.fix = "put the data behind " + empty->device_path + " (a disk, or losetup with its backing file), then " +
+            apply_fix(evidence);
+  }
 }
 
 void io_error(const ProbeResult& result, Findings& out) {

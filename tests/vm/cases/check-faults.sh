@@ -2,7 +2,7 @@
 # timeout: 600
 # What configfs and verify cannot see, check does: a namespace on a device
 # whose reads fail (device-mapper "error": configfs takes it, hosts get
-# EIO), apply --check rolling back a change that breaks serving, and a port
+# EIO), one on an empty device (no block device on the host), apply --check rolling back a change that breaks serving, and a port
 # an nftables rule drops (unreachable; doctor --probe names the rule).
 source "$(dirname "$0")/../lib.sh"
 require_nvmetctl
@@ -39,6 +39,17 @@ assert_contains "$OUT" "Input/output error"
 step "doctor --probe: a finding for the namespace, with the device to look at"
 expect_status 7 "$NVMETCTL" -o json doctor --probe "$WORK/bad.yaml"
 finding probe-io-error "port 1 subsystem $NQN host $(python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print([f["object"] for f in d["findings"] if f["id"]=="probe-io-error"][0].split(" host ")[1])' <<<"$OUT")" "dd if=$BAD" failure
+
+step "a namespace on an empty device (a loop device of 0 bytes): the host gets no block device"
+EMPTY=$(loop_file 0 2>/dev/null)
+write_target "$WORK/empty.yaml" "$EMPTY"
+expect_ok "$NVMETCTL" apply "$WORK/empty.yaml"
+expect_status 8 "$NVMETCTL" -o json check "$WORK/empty.yaml"
+verdict 1 "$NQN" probe mismatch "namespace 1: the host made no block device for it"
+expect_status 7 "$NVMETCTL" doctor --probe "$WORK/empty.yaml"
+assert_contains "$OUT" "namespace 1 is on an empty device ($EMPTY, 0 bytes)"
+assert_contains "$OUT" "FAIL namespace-device-not-usable"
+assert_eq "" "$(fabrics_controllers)" "controllers left"
 
 step "apply --check of a healthy target: applied, checked"
 write_target "$WORK/good.yaml" "$GOOD"

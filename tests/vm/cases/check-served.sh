@@ -4,11 +4,13 @@
 # tcp on 127.0.0.1 and ::1 and a loop port are served to each allowed host,
 # a foreign host is refused, nothing the check made is left behind and a
 # controller connected by hand survives it. Then what it must catch: an
-# open ACL (allow_any_host over an allow-list) and a port whose subsystem's
+# open ACL (allow_any_host over an allow-list), an allowed host the target
+# refuses (doctor --probe quotes the kernel) and a port whose subsystem's
 # only namespace is disabled.
 source "$(dirname "$0")/../lib.sh"
 require_nvmetctl
 source "$VM_LIB_DIR/check/common.sh"
+source "$VM_LIB_DIR/doctor/common.sh"
 
 WORK=/tmp/check
 mkdir -p "$WORK"
@@ -116,6 +118,16 @@ expect_status 8 "$NVMETCTL" check "$WORK/target.yaml"
 assert_contains "$OUT" "open"
 assert_contains "$OUT" "error: check $WORK/target.yaml"
 assert_eq "" "$(fabrics_controllers)" "controllers left by check"
+
+step "a host the file allows but the target does not: refused, and doctor --probe quotes the kernel"
+write_attr "$NVMET_CFS/subsystems/$ACL/attr_allow_any_host" 0
+expect_status 8 "$NVMETCTL" -o json check "$WORK/target.yaml"
+verdict 2 "$ACL" "$H1" refused "not allowed"
+verdict 2 "$ACL" foreign refused
+expect_status 7 "$NVMETCTL" -o json doctor --probe "$WORK/target.yaml"
+finding probe-not-allowed "port 2 subsystem $ACL host $H1" "/allowed_hosts/$H1" failure
+assert_contains "$OUT" "kernel: nvmet: connect by host $H1 for subsystem $ACL not allowed"
+assert_eq "" "$(fabrics_controllers)" "controllers left by doctor --probe"
 
 step "a port whose subsystem's only namespace is disabled: mismatch, named"
 write_target "$WORK/idle.yaml"
