@@ -10,7 +10,7 @@ set -euo pipefail
 
 build_pkgs=(
     cmake make g++ pkg-config
-    libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libkmod-dev libmnl-dev libgtest-dev libnvme-dev libjson-c-dev libssl-dev libnftables-dev
+    libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libkmod-dev libmnl-dev libgtest-dev libnvme-dev libjson-c-dev libssl-dev libnftables-dev libsystemd-dev
 )
 vm_pkgs=(
     qemu-system-x86 busybox-static cpio xz-utils zstd gzip

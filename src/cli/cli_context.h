@@ -76,5 +76,6 @@ void register_doctor(CLI::App& app, CliContext& ctx);
 void register_import_nvmetcli(CLI::App& app, CliContext& ctx);
 void register_status(CLI::App& app, CliContext& ctx);
 void register_check(CLI::App& app, CliContext& ctx);
+void register_watch(CLI::App& app, CliContext& ctx);
 
 }  // namespace nvmetctl::cli

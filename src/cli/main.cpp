@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   cli::register_import_nvmetcli(app, ctx);
   cli::register_status(app, ctx);
   cli::register_check(app, ctx);
+  cli::register_watch(app, ctx);
 
   install_interrupt_handlers();
   try {

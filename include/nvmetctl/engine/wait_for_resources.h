@@ -25,6 +25,10 @@ struct WaitedResource {
   std::string describe() const;  // "address 10.0.0.1 (port 1)"
 };
 
+// The local address a tcp or rdma port must have before it can listen; ""
+// when it needs none (a wildcard, loop, fc).
+std::string address_port_needs(const Port& port);
+
 // What the target needs before it can be applied. Wildcard addresses
 // (0.0.0.0, ::), loop and fc ports, and disabled namespaces need nothing.
 std::vector<WaitedResource> resources_to_wait_for(const Target& target);

@@ -35,15 +35,21 @@ std::string WaitedResource::describe() const {
 
 std::string WaitResult::describe_missing() const { return describe_all(missing); }
 
+std::string address_port_needs(const Port& port) {
+  std::string trtype = attr_value(port.attrs, "addr_trtype");
+  std::string adrfam = attr_value(port.attrs, "addr_adrfam");
+  std::string traddr = attr_value(port.attrs, "addr_traddr");
+  if (trtype != "tcp" && trtype != "rdma") return {};
+  if (adrfam != "ipv4" && adrfam != "ipv6") return {};
+  if (traddr.empty() || is_wildcard(traddr)) return {};
+  return traddr;
+}
+
 std::vector<WaitedResource> resources_to_wait_for(const Target& target) {
   std::vector<WaitedResource> out;
   for (const Port& p : target.ports) {
-    std::string trtype = attr_value(p.attrs, "addr_trtype");
-    std::string adrfam = attr_value(p.attrs, "addr_adrfam");
-    std::string traddr = attr_value(p.attrs, "addr_traddr");
-    if (trtype != "tcp" && trtype != "rdma") continue;
-    if (adrfam != "ipv4" && adrfam != "ipv6") continue;
-    if (traddr.empty() || is_wildcard(traddr)) continue;
+    std::string traddr = address_port_needs(p);
+    if (traddr.empty()) continue;
     bool seen = false;
     for (const auto& r : out) seen = seen || (r.kind == WaitedResource::Kind::Address && r.name == traddr);
     if (!seen) out.push_back({WaitedResource::Kind::Address, traddr, "port " + std::to_string(p.id)});

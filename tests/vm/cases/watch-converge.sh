@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# timeout: 600
+# nvmetctl watch on a real kernel: a port whose address comes late is
+# pending, then linked within seconds of the address appearing (and a host
+# is served); a namespace whose device appears late is enabled when it
+# does; a valid edit of the file is applied with no other mutation, an
+# invalid one is refused with its file:line:column and changes nothing;
+# drift is reported, and put back with --repair; SIGHUP re-reads; SIGTERM
+# ends the agent with exit 0 and the lock free.
+source "$(dirname "$0")/../lib.sh"
+require_nvmetctl
+source "$VM_LIB_DIR/check/common.sh"
+
+WORK=/tmp/watch
+mkdir -p "$WORK"
+NQN=nqn.2024-01.io.example:watch
+LOG=$WORK/agent.log
+DISK=$(nvme_disk)
+SUB=$NVMET_CFS/subsystems/$NQN
+
+mount_configfs
+ip link add "$NET_DEV" type dummy
+ip link set "$NET_DEV" up
+
+write_target() {  # FILE [EXTRA-NAMESPACE-LINE]
+    cat >"$1.tmp" <<YAML
+version: 1
+subsystems:
+  - nqn: $NQN
+    allow_any_host: true
+    namespaces:
+      - {nsid: 1, device_path: $DISK, enable: true}
+${2:-}
+ports:
+  - {id: 1, trtype: tcp, adrfam: ipv4, traddr: $NET_ADDR, trsvcid: 4420, subsystems: [$NQN]}
+YAML
+    mv "$1.tmp" "$1"  # as an editor or a pipeline replaces it
+}
+
+# agent_said TEXT [SECS]: the agent's log gets TEXT within SECS.
+agent_said() {
+    wait_until "${2:-20}" grep -qF -- "$1" "$LOG" || { sed 's/^/  agent | /' "$LOG"; fail "the agent did not log: $1"; }
+    log "agent: $(grep -F -- "$1" "$LOG" | tail -1)"
+}
+
+# file_is FILE VALUE: for wait_until, which runs its command again and again.
+file_is() { [[ $(cat "$1" 2>/dev/null) == "$2" ]]; }
+
+start_agent() {  # [OPTIONS...]
+    : >"$LOG"
+    "$NVMETCTL" -o json watch --drift-interval 2 "$@" "$WORK/target.yaml" >>"$LOG" 2>&1 &
+    AGENT=$!
+}
+
+stop_agent() {
+    kill -TERM "$AGENT"
+    local rc=0
+    wait "$AGENT" || rc=$?
+    assert_eq 0 "$rc" "the agent's exit status after SIGTERM"
+    agent_said '"event":"stop"'
+}
+
+step "start: the subsystem is applied, the port waits for its address"
+write_target "$WORK/target.yaml"
+start_agent
+agent_said '"port 1 waits for address 10.111.0.1"'
+agent_said '"event":"apply"'
+assert_exists "$SUB/namespaces/1"
+assert_not_exists "$NVMET_CFS/ports/1"
+
+step "the address appears: the port is linked within seconds, and a host is served"
+ip addr add "$NET_ADDR/$NET_PREFIX" dev "$NET_DEV"
+wait_until 10 test -L "$NVMET_CFS/ports/1/subsystems/$NQN" || { cat "$LOG"; fail "port 1 was not linked"; }
+agent_said '"reason":"address 10.111.0.1 is there (port 1)"'
+# check takes the run lock the agent also takes: it waits for it.
+expect_ok "$NVMETCTL" check --lock-timeout 30 "$WORK/target.yaml"
+assert_contains "$OUT" "served (1 namespace"
+
+step "a namespace on a device that appears late: pending, then enabled when it appears"
+write_target "$WORK/target.yaml" "      - {nsid: 2, device_path: /dev/loop5, enable: true}"
+agent_said '"subsystem nqn.2024-01.io.example:watch namespace 2 waits for device /dev/loop5"'
+assert_not_exists "$SUB/namespaces/2"
+modprobe loop
+truncate -s 16M "$WORK/late.img"
+losetup /dev/loop5 "$WORK/late.img"
+wait_until 10 file_is "$SUB/namespaces/2/enable" 1 || { cat "$LOG"; fail "namespace 2 was not enabled"; }
+agent_said '"reason":"device /dev/loop5 is there'
+
+step "an invalid edit is refused with its place; the target stays as it was"
+expect_ok "$NVMETCTL" export
+before=$OUT
+sed -i 's/nsid: 2,/nsid: 0,/' "$WORK/target.yaml"
+agent_said '"event":"invalid-file"'
+agent_said "target.yaml:7:16: error: subsystems[0].namespaces[1].nsid"
+sleep 1
+expect_ok "$NVMETCTL" export
+assert_eq "$before" "$OUT" "export after an invalid edit"
+
+step "drift: an attribute changed by hand is reported, not put back"
+write_target "$WORK/target.yaml" "      - {nsid: 2, device_path: /dev/loop5, enable: true}"
+write_attr "$SUB/attr_allow_any_host" 0
+agent_said '"event":"drift"'
+agent_said "attr_allow_any_host: desired '1', current '0'"
+assert_file_eq "$SUB/attr_allow_any_host" 0
+
+step "SIGHUP re-reads and applies now; a manual apply meanwhile works (the agent never holds the lock idle)"
+expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
+kill -HUP "$AGENT"
+agent_said '"reason":"SIGHUP"'
+
+step "SIGTERM: exit 0, the lock is free"
+stop_agent
+expect_ok "$NVMETCTL" apply --lock-timeout 0 "$WORK/target.yaml"
+assert_contains "$OUT" "No changes"
+
+step "--repair puts drift back"
+start_agent --repair
+agent_said '"event":"apply"'
+write_attr "$SUB/attr_allow_any_host" 0
+wait_until 10 file_is "$SUB/attr_allow_any_host" 1 || { cat "$LOG"; fail "the drift was not repaired"; }
+agent_said '"result":"repairing"'
+agent_said '"reason":"repair drift"'
+stop_agent
+
+pass
