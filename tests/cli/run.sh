@@ -88,10 +88,11 @@ check "import-nvmetcli of no JSON, -o json" 3 "$bin" import-nvmetcli -o json "$w
 json "import-nvmetcli of no JSON, -o json"
 
 # check: an invalid file is exit 3 before anything is loaded; without host
-# modules (none under --modules-dir) nothing is checkable here: reported, not a failure.
+# modules (none under --modules-dir) nothing could be checked: not checkable,
+# and the check's own problem (exit 8: it proved nothing).
 printf 'version: 1\nports: [{id: 70000}]\n' >"$work/bad.yaml"
 check "check of an invalid file" 3 "$bin" check "$work/bad.yaml" "${cfs[@]}"
-check "check -o json without host modules" 0 "$bin" check -o json "$work/target.yaml" "${cfs[@]}" --modules-dir "$work/none"
+check "check -o json without host modules" 8 "$bin" check -o json "$work/target.yaml" "${cfs[@]}" --modules-dir "$work/none"
 json "check -o json without host modules"
 grep -q '"verdict": "not-checkable"' "$work/out" || { failures=$((failures + 1)); echo "FAIL: check without host modules: $(cat "$work/out")"; }
 check "check --timeout 0" 64 "$bin" check --timeout 0 "$work/target.yaml"

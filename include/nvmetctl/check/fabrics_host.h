@@ -43,6 +43,9 @@ struct VisibleNamespace {
 struct ProbeController {
   std::string name;  // nvme3: the controller this probe created
   std::vector<VisibleNamespace> namespaces;
+  // Connected, but what it serves could not be read (identify failed):
+  // the namespaces are unknown. "" when all went well.
+  std::string problem;
 };
 
 class FabricsHost {

@@ -26,6 +26,9 @@ LoadedModules load_host_modules(const std::vector<Probe>& probes, CheckEnvironme
     auto done = env.modules->load(name);
     if (!done) {
       loaded.failed[name] = done.error().describe();
+      // Its probes could not run: the check did not prove what the target promises.
+      report.problems.push_back("the host side cannot be loaded here, so the probes over it did not run: " +
+                                done.error().describe());
       continue;
     }
     if (done->action != ModuleAction::Loaded) continue;

@@ -106,7 +106,13 @@ class LibnvmeHost : public FabricsHost {
     if (!ctrl) return ctrl.error();
     ProbeController probe{nvme_ctrl_get_name(*ctrl), {}};
     controllers_[probe.name] = *ctrl;
-    if (auto listed = identify_namespaces(*ctrl, probe); !listed) return listed.error();
+    // The controller exists now: a failed identify is the probe's finding,
+    // and the controller is still ours to remove.
+    if (auto listed = identify_namespaces(*ctrl, probe); !listed) {
+      probe.problem = "connected, but " + listed.error().describe();
+      probe.namespaces.clear();
+      return probe;
+    }
     wait_for_block_devices(probe, settle_seconds);
     return probe;
   }

@@ -97,6 +97,12 @@ void ProbeJudge::judge_served(ProbeResult& result) {
     return;
   }
   result.controller = controller->name;
+  if (!controller->problem.empty()) {
+    result.verdict = Verdict::IoError;
+    result.cause = controller->problem;
+    take_down(result);
+    return;
+  }
   compare_namespaces(result, *controller);
   take_down(result);
   if (result.verdict == Verdict::Served && !result.discovered) {
