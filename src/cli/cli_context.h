@@ -24,6 +24,7 @@ struct CliContext {
   int exit_status = 0;
 
   bool json() const { return output == "json"; }
+  bool prometheus() const { return output == "prometheus"; }  // status only
 };
 
 // The real kernel behind the engine's interfaces, owned in one place.

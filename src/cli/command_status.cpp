@@ -1,10 +1,25 @@
 #include <iostream>
 
 #include "cli_context.h"
+#include "live_status.h"
+#include "nvmetctl/status/prometheus_text.h"
 #include "nvmetctl/status/status_render.h"
 #include "nvmetctl/status/target_status.h"
 
 namespace nvmetctl::cli {
+
+TargetStatus live_status(RealSystem& system, const LiveState& live, const StatusFilter& filter) {
+  std::vector<RdmaDevice> devices;
+  bool has_rdma_port = false;
+  for (const Port& p : live.target.ports)
+    if (p.attrs.count("addr_trtype") && p.attrs.at("addr_trtype") == "rdma") has_rdma_port = true;
+  if (has_rdma_port)
+    if (auto listed = system.rdma->list()) devices = *listed;
+  TargetStatus status = build_target_status(live.target, system.engine.paths, has_rdma_port ? system.network.get() : nullptr,
+                                            devices, filter);
+  status.nvmet_loaded = live.nvmet_loaded;
+  return status;
+}
 
 void register_status(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand(
@@ -20,19 +35,12 @@ void register_status(CLI::App& app, CliContext& ctx) {
     RealSystem system(ctx.paths);
     auto live = read_live_or_report(ctx, system);
     if (!live) return;
-    std::vector<RdmaDevice> devices;
-    bool has_rdma_port = false;
-    for (const Port& p : live->target.ports)
-      if (p.attrs.count("addr_trtype") && p.attrs.at("addr_trtype") == "rdma") has_rdma_port = true;
-    if (has_rdma_port)
-      if (auto listed = system.rdma->list()) devices = *listed;
     StatusFilter filter;
     filter.subsystem = args->subsystem;
     if (args->port >= 0) filter.port = static_cast<std::uint16_t>(args->port);
-    TargetStatus status =
-        build_target_status(live->target, ctx.paths, has_rdma_port ? system.network.get() : nullptr, devices, filter);
-    status.nvmet_loaded = live->nvmet_loaded;
-    if (ctx.json()) print_json(status_to_json(status));
+    TargetStatus status = live_status(system, *live, filter);
+    if (ctx.prometheus()) std::cout << prometheus_text(status);
+    else if (ctx.json()) print_json(status_to_json(status));
     else print_status_tree(std::cout, status);
   });
 }

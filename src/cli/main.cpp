@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   // Global options after the subcommand too, as nvme-cli users type them
   // (nvmetctl status -o json): subcommands hand options they lack to the app.
   app.fallthrough();
-  app.add_option("-o,--output", ctx.output, "Output format")->check(CLI::IsMember({"text", "json"}))->envname("NVMETCTL_OUTPUT");
+  app.add_option("-o,--output", ctx.output, "Output format")->check(CLI::IsMember({"text", "json", "prometheus"}))->envname("NVMETCTL_OUTPUT");
   auto* paths = "System paths (for tests; defaults are the real ones)";
   app.add_option("--configfs", ctx.paths.configfs, "configfs mount point")->group(paths)->envname("NVMETCTL_CONFIGFS")->capture_default_str();
   app.add_option("--sysfs", ctx.paths.sysfs, "sysfs root")->group(paths)->envname("NVMETCTL_SYSFS")->capture_default_str();
@@ -58,6 +58,14 @@ int main(int argc, char** argv) {
   cli::register_status(app, ctx);
   cli::register_check(app, ctx);
   cli::register_watch(app, ctx);
+
+  // Prometheus' text format is a view of the live target: status only.
+  app.parse_complete_callback([&app, &ctx] {
+    if (!ctx.prometheus()) return;
+    auto chosen = app.get_subcommands();
+    if (chosen.empty() || chosen.front()->get_name() != "status")
+      throw CLI::ValidationError("-o prometheus", "only 'status' prints the Prometheus text format (watch writes it with --metrics-file)");
+  });
 
   install_interrupt_handlers();
   try {

@@ -58,6 +58,16 @@ grep -qx 'nvmetctl [0-9][0-9.]*' "$work/out" || { failures=$((failures + 1)); ec
 cfs=(--configfs "$work/cfs")
 same_output "status -o json" "$bin" -o json "${cfs[@]}" status -- "$bin" status -o json "${cfs[@]}"
 json "status -o json"
+check "status -o prometheus" 0 "$bin" status -o prometheus "${cfs[@]}"
+checks=$((checks + 1))
+/usr/bin/python3 - "$work/out" <<'PY' || { failures=$((failures + 1)); echo "FAIL: status -o prometheus does not parse as the text format"; }
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+samples = {s.name: s.value for f in text_string_to_metric_families(open(sys.argv[1]).read()) for s in f.samples}
+assert samples["nvmetctl_nvmet_loaded"] == 0, samples
+assert samples["nvmetctl_subsystems"] == 0, samples
+PY
+check "-o prometheus on another command" 64 "$bin" validate -o prometheus "$work/target.yaml"
 same_output "validate -o json" "$bin" -o json validate "$work/target.yaml" -- "$bin" validate "$work/target.yaml" -o json
 json "validate -o json"
 same_output "export" "$bin" "${cfs[@]}" export -- "$bin" export "${cfs[@]}"

@@ -33,6 +33,9 @@ class KernelLog {
   // Everything logged since the last call. Messages can trail the operation
   // that caused them, so a marker is written and read back first.
   std::vector<KernelLogLine> take_new();
+  // What is readable now, without a marker (nothing written to the log):
+  // for counting over time, where a line that trails into the next call is fine.
+  std::vector<KernelLogLine> take_available();
   // The whole buffer still held by the kernel.
   std::vector<KernelLogLine> read_all();
 

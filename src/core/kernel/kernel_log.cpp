@@ -94,6 +94,8 @@ std::vector<KernelLogLine> KernelLog::read_until_marker(const std::string& marke
 
 void KernelLog::discard_pending() { read_until_marker({}); }
 
+std::vector<KernelLogLine> KernelLog::take_available() { return read_until_marker({}); }
+
 std::vector<KernelLogLine> KernelLog::take_new() {
   std::string marker = kMarkerPrefix + std::to_string(::getpid()) + "." + std::to_string(++marker_counter_);
   int out = writable_device_ ? ::open(path_.c_str(), O_WRONLY | O_CLOEXEC) : -1;
