@@ -39,6 +39,11 @@ constexpr KernelRuleSpec kRules[] = {
      "passthru_refused_beside_any_namespace",
      {6, 19},
      "6.1-6.12 count enabled namespaces only; 6.19 any namespace directory"},
+    {R::RdmaListenerDiesWithItsDevice,
+     "rdma_listener_dies_with_its_device",
+     {4, 8},
+     "nvmet_rdma_device_removal drops the listener's cm_id and only an address change schedules the "
+     "port's repair work; seen on 6.1 and 6.12 (rxe deleted with its netdev and recreated)"},
 };
 
 }  // namespace

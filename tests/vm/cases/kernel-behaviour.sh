@@ -165,6 +165,48 @@ probe_host_key_cleared_by_nul() {
     rmdir "$h"
 }
 
+# rdma_listener_dies_with_its_device: an rdma port on an rxe link whose
+# netdev is deleted (taking the rxe device with it) and recreated, with the
+# rxe link made again: does the port answer discovery without being
+# disabled and enabled?
+probe_rdma_listener_dies_with_its_device() {
+    local s=$NVMET_CFS/subsystems/$PFX:rdma p=$NVMET_CFS/ports/77 answered=no
+    if ! modprobe nvmet-rdma 2>/dev/null || ! modprobe rdma_rxe 2>/dev/null || ! modprobe nvme-rdma 2>/dev/null; then
+        SKIP="nvmet-rdma, rdma_rxe or nvme-rdma cannot be loaded"
+        return 0
+    fi
+    ip link add nvmkb0 type dummy && ip link set nvmkb0 up && ip addr add 10.112.0.1/24 dev nvmkb0
+    rdma link add rxe_kb0 type rxe netdev nvmkb0
+    wait_until 10 grep -q ACTIVE /sys/class/infiniband/rxe_kb0/ports/1/state || fail "rxe_kb0 not ACTIVE"
+    mkdir "$s" "$p"
+    write_attr "$s/attr_allow_any_host" 1
+    write_attr "$p/addr_trtype" rdma
+    write_attr "$p/addr_adrfam" ipv4
+    write_attr "$p/addr_traddr" 10.112.0.1
+    write_attr "$p/addr_trsvcid" 4477
+    ln -s "$s" "$p/subsystems/$PFX:rdma"
+    expect_ok nvme discover -t rdma -a 10.112.0.1 -s 4477
+    ip link del nvmkb0
+    ip link add nvmkb0 type dummy && ip link set nvmkb0 up && ip addr add 10.112.0.1/24 dev nvmkb0
+    rdma link add rxe_kb0 type rxe netdev nvmkb0
+    wait_until 10 grep -q ACTIVE /sys/class/infiniband/rxe_kb0/ports/1/state || fail "rxe_kb0 not ACTIVE again"
+    # nvmet-rdma's repair work, where it runs, retries every 5 s.
+    sleep 7
+    nvme discover -t rdma -a 10.112.0.1 -s 4477 >/dev/null 2>&1 && answered=yes
+    rm "$p/subsystems/$PFX:rdma"
+    ln -s "$s" "$p/subsystems/$PFX:rdma"
+    expect_ok nvme discover -t rdma -a 10.112.0.1 -s 4477
+    if [[ $answered == no ]]; then
+        KERNEL=yes NOTE="after the rxe device came back the port answered no discovery; unlink and relink made it listen"
+    else
+        KERNEL=no NOTE="the port answered discovery again by itself"
+    fi
+    rm "$p/subsystems/$PFX:rdma"
+    rmdir "$p" "$s"
+    rdma link del rxe_kb0
+    ip link del nvmkb0
+}
+
 probe_passthru_refused_beside_any_namespace() {
     local s=$NVMET_CFS/subsystems/$PFX:passthru disk ctrl kmsg
     mkdir "$s"
