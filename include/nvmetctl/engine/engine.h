@@ -93,6 +93,13 @@ using ApplyConfirm = std::function<std::vector<std::string>(const Plan& applied)
 ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOptions& options,
                          const std::atomic<bool>* interrupted = nullptr, const ApplyConfirm& confirm = {});
 
+// Disables and enables the given ports (unlink and relink each subsystem):
+// what makes an rdma port listen again once its RDMA device came back
+// (KernelRule::RdmaListenerDiesWithItsDevice). The tree reads the same
+// after; a failed step rolls back as apply does. Ports that are not
+// enabled are left alone.
+ApplyReport restart_ports(EngineContext& ctx, const std::vector<std::uint16_t>& ports);
+
 // Everything the tree holds, removed in the safe order (modules and links optional).
 struct ClearOptions {
   bool rdma_links = false;      // remove links the file... (all rxe/siw links)
