@@ -11,6 +11,7 @@
 #   /usr/share/zsh/vendor-completions/_nvmetctl
 #   /usr/share/fish/vendor_completions.d/nvmetctl.fish
 #   /lib/systemd/system/nvmetctl.service                 (the systemd package's unit dir)
+#   /lib/systemd/system/nvmetctl-watch.service           (the agent, the alternative to it)
 #   /etc/nvmetctl/target.yaml                            (conffile; declares nothing as shipped)
 #   /usr/share/doc/nvmetctl/examples/                    (example targets, the Ansible playbook)
 include(GNUInstallDirs)
@@ -55,11 +56,14 @@ if(NOT DEFINED NVMETCTL_SYSTEMD_UNIT_DIR)
     set(NVMETCTL_SYSTEMD_UNIT_DIR ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
   endif()
 endif()
-file(READ ${NVMETCTL_SOURCE}/systemd/nvmetctl.service NVMETCTL_UNIT)
-string(REPLACE "/usr/sbin/nvmetctl" "${CMAKE_INSTALL_FULL_SBINDIR}/nvmetctl" NVMETCTL_UNIT "${NVMETCTL_UNIT}")
-string(REPLACE "/etc/nvmetctl/" "${CMAKE_INSTALL_FULL_SYSCONFDIR}/nvmetctl/" NVMETCTL_UNIT "${NVMETCTL_UNIT}")
-file(WRITE ${NVMETCTL_GENERATED}/nvmetctl.service "${NVMETCTL_UNIT}")
-install(FILES ${NVMETCTL_GENERATED}/nvmetctl.service DESTINATION ${NVMETCTL_SYSTEMD_UNIT_DIR})
+# The boot unit and the agent's, pointing at the installed binary and file.
+foreach(unit nvmetctl.service nvmetctl-watch.service)
+  file(READ ${NVMETCTL_SOURCE}/systemd/${unit} NVMETCTL_UNIT)
+  string(REPLACE "/usr/sbin/nvmetctl" "${CMAKE_INSTALL_FULL_SBINDIR}/nvmetctl" NVMETCTL_UNIT "${NVMETCTL_UNIT}")
+  string(REPLACE "/etc/nvmetctl/" "${CMAKE_INSTALL_FULL_SYSCONFDIR}/nvmetctl/" NVMETCTL_UNIT "${NVMETCTL_UNIT}")
+  file(WRITE ${NVMETCTL_GENERATED}/${unit} "${NVMETCTL_UNIT}")
+  install(FILES ${NVMETCTL_GENERATED}/${unit} DESTINATION ${NVMETCTL_SYSTEMD_UNIT_DIR})
+endforeach()
 
 # The file the unit applies: declares nothing until the admin edits it.
 install(FILES ${NVMETCTL_SOURCE}/examples/target.yaml
@@ -81,9 +85,10 @@ set(CPACK_PACKAGE_CONTACT "nvmetctl maintainers <nvmetctl@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "declarative configuration of the Linux NVMe-oF target (nvmet)")
 set(CPACK_PACKAGE_DESCRIPTION
     "nvmetctl makes the kernel NVMe over Fabrics target (nvmet, configfs) match a YAML file: "
-    "validate, plan, apply with rollback, export, clear, status. It ships a systemd unit that "
-    "applies /etc/nvmetctl/target.yaml at boot, waiting for addresses and devices, and imports "
-    "nvmetcli configurations.")
+    "validate, plan, apply with rollback, check (hosts are served), export, clear, status. It "
+    "ships a systemd unit that applies /etc/nvmetctl/target.yaml at boot, waiting for addresses "
+    "and devices, an agent unit (nvmetctl watch) that keeps it converged, and imports nvmetcli "
+    "configurations.")
 # The package holds the configured layout: build it from a tree configured
 # with -DCMAKE_INSTALL_PREFIX=/usr (the unit and conffile paths follow it).
 set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})

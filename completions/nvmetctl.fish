@@ -1,6 +1,6 @@
 # fish completion for nvmetctl(8)
 
-set -l commands validate plan apply check export clear rollback status doctor import-nvmetcli
+set -l commands validate plan apply check watch export clear rollback status doctor import-nvmetcli
 
 # Live names come from configfs: --configfs on the line, then
 # $NVMETCTL_CONFIGFS, then /sys/kernel/config.
@@ -51,7 +51,7 @@ complete -c nvmetctl -f
 # Global options
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -s h -l help -d 'Show help'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l version -d 'Show the version'
-complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -s o -l output -x -a 'text json' -d 'Output format'
+complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -s o -l output -x -a 'text json prometheus' -d 'Output format'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l configfs -x -a '(__fish_complete_directories)' -d 'configfs mount point'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l sysfs -x -a '(__fish_complete_directories)' -d 'sysfs root'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l proc -x -a '(__fish_complete_directories)' -d 'procfs root'
@@ -67,6 +67,7 @@ complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a validate 
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a plan -d 'Show the steps apply would take'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a apply -d 'Make the live target match the file'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a check -d 'Prove that hosts are served'
+complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a watch -d 'Keep the target converged'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a export -d 'Print the live target in the file format'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a clear -d 'Tear the whole target down'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a rollback -d 'Restore the target as it was before an interrupted run'
@@ -76,11 +77,11 @@ complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a import-nv
 
 # Command options and arguments
 complete -c nvmetctl -n "__fish_seen_subcommand_from $commands" -s h -l help -d 'Show help'
-complete -c nvmetctl -n "__fish_seen_subcommand_from validate plan apply check doctor" -a "(__nvmetctl_files '*.y*ml')" -d 'Target file'
+complete -c nvmetctl -n "__fish_seen_subcommand_from validate plan apply check watch doctor" -a "(__nvmetctl_files '*.y*ml')" -d 'Target file'
 complete -c nvmetctl -n "__fish_seen_subcommand_from import-nvmetcli" -a "(__nvmetctl_files '*.json')" -d 'nvmetcli config'
 complete -c nvmetctl -n "__fish_seen_subcommand_from plan" -l detailed-exitcode -d 'Exit 2 when changes are pending'
-complete -c nvmetctl -n "__fish_seen_subcommand_from plan apply" -l prune -d 'Also remove undeclared objects'
-complete -c nvmetctl -n "__fish_seen_subcommand_from plan apply" -l allow-recreate -d 'Recreate subsystems with frozen identity'
+complete -c nvmetctl -n "__fish_seen_subcommand_from plan apply watch" -l prune -d 'Also remove undeclared objects'
+complete -c nvmetctl -n "__fish_seen_subcommand_from plan apply watch" -l allow-recreate -d 'Recreate subsystems with frozen identity'
 complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l dry-run -d 'Only show the plan'
 complete -c nvmetctl -n "__fish_seen_subcommand_from rollback" -l dry-run -d 'Only show the steps that would restore it'
 complete -c nvmetctl -n "__fish_seen_subcommand_from apply check clear rollback" -l lock-timeout -x -d 'Seconds to wait for another run'
@@ -89,6 +90,9 @@ complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l check -d 'After v
 complete -c nvmetctl -n "__fish_seen_subcommand_from apply" -l check-timeout -x -d 'With --check: seconds a connect may take'
 complete -c nvmetctl -n "__fish_seen_subcommand_from check doctor" -l timeout -x -d 'Seconds a connect may take'
 complete -c nvmetctl -n "__fish_seen_subcommand_from check" -l settle -x -d 'Seconds the host may take to show a block device'
+complete -c nvmetctl -n "__fish_seen_subcommand_from watch" -l repair -d 'Put drift back'
+complete -c nvmetctl -n "__fish_seen_subcommand_from watch" -l drift-interval -x -d 'Seconds between drift checks'
+complete -c nvmetctl -n "__fish_seen_subcommand_from watch" -l metrics-file -r -F -d 'Write Prometheus metrics here'
 complete -c nvmetctl -n "__fish_seen_subcommand_from doctor" -l probe -d 'Also connect as each allowed host and explain what is not served'
 complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l format -x -a 'yaml nvmetcli' -d 'Output format'
 complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l output -r -F -d 'Write to this file (atomically, mode 0600)'

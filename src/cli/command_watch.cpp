@@ -3,13 +3,19 @@
 // parser, rtnetlink/uevent/inotify/signalfd events and systemd's notify.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <iostream>
+#include <set>
 
 #include <systemd/sd-daemon.h>
 
 #include "cli_context.h"
+#include "live_status.h"
+#include "nvmetctl/status/prometheus_text.h"
+#include "nvmetctl/util/durable_file.h"
 #include "nvmetctl/config/key_secrets.h"
 #include "nvmetctl/exit_codes.h"
+#include "nvmetctl/model/kernel_behaviour.h"
 #include "nvmetctl/util/text_file.h"
 #include "nvmetctl/watch/watch_agent.h"
 
@@ -41,8 +47,49 @@ std::string step_line(const Step& step, const NvmetLayout& layout) {
   return line;
 }
 
+// An rdma link made again (its netdev was deleted and recreated) leaves the
+// rdma ports on it deaf until they are disabled and enabled. `remade` keeps
+// the netdevs whose link this agent made until their ports can be restarted
+// (a port may still wait for its address when the link comes back).
+void restart_orphaned_rdma_ports(const Target& target, const Plan& applied, RealSystem& system,
+                                 std::set<std::string>& remade, WatchApplyResult& result) {
+  if (!kernel_has(KernelRule::RdmaListenerDiesWithItsDevice,
+                  parse_kernel_release(system.modules ? system.modules->kernel_release() : "")))
+    return;
+  for (const Step& step : applied.steps)
+    if (step.op.kind == OpKind::AddRdmaLink) remade.insert(step.op.detail);
+  if (remade.empty()) return;
+  const NvmetLayout layout = system.engine.layout();
+  std::vector<std::uint16_t> ports;
+  std::set<std::string> served;
+  for (const Port& port : target.ports) {
+    if (attr_value(port.attrs, "addr_trtype") != "rdma" || !port.enabled()) continue;
+    auto interface = system.network->find_interface_for_address(attr_value(port.attrs, "addr_traddr"));
+    if (!interface || !interface->has_value() || !remade.count(**interface)) continue;
+    served.insert(**interface);
+    bool linked_now = std::any_of(applied.steps.begin(), applied.steps.end(), [&](const Step& step) {
+      return step.op.kind == OpKind::Symlink && step.op.path.rfind(layout.port_subsystems(port.id) + "/", 0) == 0;
+    });
+    if (!linked_now) ports.push_back(port.id);
+  }
+  for (const std::string& netdev : served) remade.erase(netdev);
+  if (ports.empty()) return;
+  ApplyReport restarted = restart_ports(system.engine, ports);
+  std::string which;
+  for (std::uint16_t id : ports) which += (which.empty() ? "" : ", ") + std::to_string(id);
+  if (restarted.status == ApplyStatus::Applied) {
+    result.operations += restarted.plan.configfs_mutations();
+    result.lines.push_back("restarted rdma port " + which + ": its RDMA device was made again, and nvmet-rdma "
+                           "listens again only after a disable and enable");
+  } else {
+    result.status = WatchApplyResult::Status::Failed;
+    result.lines.push_back("restarting rdma port " + which + " failed" +
+                           (restarted.failure ? ": " + restarted.failure->error.describe() : std::string()));
+  }
+}
+
 WatchApplyResult apply_once(const Target& target, RealSystem& system, const std::string& lock_file,
-                            const PlanOptions& options) {
+                            const PlanOptions& options, std::set<std::string>& remade_links) {
   WatchApplyResult result;
   auto lock = RunLock::acquire(lock_file, 0);
   if (!lock) {
@@ -58,9 +105,11 @@ WatchApplyResult apply_once(const Target& target, RealSystem& system, const std:
     case ApplyStatus::Applied:
       result.status = WatchApplyResult::Status::Applied;
       result.operations = report.plan.configfs_mutations();
+      restart_orphaned_rdma_ports(target, report.plan, system, remade_links, result);
       break;
     case ApplyStatus::NoChanges:
       result.status = WatchApplyResult::Status::NoChanges;
+      restart_orphaned_rdma_ports(target, report.plan, system, remade_links, result);
       break;
     case ApplyStatus::Blocked:
       for (const Diagnostic& d : report.plan.problems.in_file_order())
@@ -82,6 +131,47 @@ WatchApplyResult apply_once(const Target& target, RealSystem& system, const std:
   return result;
 }
 
+const char* const args_metrics_failed = "the metrics file could not be written";
+
+// watch --metrics-file: status, the agent's state and the refused connects
+// the kernel logged since the start, for node_exporter's textfile collector.
+class MetricsPublisher {
+ public:
+  MetricsPublisher(RealSystem& system, std::string path)
+      : system_(system), path_(std::move(path)), kernel_log_(system.engine.paths.kmsg) {
+    kernel_log_.discard_pending();  // only what happens while the agent runs
+  }
+
+  Expected<void> publish(const WatchState& state) {
+    for (const KernelLogLine& line : kernel_log_.take_available())
+      if (line.text.find("nvmet: connect by host") != std::string::npos && line.text.find("not allowed") != std::string::npos)
+        ++refused_;
+    if (state.applies != seen_applies_) {
+      seen_applies_ = state.applies;
+      last_apply_unix_ = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    }
+    AgentMetrics agent;
+    agent.applied_once = state.applies > 0;
+    agent.last_apply_succeeded = state.last_apply_succeeded;
+    agent.last_apply_seconds = state.last_apply_seconds;
+    agent.last_apply_unix_time = last_apply_unix_;
+    agent.last_apply_operations = state.last_apply_operations;
+    agent.pending_items = state.pending;
+    agent.drift_items = state.drift;
+    agent.refused_connects = refused_;
+    auto live = read_live_state(system_.fs, system_.engine.layout(), ReadScope{});
+    if (!live) return live.error();
+    return write_file_atomically(path_, prometheus_text(live_status(system_, *live), agent), 0644);
+  }
+
+ private:
+  RealSystem& system_;
+  std::string path_;
+  KernelLog kernel_log_;
+  std::uint64_t refused_ = 0, seen_applies_ = 0;
+  double last_apply_unix_ = 0;
+};
+
 }  // namespace
 
 void register_watch(CLI::App& app, CliContext& ctx) {
@@ -91,6 +181,7 @@ void register_watch(CLI::App& app, CliContext& ctx) {
     std::string file;
     bool repair = false;
     double drift_interval = 60;
+    std::string metrics_file;
     PlanOptions options;
   };
   auto args = std::make_shared<Args>();
@@ -101,6 +192,8 @@ void register_watch(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--drift-interval", args->drift_interval, "Seconds between drift checks when nothing happens")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
+  cmd->add_option("--metrics-file", args->metrics_file,
+                  "Write Prometheus text-format metrics here after each apply and drift check (replaced atomically)");
   cmd->callback([&ctx, args] {
     auto events = make_linux_watch_events(args->file);
     if (!events) {
@@ -128,7 +221,10 @@ void register_watch(CLI::App& app, CliContext& ctx) {
         return ::stat(path.c_str(), &st) == 0;
       });
     };
-    world.apply = [&](const Target& target) { return apply_once(target, system, ctx.paths.lock_file, args->options); };
+    std::set<std::string> remade_links;
+    world.apply = [&](const Target& target) {
+      return apply_once(target, system, ctx.paths.lock_file, args->options, remade_links);
+    };
     world.drift = [&](const Target& target) {
       std::vector<std::string> lines;
       auto plan = make_full_plan(target, system.engine, args->options, false);
@@ -145,6 +241,11 @@ void register_watch(CLI::App& app, CliContext& ctx) {
       if (watchdog) sd_notify(0, "WATCHDOG=1");
     };
     world.now = [] { return std::chrono::steady_clock::now(); };
+    MetricsPublisher metrics(system, args->metrics_file);
+    if (!args->metrics_file.empty()) world.publish = [&metrics, &world](const WatchState& state) {
+      if (auto written = metrics.publish(state); !written)
+        world.log({"metrics", args_metrics_failed, "not-written", 0, 0, {written.error().describe()}});
+    };
     world.log({"start", args->file, "watching", 0, 0, {}});
     ctx.exit_status = run_watch(world, **events, settings);
     sd_notify(0, "STOPPING=1");

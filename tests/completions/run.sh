@@ -73,15 +73,17 @@ expect() {
 
 for sh in bash zsh fish; do
     echo "== $sh"
-    expect $sh 'nvmetctl ' +validate +plan +apply +check +export +clear +rollback +status +doctor +import-nvmetcli
+    expect $sh 'nvmetctl ' +validate +plan +apply +check +watch +export +clear +rollback +status +doctor +import-nvmetcli
     expect $sh 'nvmetctl pl' +plan -apply
     expect $sh 'nvmetctl --' +--help +--version +--output +--configfs +--lock-file +--debugfs +--run-dir
-    expect $sh 'nvmetctl -o ' +text +json
+    expect $sh 'nvmetctl -o ' +text +json +prometheus
     expect $sh 'nvmetctl --output json ' +apply +status
     expect $sh 'nvmetctl plan --' +--detailed-exitcode +--prune +--allow-recreate +--help -dry-run
     expect $sh 'nvmetctl apply --' +--wait +--dry-run +--lock-timeout +--prune +--check +--check-timeout -detailed-exitcode
     expect $sh 'nvmetctl check --' +--timeout +--settle +--lock-timeout +--help -prune
     expect $sh 'nvmetctl check ' +target.yaml -notes.txt
+    expect $sh 'nvmetctl watch --' +--repair +--prune +--drift-interval +--metrics-file -dry-run
+    expect $sh 'nvmetctl watch ' +target.yaml -notes.txt
     expect $sh 'nvmetctl clear --' +--rdma-links +--unload-modules +--lock-timeout
     expect $sh 'nvmetctl rollback --' +--dry-run +--lock-timeout +--help -prune
     expect $sh 'nvmetctl rollback ' -target.yaml

@@ -53,6 +53,7 @@ listing=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for path in ./usr/sbin/nvmetctl ./usr/share/man/man8/nvmetctl.8.gz ./usr/share/man/man5/nvmetctl.yaml.5.gz \
     ./usr/share/bash-completion/completions/nvmetctl ./usr/share/zsh/vendor-completions/_nvmetctl \
     ./usr/share/fish/vendor_completions.d/nvmetctl.fish ./lib/systemd/system/nvmetctl.service \
+    ./lib/systemd/system/nvmetctl-watch.service \
     ./etc/nvmetctl/target.yaml ./usr/share/doc/nvmetctl/examples/rdma.yaml; do
     if grep -qxF "$path" <<<"$listing"; then ok "$path"; else bad "missing $path"; fi
 done
@@ -138,12 +139,18 @@ say "systemd unit"
 unit=/lib/systemd/system/nvmetctl.service
 if grep -qx 'ExecStart=/usr/sbin/nvmetctl apply --wait 120 /etc/nvmetctl/target.yaml' "$unit"; then ok "ExecStart uses --wait"
 else bad "ExecStart: $(grep ExecStart= "$unit")"; fi
+watch_unit=/lib/systemd/system/nvmetctl-watch.service
+if grep -qx 'Type=notify' "$watch_unit" && grep -q '^ExecStart=/usr/sbin/nvmetctl watch .*/etc/nvmetctl/target.yaml$' "$watch_unit" &&
+    grep -q '^WatchdogSec=' "$watch_unit"; then ok "the agent's unit: Type=notify, watch, watchdog"
+else bad "nvmetctl-watch.service: $(grep -E 'Type=|ExecStart=|WatchdogSec=' "$watch_unit")"; fi
 if command -v systemd-analyze >/dev/null; then
-    if err=$(systemd-analyze verify "$unit" 2>&1 | grep -v "Command 'man" || true) && [[ -z $err ]]; then
-        ok "systemd-analyze verify"
-    else
-        bad "systemd-analyze verify: $err"
-    fi
+    for u in "$unit" "$watch_unit"; do
+        if err=$(systemd-analyze verify "$u" 2>&1 | grep -v "Command 'man" || true) && [[ -z $err ]]; then
+            ok "systemd-analyze verify ${u##*/}"
+        else
+            bad "systemd-analyze verify ${u##*/}: $err"
+        fi
+    done
 fi
 
 if ((keep == 0)); then

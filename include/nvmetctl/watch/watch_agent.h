@@ -9,6 +9,7 @@
 // The agent is pure logic over WatchWorld and WatchEvents, so tests drive it
 // with fakes; command_watch.cpp wires the real ones.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -50,6 +51,16 @@ struct WatchLogEntry {
   std::string to_text() const;
 };
 
+// The agent's state after each turn, for metrics.
+struct WatchState {
+  std::uint64_t applies = 0;  // finished apply attempts (not counting a busy lock)
+  bool last_apply_succeeded = false;
+  double last_apply_seconds = 0;
+  int last_apply_operations = 0;
+  std::size_t pending = 0;
+  std::size_t drift = 0;
+};
+
 struct LoadedFile {
   std::optional<Target> target;  // nullopt when the file is invalid...
   std::string problems;          // ...and then why (file:line:column: ...)
@@ -64,6 +75,7 @@ struct WatchWorld {
   std::function<void(const WatchLogEntry&)> log;
   std::function<void()> ready;  // the first apply is done (systemd READY=1)
   std::function<void()> alive;  // each turn of the loop (systemd watchdog)
+  std::function<void(const WatchState&)> publish;  // optional: after each apply and drift check
   std::function<std::chrono::steady_clock::time_point()> now;
 };
 

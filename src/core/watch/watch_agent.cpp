@@ -69,6 +69,10 @@ class Agent {
     if (world_.log) world_.log(entry);
   }
 
+  void publish() {
+    if (world_.publish) world_.publish(state_);
+  }
+
   std::optional<milliseconds> sleep_time() const {
     auto now = world_.now();
     auto until = next_drift_;
@@ -130,7 +134,16 @@ class Agent {
       }
     }
     entry.seconds = std::chrono::duration<double>(world_.now() - start).count();
+    if (result.status != WatchApplyResult::Status::LockBusy) {
+      ++state_.applies;
+      state_.last_apply_succeeded = result.status != WatchApplyResult::Status::Failed;
+      state_.last_apply_seconds = entry.seconds;
+      state_.last_apply_operations = result.operations;
+      if (state_.last_apply_succeeded) state_.drift = 0;
+    }
+    state_.pending = pending_.size();
     log(std::move(entry));
+    publish();
     if (!ready_sent_ && result.status != WatchApplyResult::Status::LockBusy) {
       ready_sent_ = true;
       if (world_.ready) world_.ready();
@@ -178,6 +191,9 @@ class Agent {
       return;
     }
     std::vector<std::string> lines = world_.drift(applicable.target);
+    state_.drift = lines.size();
+    state_.pending = applicable.pending.size();
+    publish();
     if (lines.empty()) {
       drift_reported_.clear();
       return;
@@ -201,6 +217,7 @@ class Agent {
   std::string applied_;  // fingerprint of what was last applied whole
   std::vector<PendingItem> pending_;
   std::vector<std::string> drift_reported_;
+  WatchState state_;
   bool need_apply_ = true;
   std::string reason_ = "start";
   int failures_ = 0;
