@@ -34,7 +34,9 @@ class ScriptedEvents final : public WatchEvents {
     if (next.empty() && timeout) now_ += *timeout;
     return next;
   }
+  void watch_devices(const std::vector<std::string>& paths) override { watched.push_back(paths); }
   std::vector<std::optional<milliseconds>> timeouts;
+  std::vector<std::vector<std::string>> watched;
 
  private:
   Clock::time_point& now_;
@@ -74,7 +76,7 @@ struct Fixture {
       a.target = t;
       std::erase_if(a.target.ports, [&](const Port& p) {
         if (p.id != 2 || address_up) return false;
-        a.pending.push_back({"port 2", "address 10.0.0.2"});
+        a.pending.push_back({"port 2", "address 10.0.0.2", {}});
         return true;
       });
       return a;
@@ -143,6 +145,20 @@ TEST(WatchAgent, APendingPortIsLeftOutUntilItsAddressAppears) {
   EXPECT_EQ(second->reason, "address 10.0.0.2 is there (port 2)");
   EXPECT_EQ(f.logged[0].event, "pending");
   EXPECT_EQ(f.logged[0].details, (std::vector<std::string>{"port 2 waits for address 10.0.0.2"}));
+}
+
+TEST(WatchAgent, TheDirectoriesOfDevicesWaitedForAreWatched) {
+  Fixture f;
+  f.world.split = [](const Target& t) {
+    ApplicableTarget a;
+    a.target = t;
+    a.pending.push_back({"subsystem s namespace 1", "device /dev/disk/by-id/wwn-1", "/dev/disk/by-id/wwn-1"});
+    a.pending.push_back({"port 2", "address 10.0.0.2", {}});
+    return a;
+  };
+  EXPECT_EQ(f.run(), 0);
+  ASSERT_EQ(f.events.watched.size(), 1u);
+  EXPECT_EQ(f.events.watched[0], (std::vector<std::string>{"/dev/disk/by-id/wwn-1"}));
 }
 
 TEST(WatchAgent, AnEventThatChangesNothingAppliesNothing) {

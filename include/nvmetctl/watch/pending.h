@@ -16,6 +16,7 @@ namespace nvmetctl {
 struct PendingItem {
   std::string object;     // "port 1", "subsystem nqn.x namespace 2", "rdma link rxe0"
   std::string waits_for;  // "address 10.0.0.1", "device /dev/disk/by-id/x", "netdev eth1"
+  std::string device;     // the device path waited for, "" for an address or a netdev
 
   std::string describe() const { return object + " waits for " + waits_for; }
   bool operator==(const PendingItem&) const = default;

@@ -29,6 +29,7 @@ struct WatchSettings {
   std::chrono::milliseconds settle{200};            // events closer than this are one
   std::chrono::milliseconds first_retry{1000};      // back-off after a refused apply...
   std::chrono::milliseconds longest_retry{60000};   // ...doubling up to this
+  std::chrono::milliseconds device_recheck{500};    // a block device event that brought nothing: look again once
 };
 
 // What one apply did, as the agent needs it.

@@ -28,6 +28,10 @@ class WatchEvents {
   // Waits up to `timeout` (forever when nullopt) and returns what happened,
   // each kind at most once; empty when the time ran out.
   virtual std::vector<WatchEvent> wait(std::optional<std::chrono::milliseconds> timeout) = 0;
+  // Device paths waited for: a change in their directories is a Device
+  // event too (a /dev/disk/by-id link made without a uevent reaching us).
+  // Replaces the previous set.
+  virtual void watch_devices(const std::vector<std::string>& paths) { (void)paths; }
 };
 
 // The real one. Blocks the stop and reload signals (they arrive through a

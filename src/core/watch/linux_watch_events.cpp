@@ -16,6 +16,8 @@
 #include <array>
 #include <cerrno>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include <libmnl/libmnl.h>
 
@@ -61,7 +63,9 @@ class LinuxWatchEvents final : public WatchEvents {
       } else if (fd == uevents_.get()) {
         if (drain_uevents()) add(WatchEvent::Device);
       } else if (fd == inotify_.get()) {
-        if (drain_inotify()) add(WatchEvent::FileChanged);
+        bool device = false;
+        if (drain_inotify(device)) add(WatchEvent::FileChanged);
+        if (device) add(WatchEvent::Device);
       } else if (fd == signals_.get()) {
         signalfd_siginfo info{};
         while (::read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info))
@@ -95,9 +99,9 @@ class LinuxWatchEvents final : public WatchEvents {
     std::filesystem::path path(file);
     name_ = path.filename().string();
     std::string directory = path.has_parent_path() ? path.parent_path().string() : ".";
-    if (::inotify_add_watch(inotify_.get(), directory.c_str(),
-                            IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM) < 0)
-      return sys_error(errno, "watch", directory);
+    file_watch_ = ::inotify_add_watch(inotify_.get(), directory.c_str(),
+                                      IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM);
+    if (file_watch_ < 0) return sys_error(errno, "watch", directory);
     sigemptyset(&blocked_);
     for (int signal : {SIGTERM, SIGINT, SIGQUIT, SIGHUP}) sigaddset(&blocked_, signal);
     if (::sigprocmask(SIG_BLOCK, &blocked_, nullptr) < 0) return sys_error(errno, "sigprocmask", "");
@@ -132,23 +136,59 @@ class LinuxWatchEvents final : public WatchEvents {
     return block;
   }
 
-  bool drain_inotify() {
+  // True when the target file changed; `device` when a directory of a
+  // device waited for did.
+  bool drain_inotify(bool& device) {
     alignas(inotify_event) std::array<char, 8192> buffer{};
     bool ours = false;
     ssize_t n;
     while ((n = ::read(inotify_.get(), buffer.data(), buffer.size())) > 0) {
       for (ssize_t at = 0; at < n;) {
         const auto* event = reinterpret_cast<const inotify_event*>(buffer.data() + at);
-        if (event->len > 0 && name_ == event->name) ours = true;
+        if (event->wd == file_watch_) {
+          if (event->len > 0 && name_ == event->name) ours = true;
+        } else if (device_watches_.count(event->wd)) {
+          device = true;
+        }
         at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
       }
     }
     return ours;
   }
 
+ public:
+  // The nearest existing directory of each path: /dev/disk/by-id may not
+  // exist yet either, then /dev/disk or /dev tells when it comes.
+  void watch_devices(const std::vector<std::string>& paths) override {
+    std::set<std::string> directories;
+    for (const std::string& path : paths) {
+      std::filesystem::path dir = std::filesystem::path(path).parent_path();
+      std::error_code ec;
+      while (!dir.empty() && dir != dir.root_path() && !std::filesystem::is_directory(dir, ec)) dir = dir.parent_path();
+      if (!dir.empty()) directories.insert(dir.string());
+    }
+    for (auto it = device_watches_.begin(); it != device_watches_.end();) {
+      if (directories.count(it->second)) {
+        directories.erase(it->second);
+        ++it;
+      } else {
+        if (it->first != file_watch_) ::inotify_rm_watch(inotify_.get(), it->first);
+        it = device_watches_.erase(it);
+      }
+    }
+    for (const std::string& dir : directories) {
+      int wd = ::inotify_add_watch(inotify_.get(), dir.c_str(), IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_ATTRIB);
+      if (wd >= 0) device_watches_[wd] = dir;
+    }
+  }
+
+ private:
+
   Fd epoll_, uevents_, inotify_, signals_;
   mnl_socket* route_ = nullptr;
   std::string name_;
+  int file_watch_ = -1;
+  std::map<int, std::string> device_watches_;  // inotify wd -> directory
   sigset_t blocked_{};
 };
 

@@ -23,26 +23,27 @@ ApplicableTarget split_pending(const Target& desired, NetworkInfo& network,
 
   std::erase_if(target.rdma_links, [&](const RdmaLink& link) {
     if (network.netdev_exists(link.netdev)) return false;
-    out.pending.push_back({"rdma link " + link.name, "netdev " + link.netdev});
+    out.pending.push_back({"rdma link " + link.name, "netdev " + link.netdev, {}});
     return true;
   });
   std::erase_if(target.ports, [&](const Port& port) {
     std::string traddr = address_port_needs(port);
     if (traddr.empty() || address_present(network, traddr)) return false;
-    out.pending.push_back({"port " + std::to_string(port.id), "address " + traddr});
+    out.pending.push_back({"port " + std::to_string(port.id), "address " + traddr, {}});
     return true;
   });
   for (Subsystem& subsystem : target.subsystems) {
     std::erase_if(subsystem.namespaces, [&](const Namespace& ns) {
       std::string device = attr_value(ns.attrs, "device_path");
       if (device.empty() || attr_value(ns.attrs, "enable") != "1" || path_exists(device)) return false;
-      out.pending.push_back({"subsystem " + subsystem.nqn + " namespace " + std::to_string(ns.nsid), "device " + device});
+      out.pending.push_back(
+          {"subsystem " + subsystem.nqn + " namespace " + std::to_string(ns.nsid), "device " + device, device});
       return true;
     });
     if (subsystem.passthru && subsystem.passthru_enabled()) {
       std::string device = attr_value(subsystem.passthru->attrs, "device_path");
       if (!device.empty() && !path_exists(device)) {
-        out.pending.push_back({"subsystem " + subsystem.nqn + " passthru", "device " + device});
+        out.pending.push_back({"subsystem " + subsystem.nqn + " passthru", "device " + device, device});
         subsystem.passthru.reset();
       }
     }

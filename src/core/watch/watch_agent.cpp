@@ -58,8 +58,15 @@ class Agent {
       }
       if (has(happened, WatchEvent::Reload)) reread_file("SIGHUP", true);
       else if (has(happened, WatchEvent::FileChanged)) reread_file("the file changed", false);
-      if (has(happened, WatchEvent::Network) || has(happened, WatchEvent::Device))
+      if (has(happened, WatchEvent::Network) || has(happened, WatchEvent::Device)) {
         world_changed(has(happened, WatchEvent::Network) ? "a network event" : "a block device event");
+        // A uevent comes before devtmpfs (and udev) made the node: look
+        // again shortly, once, when it brought nothing.
+        if (has(happened, WatchEvent::Device) && !need_apply_) recheck_at_ = world_.now() + settings_.device_recheck;
+      } else if (recheck_at_ && world_.now() >= *recheck_at_) {
+        recheck_at_.reset();
+        world_changed("a block device event");
+      }
       if (!need_apply_ && (!happened.empty() || world_.now() >= next_drift_)) check_drift();
     }
   }
@@ -77,6 +84,7 @@ class Agent {
     auto now = world_.now();
     auto until = next_drift_;
     if (need_apply_) until = std::min(until, next_attempt_);
+    if (recheck_at_) until = std::min(until, *recheck_at_);
     auto left = std::chrono::duration_cast<milliseconds>(until - now);
     return std::clamp(left, milliseconds(0), settings_.drift_interval);
   }
@@ -94,6 +102,10 @@ class Agent {
 
   void log_pending(const std::vector<PendingItem>& now_pending, const std::string& reason) {
     if (now_pending == pending_) return;
+    std::vector<std::string> devices;
+    for (const PendingItem& item : now_pending)
+      if (!item.device.empty()) devices.push_back(item.device);
+    events_.watch_devices(devices);
     WatchLogEntry entry{"pending", reason, now_pending.empty() ? "none" : "waiting", 0, 0, {}};
     for (const PendingItem& item : now_pending) entry.details.push_back(item.describe());
     for (const PendingItem& item : pending_)
@@ -174,20 +186,22 @@ class Agent {
       log_pending(applicable.pending, event);
       return;
     }
-    std::string reason = event;
+    want_apply(reason_for(applicable, event));
+  }
+
+  // Why what can be applied changed: the first item that no longer waits.
+  std::string reason_for(const ApplicableTarget& applicable, const std::string& otherwise) const {
     for (const PendingItem& item : pending_)
-      if (std::find(applicable.pending.begin(), applicable.pending.end(), item) == applicable.pending.end()) {
-        reason = item.waits_for + " is there (" + item.object + ")";
-        break;
-      }
-    want_apply(reason);
+      if (std::find(applicable.pending.begin(), applicable.pending.end(), item) == applicable.pending.end())
+        return item.waits_for + " is there (" + item.object + ")";
+    return otherwise;
   }
 
   void check_drift() {
     next_drift_ = world_.now() + settings_.drift_interval;
     ApplicableTarget applicable = world_.split(good_);
     if (fingerprint(applicable.target) != applied_) {
-      want_apply("what can be applied changed");
+      want_apply(reason_for(applicable, "what can be applied changed"));
       return;
     }
     std::vector<std::string> lines = world_.drift(applicable.target);
@@ -224,6 +238,7 @@ class Agent {
   bool ready_sent_ = false;
   Clock::time_point next_attempt_{};
   Clock::time_point next_drift_{};
+  std::optional<Clock::time_point> recheck_at_;
 };
 
 }  // namespace

@@ -86,6 +86,20 @@ losetup /dev/loop5 "$WORK/late.img"
 wait_until 10 file_is "$SUB/namespaces/2/enable" 1 || { cat "$LOG"; fail "namespace 2 was not enabled"; }
 agent_said '"reason":"device /dev/loop5 is there'
 
+step "a namespace on a /dev/disk/by-id path made after its device (as udev does): enabled when the link appears"
+write_target "$WORK/target.yaml" "      - {nsid: 2, device_path: /dev/loop5, enable: true}
+      - {nsid: 3, device_path: /dev/disk/by-id/nvmt-late-disk, enable: true}"
+agent_said '"subsystem nqn.2024-01.io.example:watch namespace 3 waits for device /dev/disk/by-id/nvmt-late-disk"'
+truncate -s 16M "$WORK/by-id.img"
+losetup /dev/loop6 "$WORK/by-id.img"
+sleep 1
+assert_not_exists "$SUB/namespaces/3"
+mkdir -p /dev/disk/by-id
+ln -s ../../loop6 /dev/disk/by-id/nvmt-late-disk
+wait_until 10 file_is "$SUB/namespaces/3/enable" 1 || { cat "$LOG"; fail "namespace 3 was not enabled"; }
+agent_said '"reason":"device /dev/disk/by-id/nvmt-late-disk is there'
+write_target "$WORK/target.yaml" "      - {nsid: 2, device_path: /dev/loop5, enable: true}"
+
 step "an invalid edit is refused with its place; the target stays as it was"
 expect_ok "$NVMETCTL" export
 before=$OUT
