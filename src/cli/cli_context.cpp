@@ -87,6 +87,12 @@ std::optional<Target> load_target(CliContext& ctx, const std::string& file, nloh
   return std::move(parsed.target);
 }
 
+void add_plan_options(CLI::App* cmd, PlanOptions& options) {
+  cmd->add_flag("--prune", options.prune, "Also remove objects the file does not declare");
+  cmd->add_flag("--allow-recreate", options.allow_recreate,
+                "Recreate subsystems whose identity (serial, model, ...) is frozen; drops their hosts");
+}
+
 CLI::Validator lock_timeout_seconds() {
   return CLI::Validator(
       [](std::string& text) -> std::string {

@@ -53,6 +53,8 @@ nlohmann::json file_document(const std::string& file);
 // load_target for a command that plans from FILE: on failure the document is
 // printed (with -o json) and nullopt returned.
 std::optional<Target> load_target_or_report(CliContext& ctx, const std::string& file, nlohmann::json& doc);
+// --prune and --allow-recreate, the same for plan, apply and watch.
+void add_plan_options(CLI::App* cmd, PlanOptions& options);
 // --lock-timeout: seconds, finite and not negative (more than a day waits a day).
 CLI::Validator lock_timeout_seconds();
 // Takes the run lock for apply and clear, waiting up to `seconds`. Another

@@ -24,9 +24,7 @@ void register_apply(CLI::App& app, CliContext& ctx) {
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("FILE", args->file, "Target file (YAML)")->required();
-  cmd->add_flag("--prune", args->options.prune, "Also remove objects the file does not declare");
-  cmd->add_flag("--allow-recreate", args->options.allow_recreate,
-                "Recreate subsystems whose identity (serial, model, ...) is frozen; drops their hosts");
+  add_plan_options(cmd, args->options);
   cmd->add_flag("--dry-run", args->dry_run, "Only show the plan (same as 'plan')");
   cmd->add_option("--lock-timeout", args->lock_timeout, "Seconds to wait for another nvmetctl run")
       ->check(lock_timeout_seconds())

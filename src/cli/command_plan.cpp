@@ -38,8 +38,7 @@ void register_plan(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<Args>();
   cmd->add_option("FILE", args->file, "Target file (YAML)")->required();
   cmd->add_flag("--detailed-exitcode", args->detailed, "Exit 0 when nothing changes, 2 when changes are pending");
-  cmd->add_flag("--prune", args->options.prune, "Also remove objects the file does not declare");
-  cmd->add_flag("--allow-recreate", args->options.allow_recreate, "Allow recreating subsystems whose identity is frozen");
+  add_plan_options(cmd, args->options);
   cmd->callback([&ctx, args] {
     nlohmann::json doc = file_document(args->file);
     auto target = load_target_or_report(ctx, args->file, doc);

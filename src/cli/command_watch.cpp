@@ -187,8 +187,7 @@ void register_watch(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<Args>();
   cmd->add_option("FILE", args->file, "Target file (YAML)")->required();
   cmd->add_flag("--repair", args->repair, "Put configfs back when it drifts from the file (default: report only)");
-  cmd->add_flag("--prune", args->options.prune, "Also remove objects the file does not declare");
-  cmd->add_flag("--allow-recreate", args->options.allow_recreate, "Recreate subsystems whose identity is frozen");
+  add_plan_options(cmd, args->options);
   cmd->add_option("--drift-interval", args->drift_interval, "Seconds between drift checks when nothing happens")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();

@@ -2,8 +2,9 @@
 # timeout: 600
 # What configfs and verify cannot see, check does: a namespace on a device
 # whose reads fail (device-mapper "error": configfs takes it, hosts get
-# EIO), one on an empty device (no block device on the host), apply --check rolling back a change that breaks serving, and a port
-# an nftables rule drops (unreachable; doctor --probe names the rule).
+# EIO), one on an empty device (no block device on the host), apply --check
+# rolling back a change that breaks serving, and a port an nftables rule
+# drops (unreachable; doctor --probe names the rule).
 source "$(dirname "$0")/../lib.sh"
 require_nvmetctl
 source "$VM_LIB_DIR/check/common.sh"

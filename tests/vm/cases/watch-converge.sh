@@ -10,6 +10,7 @@
 source "$(dirname "$0")/../lib.sh"
 require_nvmetctl
 source "$VM_LIB_DIR/check/common.sh"
+source "$VM_LIB_DIR/watch/common.sh"
 
 WORK=/tmp/watch
 mkdir -p "$WORK"
@@ -21,30 +22,6 @@ SUB=$NVMET_CFS/subsystems/$NQN
 mount_configfs
 ip link add "$NET_DEV" type dummy
 ip link set "$NET_DEV" up
-
-write_target() {  # FILE [EXTRA-NAMESPACE-LINE]
-    cat >"$1.tmp" <<YAML
-version: 1
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-    namespaces:
-      - {nsid: 1, device_path: $DISK, enable: true}
-${2:-}
-ports:
-  - {id: 1, trtype: tcp, adrfam: ipv4, traddr: $NET_ADDR, trsvcid: 4420, subsystems: [$NQN]}
-YAML
-    mv "$1.tmp" "$1"  # as an editor or a pipeline replaces it
-}
-
-# agent_said TEXT [SECS]: the agent's log gets TEXT within SECS.
-agent_said() {
-    wait_until "${2:-20}" grep -qF -- "$1" "$LOG" || { sed 's/^/  agent | /' "$LOG"; fail "the agent did not log: $1"; }
-    log "agent: $(grep -F -- "$1" "$LOG" | tail -1)"
-}
-
-# file_is FILE VALUE: for wait_until, which runs its command again and again.
-file_is() { [[ $(cat "$1" 2>/dev/null) == "$2" ]]; }
 
 start_agent() {  # [OPTIONS...]
     : >"$LOG"
@@ -61,7 +38,7 @@ stop_agent() {
 }
 
 step "start: the subsystem is applied, the port waits for its address"
-write_target "$WORK/target.yaml"
+write_watch_target "$WORK/target.yaml" tcp
 start_agent
 agent_said '"port 1 waits for address 10.111.0.1"'
 agent_said '"event":"apply"'
@@ -77,7 +54,7 @@ expect_ok "$NVMETCTL" check --lock-timeout 30 "$WORK/target.yaml"
 assert_contains "$OUT" "served (1 namespace"
 
 step "a namespace on a device that appears late: pending, then enabled when it appears"
-write_target "$WORK/target.yaml" "      - {nsid: 2, device_path: /dev/loop5, enable: true}"
+write_watch_target "$WORK/target.yaml" tcp "      - {nsid: 2, device_path: /dev/loop5, enable: true}"
 agent_said '"subsystem nqn.2024-01.io.example:watch namespace 2 waits for device /dev/loop5"'
 assert_not_exists "$SUB/namespaces/2"
 modprobe loop
@@ -87,7 +64,7 @@ wait_until 10 file_is "$SUB/namespaces/2/enable" 1 || { cat "$LOG"; fail "namesp
 agent_said '"reason":"device /dev/loop5 is there'
 
 step "a namespace on a /dev/disk/by-id path made after its device (as udev does): enabled when the link appears"
-write_target "$WORK/target.yaml" "      - {nsid: 2, device_path: /dev/loop5, enable: true}
+write_watch_target "$WORK/target.yaml" tcp "      - {nsid: 2, device_path: /dev/loop5, enable: true}
       - {nsid: 3, device_path: /dev/disk/by-id/nvmt-late-disk, enable: true}"
 agent_said '"subsystem nqn.2024-01.io.example:watch namespace 3 waits for device /dev/disk/by-id/nvmt-late-disk"'
 truncate -s 16M "$WORK/by-id.img"
@@ -98,20 +75,20 @@ mkdir -p /dev/disk/by-id
 ln -s ../../loop6 /dev/disk/by-id/nvmt-late-disk
 wait_until 10 file_is "$SUB/namespaces/3/enable" 1 || { cat "$LOG"; fail "namespace 3 was not enabled"; }
 agent_said '"reason":"device /dev/disk/by-id/nvmt-late-disk is there'
-write_target "$WORK/target.yaml" "      - {nsid: 2, device_path: /dev/loop5, enable: true}"
+write_watch_target "$WORK/target.yaml" tcp "      - {nsid: 2, device_path: /dev/loop5, enable: true}"
 
 step "an invalid edit is refused with its place; the target stays as it was"
 expect_ok "$NVMETCTL" export
 before=$OUT
 sed -i 's/nsid: 2,/nsid: 0,/' "$WORK/target.yaml"
 agent_said '"event":"invalid-file"'
-agent_said "target.yaml:7:16: error: subsystems[0].namespaces[1].nsid"
+agent_said "target.yaml:8:16: error: subsystems[0].namespaces[1].nsid"
 sleep 1
 expect_ok "$NVMETCTL" export
 assert_eq "$before" "$OUT" "export after an invalid edit"
 
 step "drift: an attribute changed by hand is reported, not put back"
-write_target "$WORK/target.yaml" "      - {nsid: 2, device_path: /dev/loop5, enable: true}"
+write_watch_target "$WORK/target.yaml" tcp "      - {nsid: 2, device_path: /dev/loop5, enable: true}"
 write_attr "$SUB/attr_allow_any_host" 0
 agent_said '"event":"drift"'
 agent_said "attr_allow_any_host: desired '1', current '0'"

@@ -9,6 +9,7 @@
 source "$(dirname "$0")/../lib.sh"
 require_nvmetctl
 source "$VM_LIB_DIR/check/common.sh"
+source "$VM_LIB_DIR/watch/common.sh"
 
 WORK=/tmp/watch
 mkdir -p "$WORK"
@@ -21,33 +22,8 @@ SUB=$NVMET_CFS/subsystems/$NQN
 mount_configfs
 setup_dummy_net
 
-agent_said() {  # TEXT [SECS]
-    wait_until "${2:-20}" grep -qF -- "$1" "$LOG" || { sed 's/^/  agent | /' "$LOG"; fail "the agent did not log: $1"; }
-    log "agent: $(grep -F -- "$1" "$LOG" | tail -1)"
-}
-count_in_log() { grep -cF -- "$1" "$LOG" || true; }
-# more_applies_than N: for wait_until, which runs it again and again.
-more_applies_than() { (($(count_in_log '"event":"apply"') > $1)); }
-
-write_target() {  # FILE [EXTRA-NAMESPACE-LINE]
-    cat >"$1.tmp" <<YAML
-version: 1
-rdma_links:
-  - {name: rxe_$NET_DEV, type: rxe, netdev: $NET_DEV}
-subsystems:
-  - nqn: $NQN
-    allow_any_host: true
-    namespaces:
-      - {nsid: 1, device_path: $DISK, enable: true}
-${2:-}
-ports:
-  - {id: 1, trtype: rdma, adrfam: ipv4, traddr: $NET_ADDR, trsvcid: 4420, subsystems: [$NQN]}
-YAML
-    mv "$1.tmp" "$1"
-}
-
 step "the agent applies the seed's rdma target and writes its metrics"
-write_target "$WORK/target.yaml"
+write_watch_target "$WORK/target.yaml" rdma
 # The agent runs under strace so its configfs writes can be counted later.
 strace -f -qq -y -o "$WORK/strace.log" -e trace=mkdir,mkdirat,symlink,symlinkat,rmdir,unlink,unlinkat,write,pwrite64 \
     "$NVMETCTL" -o json watch --drift-interval 2 --metrics-file "$METRICS" "$WORK/target.yaml" >"$LOG" 2>&1 &
@@ -103,7 +79,7 @@ step "a valid edit: one namespace more, and no other configfs mutation"
 LATE=$(loop_file 16M)
 applies_before=$(count_in_log '"event":"apply"')
 lines_before=$(wc -l <"$WORK/strace.log")
-write_target "$WORK/target.yaml" "      - {nsid: 2, device_path: $LATE, enable: true}"
+write_watch_target "$WORK/target.yaml" rdma "      - {nsid: 2, device_path: $LATE, enable: true}"
 wait_until 20 more_applies_than "$applies_before" || { cat "$LOG"; fail "the edit was not applied"; }
 agent_said '"reason":"the file changed"'
 assert_file_eq "$SUB/namespaces/2/enable" 1
