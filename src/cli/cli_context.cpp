@@ -1,5 +1,8 @@
 #include "cli_context.h"
 
+#include "nvmetctl/check/libnvme_host.h"
+#include "nvmetctl/check/target_check.h"
+
 #include <cstdlib>
 #include <iostream>
 
@@ -85,6 +88,19 @@ std::optional<Target> load_target(CliContext& ctx, const std::string& file, nloh
     return std::nullopt;
   }
   return std::move(parsed.target);
+}
+
+ApplyConfirm confirm_by_check(const SystemPaths& paths, RealSystem& system, const Target& target,
+                              double connect_timeout, std::optional<CheckReport>& report) {
+  return [&paths, &system, &target, connect_timeout, &report](const Plan& applied) {
+    auto host = make_libnvme_host(paths, connect_timeout);
+    TargetCheckOptions options;
+    options.changed_paths = paths_changed_by(applied);
+    options.only_changed = true;
+    options.interrupted = &g_interrupted;
+    report = check_target(target, system.engine, *host, options);
+    return report->failures();
+  };
 }
 
 void add_plan_options(CLI::App* cmd, PlanOptions& options) {

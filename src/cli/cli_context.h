@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nvmetctl/apply/environment.h"
+#include "nvmetctl/check/check_report.h"
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/engine/engine.h"
 #include "nvmetctl/net/network_info.h"
@@ -53,6 +54,10 @@ nlohmann::json file_document(const std::string& file);
 // load_target for a command that plans from FILE: on failure the document is
 // printed (with -o json) and nullopt returned.
 std::optional<Target> load_target_or_report(CliContext& ctx, const std::string& file, nlohmann::json& doc);
+// apply --check, watch --check: after verify, check (check/) what the
+// applied plan touched; its report lands in `report`, its failures roll back.
+ApplyConfirm confirm_by_check(const SystemPaths& paths, RealSystem& system, const Target& target,
+                              double connect_timeout, std::optional<CheckReport>& report);
 // --prune and --allow-recreate, the same for plan, apply and watch.
 void add_plan_options(CLI::App* cmd, PlanOptions& options);
 // --lock-timeout: seconds, finite and not negative (more than a day waits a day).

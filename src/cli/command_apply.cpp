@@ -3,8 +3,6 @@
 
 #include "apply_report_printer.h"
 #include "cli_context.h"
-#include "nvmetctl/check/libnvme_host.h"
-#include "nvmetctl/check/target_check.h"
 #include "nvmetctl/engine/wait_for_resources.h"
 #include "nvmetctl/exit_codes.h"
 #include "plan_command.h"
@@ -69,16 +67,7 @@ void register_apply(CLI::App& app, CliContext& ctx) {
     warn_interrupted_run(ctx, doc);
     std::optional<CheckReport> check;
     ApplyConfirm confirm;
-    if (args->check)
-      confirm = [&](const Plan& applied) {
-        auto host = make_libnvme_host(ctx.paths, args->check_timeout);
-        TargetCheckOptions options;
-        options.changed_paths = paths_changed_by(applied);
-        options.only_changed = true;
-        options.interrupted = &g_interrupted;
-        check = check_target(*target, system.engine, *host, options);
-        return check->failures();
-      };
+    if (args->check) confirm = confirm_by_check(ctx.paths, system, *target, args->check_timeout, check);
     ApplyReport report = apply_target(*target, system.engine, args->options, &g_interrupted, confirm);
     ctx.exit_status = print_apply_report(ctx, report, system.engine.layout(), doc, args->file,
                                          check ? &*check : nullptr);

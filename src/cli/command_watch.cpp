@@ -88,10 +88,11 @@ void restart_orphaned_rdma_ports(const Target& target, const Plan& applied, Real
   }
 }
 
-WatchApplyResult apply_once(const Target& target, RealSystem& system, const std::string& lock_file,
-                            const PlanOptions& options, std::set<std::string>& remade_links) {
+// `check_timeout` > 0: watch --check, the agent's applies are confirmed by check.
+WatchApplyResult apply_once(const Target& target, RealSystem& system, const SystemPaths& paths,
+                            const PlanOptions& options, double check_timeout, std::set<std::string>& remade_links) {
   WatchApplyResult result;
-  auto lock = RunLock::acquire(lock_file, 0);
+  auto lock = RunLock::acquire(paths.lock_file, 0);
   if (!lock) {
     if (RunLock::held_by_another_run(lock.error())) {
       result.status = WatchApplyResult::Status::LockBusy;
@@ -100,7 +101,11 @@ WatchApplyResult apply_once(const Target& target, RealSystem& system, const std:
     }
     return result;
   }
-  ApplyReport report = apply_target(target, system.engine, options);
+  std::optional<CheckReport> check;
+  ApplyConfirm confirm;
+  if (check_timeout > 0) confirm = confirm_by_check(paths, system, target, check_timeout, check);
+  ApplyReport report = apply_target(target, system.engine, options, nullptr, confirm);
+  for (const std::string& failure : report.confirm_failures) result.lines.push_back("not served: " + failure);
   switch (report.status) {
     case ApplyStatus::Applied:
       result.status = WatchApplyResult::Status::Applied;
@@ -182,6 +187,8 @@ void register_watch(CLI::App& app, CliContext& ctx) {
     bool repair = false;
     double drift_interval = 60;
     std::string metrics_file;
+    bool check = false;
+    double check_timeout = 10;
     PlanOptions options;
   };
   auto args = std::make_shared<Args>();
@@ -190,6 +197,11 @@ void register_watch(CLI::App& app, CliContext& ctx) {
   add_plan_options(cmd, args->options);
   cmd->add_option("--drift-interval", args->drift_interval, "Seconds between drift checks when nothing happens")
       ->check(CLI::Range(1.0, 86400.0))
+      ->capture_default_str();
+  cmd->add_flag("--check", args->check,
+                "Confirm each apply by checking that hosts are served (as apply --check); roll it back if not");
+  cmd->add_option("--check-timeout", args->check_timeout, "With --check: seconds a connect may take")
+      ->check(CLI::Range(0.1, 600.0))
       ->capture_default_str();
   cmd->add_option("--metrics-file", args->metrics_file,
                   "Write Prometheus text-format metrics here after each apply and drift check (replaced atomically)");
@@ -222,7 +234,7 @@ void register_watch(CLI::App& app, CliContext& ctx) {
     };
     std::set<std::string> remade_links;
     world.apply = [&](const Target& target) {
-      return apply_once(target, system, ctx.paths.lock_file, args->options, remade_links);
+      return apply_once(target, system, ctx.paths, args->options, args->check ? args->check_timeout : 0, remade_links);
     };
     world.drift = [&](const Target& target) {
       std::vector<std::string> lines;

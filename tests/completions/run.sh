@@ -82,7 +82,7 @@ for sh in bash zsh fish; do
     expect $sh 'nvmetctl apply --' +--wait +--dry-run +--lock-timeout +--prune +--check +--check-timeout -detailed-exitcode
     expect $sh 'nvmetctl check --' +--timeout +--settle +--lock-timeout +--help -prune
     expect $sh 'nvmetctl check ' +target.yaml -notes.txt
-    expect $sh 'nvmetctl watch --' +--repair +--prune +--drift-interval +--metrics-file -dry-run
+    expect $sh 'nvmetctl watch --' +--repair +--prune +--drift-interval +--metrics-file +--check +--check-timeout -dry-run
     expect $sh 'nvmetctl watch ' +target.yaml -notes.txt
     expect $sh 'nvmetctl clear --' +--rdma-links +--unload-modules +--lock-timeout
     expect $sh 'nvmetctl rollback --' +--dry-run +--lock-timeout +--help -prune

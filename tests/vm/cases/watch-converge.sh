@@ -104,6 +104,18 @@ stop_agent
 expect_ok "$NVMETCTL" apply --lock-timeout 0 "$WORK/target.yaml"
 assert_contains "$OUT" "No changes"
 
+step "unmanaged: a subsystem made by hand is left alone without --prune"
+mkdir "$NVMET_CFS/subsystems/nqn.2024-01.io.example:handmade"
+start_agent --repair
+agent_said '"event":"apply"'
+sleep 3
+assert_exists "$NVMET_CFS/subsystems/nqn.2024-01.io.example:handmade"
+stop_agent
+start_agent --repair --prune
+agent_said '"event":"apply"'
+wait_until 10 test ! -e "$NVMET_CFS/subsystems/nqn.2024-01.io.example:handmade" || fail "--prune left the subsystem made by hand"
+stop_agent
+
 step "--repair puts drift back"
 start_agent --repair
 agent_said '"event":"apply"'
@@ -112,5 +124,21 @@ wait_until 10 file_is "$SUB/attr_allow_any_host" 1 || { cat "$LOG"; fail "the dr
 agent_said '"result":"repairing"'
 agent_said '"reason":"repair drift"'
 stop_agent
+
+step "--check: an edit that breaks serving (namespace 2 on a device whose reads fail) is rolled back"
+modprobe dm-mod
+dmsetup create --noudevsync nvmt-bad --table "0 32768 error"
+dmsetup mknodes nvmt-bad
+expect_ok "$NVMETCTL" export
+before=$OUT
+start_agent --check --check-timeout 5
+agent_said '"event":"apply"'
+write_watch_target "$WORK/target.yaml" tcp "      - {nsid: 2, device_path: /dev/mapper/nvmt-bad, enable: true}"
+agent_said '"not served: port 1'
+agent_said "reading the first 4 KiB of"
+agent_said "rolled back: the target is as it was before this attempt"
+stop_agent
+expect_ok "$NVMETCTL" export
+assert_eq "$before" "$OUT" "export before and after the rolled-back edit"
 
 pass
