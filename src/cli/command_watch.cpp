@@ -221,8 +221,7 @@ void register_watch(CLI::App& app, CliContext& ctx) {
     std::uint64_t watchdog_usec = 0;
     bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
     if (watchdog)
-      settings.drift_interval = std::min(settings.drift_interval,
-                                         std::chrono::milliseconds(std::max<std::uint64_t>(watchdog_usec / 2000, 1)));
+      settings.longest_sleep = std::chrono::milliseconds(std::max<std::uint64_t>(watchdog_usec / 2000, 1));
     const bool json = ctx.json();
     WatchWorld world;
     world.load = [args] { return load_file(args->file); };

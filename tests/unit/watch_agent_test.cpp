@@ -266,6 +266,23 @@ TEST(WatchAgent, IdleItSleepsUntilTheNextDriftCheck) {
   EXPECT_EQ(f.events.timeouts[0], milliseconds(60000));
 }
 
+TEST(WatchAgent, UnderAWatchdogItWakesToSayItIsAliveWithoutCheckingDrift) {
+  Fixture f;
+  f.settings.drift_interval = milliseconds(60000);
+  f.settings.longest_sleep = milliseconds(500);
+  int alive = 0, drift_checks = 0;
+  f.world.alive = [&] { ++alive; };
+  f.world.drift = [&](const Target&) {
+    ++drift_checks;
+    return std::vector<std::string>{};
+  };
+  f.events.quiet().quiet().quiet();
+  EXPECT_EQ(f.run(), 0);
+  EXPECT_EQ(f.events.timeouts[0], milliseconds(500));
+  EXPECT_EQ(alive, 4);
+  EXPECT_EQ(drift_checks, 0);
+}
+
 TEST(WatchAgent, LogLinesReadAsTextAndJson) {
   WatchLogEntry entry{"apply", "start", "applied", 3, 0.25, {"port 2 waits for address 10.0.0.2"}};
   EXPECT_EQ(entry.to_text(), "apply (start): applied, 3 operations in 0.25s\n  port 2 waits for address 10.0.0.2");

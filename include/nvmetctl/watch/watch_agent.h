@@ -30,6 +30,9 @@ struct WatchSettings {
   std::chrono::milliseconds first_retry{1000};      // back-off after a refused apply...
   std::chrono::milliseconds longest_retry{60000};   // ...doubling up to this
   std::chrono::milliseconds device_recheck{500};    // a block device event that brought nothing: look again once
+  // The longest the agent sleeps: under systemd's watchdog, half its period,
+  // so each turn of the loop can say it is alive.
+  std::chrono::milliseconds longest_sleep{24LL * 3600 * 1000};
 };
 
 // What one apply did, as the agent needs it.

@@ -86,7 +86,7 @@ class Agent {
     if (need_apply_) until = std::min(until, next_attempt_);
     if (recheck_at_) until = std::min(until, *recheck_at_);
     auto left = std::chrono::duration_cast<milliseconds>(until - now);
-    return std::clamp(left, milliseconds(0), settings_.drift_interval);
+    return std::clamp(left, milliseconds(0), std::min(settings_.drift_interval, settings_.longest_sleep));
   }
 
   // Events come in bursts (an interface up brings its addresses and routes):

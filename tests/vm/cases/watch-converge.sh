@@ -104,6 +104,35 @@ stop_agent
 expect_ok "$NVMETCTL" apply --lock-timeout 0 "$WORK/target.yaml"
 assert_contains "$OUT" "No changes"
 
+step "systemd's notify protocol: READY=1 after the first apply, WATCHDOG=1 while it runs, STOPPING=1 at the end"
+NOTIFY=$WORK/notify.sock
+/usr/bin/python3 - "$NOTIFY" "$WORK/notify.log" <<'PY' &
+import os, socket, sys
+path, out = sys.argv[1], sys.argv[2]
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sock.bind(path)
+with open(out, "a", buffering=1) as log:
+    while True:
+        message = sock.recv(4096).decode()
+        log.write(message.replace("\n", " ") + "\n")
+        if "STOPPING=1" in message:
+            break
+PY
+LISTENER=$!
+wait_until 5 test -S "$NOTIFY" || fail "no notify socket"
+: >"$LOG"
+NOTIFY_SOCKET=$NOTIFY WATCHDOG_USEC=1000000 "$NVMETCTL" -o json watch "$WORK/target.yaml" >>"$LOG" 2>&1 &
+AGENT=$!
+agent_said '"event":"apply"'
+wait_until 5 grep -q READY=1 "$WORK/notify.log" || fail "no READY=1: $(cat "$WORK/notify.log")"
+sleep 2
+pings=$(grep -c WATCHDOG=1 "$WORK/notify.log" || true)
+((pings >= 3)) || fail "only $pings watchdog pings in 2 s with WatchdogSec=1"
+log "notify: READY=1 and $pings watchdog pings"
+stop_agent
+wait "$LISTENER"
+grep -q STOPPING=1 "$WORK/notify.log" || fail "no STOPPING=1"
+
 step "unmanaged: a subsystem made by hand is left alone without --prune"
 mkdir "$NVMET_CFS/subsystems/nqn.2024-01.io.example:handmade"
 start_agent --repair
