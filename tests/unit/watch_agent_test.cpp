@@ -186,6 +186,20 @@ TEST(WatchAgent, AValidEditIsAppliedAnInvalidOneIsReportedAndTheLastGoodStays) {
   EXPECT_EQ(f.logged[1].reason, "the file changed");
 }
 
+// An edit and an unrelated event in the same burst make one apply, and the
+// reason it names is the edit that made it necessary, not the event after it.
+TEST(WatchAgent, TheFirstReasonForAnApplyIsKeptWhenMoreEventsComeBeforeIt) {
+  Fixture f;
+  f.events.then({WatchEvent::FileChanged, WatchEvent::Device});
+  int wakeups = 0;
+  f.world.alive = [&] {
+    if (++wakeups == 1) f.file = target_with_port(7);
+  };
+  EXPECT_EQ(f.run(), 0);
+  ASSERT_EQ(f.applied.size(), 2u);
+  EXPECT_EQ(f.last("apply")->reason, "the file changed");
+}
+
 TEST(WatchAgent, SighupAppliesEvenWhenTheFileIsTheSame) {
   Fixture f;
   f.events.then({WatchEvent::FileChanged}).then({WatchEvent::Reload});

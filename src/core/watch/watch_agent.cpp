@@ -163,8 +163,11 @@ class Agent {
   }
 
   void want_apply(const std::string& reason) {
+    // Events that come before a wanted apply is tried join it; the reason
+    // stays the first one, which is what made the apply necessary.
+    bool waiting_first_try = need_apply_ && failures_ == 0;
+    if (!waiting_first_try) reason_ = reason;
     need_apply_ = true;
-    reason_ = reason;
     failures_ = 0;
     next_attempt_ = world_.now();
   }
