@@ -226,10 +226,13 @@ void register_watch(CLI::App& app, CliContext& ctx) {
     WatchWorld world;
     world.load = [args] { return load_file(args->file); };
     world.split = [&system](const Target& target) {
-      return split_pending(target, *system.network, [](const std::string& path) {
-        struct stat st{};
-        return ::stat(path.c_str(), &st) == 0;
-      });
+      return split_pending(
+          target, *system.network,
+          [](const std::string& path) {
+            struct stat st{};
+            return ::stat(path.c_str(), &st) == 0;
+          },
+          [&system] { return system.rdma->list().value_or(std::vector<RdmaDevice>{}); });
     };
     std::set<std::string> remade_links;
     world.apply = [&](const Target& target) {

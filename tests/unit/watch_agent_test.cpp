@@ -200,6 +200,19 @@ TEST(WatchAgent, TheFirstReasonForAnApplyIsKeptWhenMoreEventsComeBeforeIt) {
   EXPECT_EQ(f.last("apply")->reason, "the file changed");
 }
 
+TEST(WatchAgent, AnRdmaDeviceEventIsAReasonToLookAgain) {
+  Fixture f;
+  f.file->ports.push_back(target_with_port(2).ports[0]);
+  f.events.quiet().then({WatchEvent::RdmaDevice});
+  f.world.alive = [&f] {
+    if (f.events.timeouts.size() >= 1) f.address_up = true;
+  };
+  EXPECT_EQ(f.run(), 0);
+  ASSERT_EQ(f.applied.size(), 2u);
+  EXPECT_EQ(f.applied[1].ports.size(), 2u);
+  EXPECT_EQ(to_string(WatchEvent::RdmaDevice), "rdma-device");
+}
+
 TEST(WatchAgent, SighupAppliesEvenWhenTheFileIsTheSame) {
   Fixture f;
   f.events.then({WatchEvent::FileChanged}).then({WatchEvent::Reload});

@@ -27,6 +27,14 @@ Namespace ns(std::uint32_t nsid, const std::string& device, bool enabled = true)
   return n;
 }
 
+std::vector<RdmaDevice> no_rdma_devices() { return {}; }
+
+Port rdma_port(std::uint16_t id, const std::string& traddr) {
+  Port p = tcp_port(id, traddr);
+  p.attrs["addr_trtype"] = "rdma";
+  return p;
+}
+
 TEST(WatchPending, WhatWaitsIsLeftOutAndListedInTheFilesOrder) {
   Target t;
   t.rdma_links.push_back({"rxe0", "rxe", "eth9", {}});
@@ -39,7 +47,7 @@ TEST(WatchPending, WhatWaitsIsLeftOutAndListedInTheFilesOrder) {
   FakeNetworkInfo network;
   network.add_interface("eth0", {"10.0.0.1/24"});
   std::set<std::string> devices{"/dev/present"};
-  ApplicableTarget a = split_pending(t, network, [&](const std::string& p) { return devices.count(p) > 0; });
+  ApplicableTarget a = split_pending(t, network, [&](const std::string& p) { return devices.count(p) > 0; }, no_rdma_devices);
 
   ASSERT_EQ(a.target.rdma_links.size(), 1u);
   EXPECT_EQ(a.target.rdma_links[0].name, "rxe1");
@@ -60,9 +68,42 @@ TEST(WatchPending, NothingWaitsWhenEverythingIsThere) {
   t.ports = {tcp_port(1, "fe80::1%eth0")};
   FakeNetworkInfo network;
   network.add_interface("eth0", {"fe80::1/64"});
-  ApplicableTarget a = split_pending(t, network, [](const std::string&) { return true; });
+  ApplicableTarget a = split_pending(t, network, [](const std::string&) { return true; }, no_rdma_devices);
   EXPECT_TRUE(a.pending.empty());
   EXPECT_EQ(a.target.ports.size(), 1u);
+}
+
+// The kernel refuses an rdma port on an interface no RDMA device covers
+// (-19): it waits for one, unless the file's own rdma_links will make it.
+TEST(WatchPending, AnRdmaPortWaitsForAnRdmaDeviceOnItsInterface) {
+  Target t;
+  t.ports = {rdma_port(1, "10.0.0.1"), rdma_port(2, "10.1.0.1"), rdma_port(3, "10.2.0.1")};
+  t.rdma_links.push_back({"rxe_eth2", "rxe", "eth2", {}});
+  FakeNetworkInfo network;
+  network.add_interface("eth0", {"10.0.0.1/24"});
+  network.add_interface("eth1", {"10.1.0.1/24"});
+  network.add_interface("eth2", {"10.2.0.1/24"});
+  int asked = 0;
+  auto devices = [&] {
+    ++asked;
+    RdmaDevice hardware;
+    hardware.name = "mlx5_0";
+    hardware.netdev = "eth0";
+    hardware.port_state = 4;
+    return std::vector<RdmaDevice>{hardware};
+  };
+  ApplicableTarget a = split_pending(t, network, [](const std::string&) { return true; }, devices);
+  ASSERT_EQ(a.target.ports.size(), 2u);
+  EXPECT_EQ(a.target.ports[0].id, 1);
+  EXPECT_EQ(a.target.ports[1].id, 3);
+  ASSERT_EQ(a.pending.size(), 1u);
+  EXPECT_EQ(a.pending[0].describe(), "port 2 waits for an RDMA device on eth1");
+  EXPECT_EQ(asked, 1);
+
+  Target tcp_only;
+  tcp_only.ports = {tcp_port(1, "10.0.0.1")};
+  split_pending(tcp_only, network, [](const std::string&) { return true; }, devices);
+  EXPECT_EQ(asked, 1) << "RDMA devices are listed only for rdma ports";
 }
 
 }  // namespace

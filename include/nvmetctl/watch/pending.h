@@ -1,7 +1,9 @@
 #pragma once
 // What `watch` can apply now, and what waits for the world: a port whose
 // address no interface has yet, a namespace or passthru controller whose
-// device does not exist yet, an rdma link whose netdev is missing. The
+// device does not exist yet, an rdma link whose netdev is missing, an rdma
+// port whose interface no RDMA device (present or made by the file's
+// rdma_links) covers yet: the kernel would refuse it with -19. The
 // waiting parts are left out of the target the agent applies (and so left
 // alone in configfs) until an event brings what they wait for.
 #include <functional>
@@ -10,6 +12,7 @@
 
 #include "nvmetctl/model/target.h"
 #include "nvmetctl/net/network_info.h"
+#include "nvmetctl/rdma/rdma_device.h"
 
 namespace nvmetctl {
 
@@ -27,7 +30,9 @@ struct ApplicableTarget {
   std::vector<PendingItem> pending;  // in the file's order
 };
 
+// `rdma_devices` is asked only when the target has an rdma port.
 ApplicableTarget split_pending(const Target& desired, NetworkInfo& network,
-                               const std::function<bool(const std::string&)>& path_exists);
+                               const std::function<bool(const std::string&)>& path_exists,
+                               const std::function<std::vector<RdmaDevice>()>& rdma_devices);
 
 }  // namespace nvmetctl

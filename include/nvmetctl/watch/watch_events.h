@@ -15,6 +15,7 @@ namespace nvmetctl {
 enum class WatchEvent {
   Network,      // an address or a link came or went
   Device,       // a block device (or its udev link) came or went
+  RdmaDevice,   // an RDMA device (an rxe link made or gone, a driver bound) came or went
   FileChanged,  // the target file was written or replaced
   Reload,       // SIGHUP: read the file again now
   Stop,         // SIGTERM, SIGINT, SIGQUIT: finish and exit

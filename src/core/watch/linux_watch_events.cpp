@@ -1,6 +1,8 @@
 // The agent's wake-ups from the kernel, multiplexed with epoll: rtnetlink
 // (links and addresses), uevents (block devices, from the kernel and from
-// udev once it made its /dev/disk links), inotify on the file's directory
+// udev once it made its /dev/disk links; RDMA devices, whose class device
+// announces itself there on every kernel, while RDMA netlink's own monitor
+// group only came with 6.9), inotify on the file's directory
 // and a signalfd. No polling: an idle agent sleeps in epoll_wait.
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -18,6 +20,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include <libmnl/libmnl.h>
 
@@ -61,7 +64,9 @@ class LinuxWatchEvents final : public WatchEvents {
       if (fd == mnl_socket_get_fd(route_)) {
         if (drain(fd)) add(WatchEvent::Network);
       } else if (fd == uevents_.get()) {
-        if (drain_uevents()) add(WatchEvent::Device);
+        UeventKinds kinds = drain_uevents();
+        if (kinds.block) add(WatchEvent::Device);
+        if (kinds.rdma) add(WatchEvent::RdmaDevice);
       } else if (fd == inotify_.get()) {
         bool device = false;
         if (drain_inotify(device)) add(WatchEvent::FileChanged);
@@ -124,16 +129,23 @@ class LinuxWatchEvents final : public WatchEvents {
     return any;
   }
 
-  // Only block devices matter; the kernel's and udev's messages both carry
-  // "SUBSYSTEM=block" as text.
-  bool drain_uevents() {
+  struct UeventKinds {
+    bool block = false, rdma = false;
+  };
+  // Only block and RDMA devices matter; the kernel's and udev's messages
+  // both carry "SUBSYSTEM=..." as text.
+  UeventKinds drain_uevents() {
     std::array<char, 16384> buffer{};
-    bool block = false;
+    UeventKinds kinds;
     ssize_t n;
-    static constexpr char kBlock[] = "SUBSYSTEM=block";
-    while ((n = ::recv(uevents_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT)) > 0)
-      block = block || ::memmem(buffer.data(), static_cast<std::size_t>(n), kBlock, sizeof kBlock - 1) != nullptr;
-    return block;
+    auto carries = [&](std::string_view text) {
+      return ::memmem(buffer.data(), static_cast<std::size_t>(n), text.data(), text.size()) != nullptr;
+    };
+    while ((n = ::recv(uevents_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT)) > 0) {
+      kinds.block = kinds.block || carries("SUBSYSTEM=block");
+      kinds.rdma = kinds.rdma || carries("SUBSYSTEM=infiniband");
+    }
+    return kinds;
   }
 
   // True when the target file changed; `device` when a directory of a

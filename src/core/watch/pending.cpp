@@ -2,8 +2,10 @@
 #include "nvmetctl/watch/pending.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "nvmetctl/engine/wait_for_resources.h"
+#include "nvmetctl/rdma/rdma_address_coverage.h"
 
 namespace nvmetctl {
 namespace {
@@ -16,7 +18,8 @@ bool address_present(NetworkInfo& network, const std::string& traddr) {
 }  // namespace
 
 ApplicableTarget split_pending(const Target& desired, NetworkInfo& network,
-                               const std::function<bool(const std::string&)>& path_exists) {
+                               const std::function<bool(const std::string&)>& path_exists,
+                               const std::function<std::vector<RdmaDevice>()>& rdma_devices) {
   ApplicableTarget out;
   out.target = desired;
   Target& target = out.target;
@@ -30,6 +33,15 @@ ApplicableTarget split_pending(const Target& desired, NetworkInfo& network,
     std::string traddr = address_port_needs(port);
     if (traddr.empty() || address_present(network, traddr)) return false;
     out.pending.push_back({"port " + std::to_string(port.id), "address " + traddr, {}});
+    return true;
+  });
+  std::optional<std::vector<RdmaDevice>> covering;  // read once, when an rdma port asks
+  std::erase_if(target.ports, [&](const Port& port) {
+    if (attr_value(port.attrs, "addr_trtype") != "rdma") return false;
+    if (!covering) covering = devices_after_links(rdma_devices(), target.rdma_links);
+    auto check = check_rdma_address(attr_value(port.attrs, "addr_traddr"), network, *covering);
+    if (!check || check->coverage != RdmaAddressCoverage::NoRdmaDevice) return false;
+    out.pending.push_back({"port " + std::to_string(port.id), "an RDMA device on " + check->interface, {}});
     return true;
   });
   for (Subsystem& subsystem : target.subsystems) {

@@ -58,8 +58,11 @@ class Agent {
       }
       if (has(happened, WatchEvent::Reload)) reread_file("SIGHUP", true);
       else if (has(happened, WatchEvent::FileChanged)) reread_file("the file changed", false);
-      if (has(happened, WatchEvent::Network) || has(happened, WatchEvent::Device)) {
-        world_changed(has(happened, WatchEvent::Network) ? "a network event" : "a block device event");
+      if (has(happened, WatchEvent::Network) || has(happened, WatchEvent::RdmaDevice) ||
+          has(happened, WatchEvent::Device)) {
+        world_changed(has(happened, WatchEvent::Network)      ? "a network event"
+                      : has(happened, WatchEvent::RdmaDevice) ? "an RDMA device event"
+                                                              : "a block device event");
         // A uevent comes before devtmpfs (and udev) made the node: look
         // again shortly, once, when it brought nothing.
         if (has(happened, WatchEvent::Device) && !need_apply_) recheck_at_ = world_.now() + settings_.device_recheck;
@@ -250,6 +253,7 @@ std::string to_string(WatchEvent event) {
   switch (event) {
     case WatchEvent::Network: return "network";
     case WatchEvent::Device: return "device";
+    case WatchEvent::RdmaDevice: return "rdma-device";
     case WatchEvent::FileChanged: return "file-changed";
     case WatchEvent::Reload: return "reload";
     case WatchEvent::Stop: return "stop";

@@ -5,7 +5,9 @@
 # served again); a valid edit adds one namespace with no other configfs
 # mutation (counted with strace); SIGTERM while an apply is in flight
 # leaves the target exactly as before or exactly as after it, and the lock
-# free; the metrics file parses as Prometheus text and agrees with status.
+# free; the metrics file parses as Prometheus text and agrees with status;
+# an rdma port on an interface no RDMA device covers waits for one, and the
+# RDMA device's uevent brings it in.
 source "$(dirname "$0")/../lib.sh"
 require_nvmetctl
 source "$VM_LIB_DIR/check/common.sh"
@@ -120,5 +122,28 @@ else
     log "the agent finished the apply in flight: the target is exactly the file's"
 fi
 expect_ok "$NVMETCTL" apply --lock-timeout 0 "$WORK/target.yaml"
+
+step "an rdma port on an interface no RDMA device covers waits; an RDMA device made by hand unblocks it"
+# The kernel would refuse the port (-19); the agent holds it back instead
+# and wakes on the infiniband uevent of `rdma link add`. The drift interval
+# is long, so only the event can bring the port in within the wait.
+setup_dummy_net nvmt2 10.112.0.1/24
+write_watch_target "$WORK/late-rdma.yaml" rdma
+sed -i -e '/^rdma_links:/,/^subsystems:/{/^subsystems:/!d}' -e 's/traddr: [0-9.]*/traddr: 10.112.0.1/' -e 's/{id: 1,/{id: 2,/' \
+    "$WORK/late-rdma.yaml"
+: >"$LOG"
+"$NVMETCTL" -o json watch --drift-interval 600 "$WORK/late-rdma.yaml" >"$LOG" 2>&1 &
+AGENT=$!
+agent_said '"port 2 waits for an RDMA device on nvmt2"' 60
+agent_said '"event":"apply"'
+assert_not_exists "$NVMET_CFS/ports/2"
+rdma link add rxe_nvmt2 type rxe netdev nvmt2
+agent_said '"reason":"an RDMA device on nvmt2 is there (port 2)"'
+wait_until 20 test -L "$NVMET_CFS/ports/2/subsystems/$NQN" || { cat "$LOG"; fail "port 2 was not linked"; }
+assert_file_eq "$NVMET_CFS/ports/2/addr_traddr" 10.112.0.1
+kill -TERM "$AGENT"
+rc=0
+wait "$AGENT" || rc=$?
+assert_eq 0 "$rc" "the agent's exit status after SIGTERM"
 
 pass
