@@ -11,11 +11,11 @@
 
 #include "cli_context.h"
 #include "live_status.h"
-#include "nvmetctl/status/prometheus_text.h"
-#include "nvmetctl/util/durable_file.h"
 #include "nvmetctl/config/key_secrets.h"
 #include "nvmetctl/exit_codes.h"
 #include "nvmetctl/model/kernel_behaviour.h"
+#include "nvmetctl/status/prometheus_text.h"
+#include "nvmetctl/util/durable_file.h"
 #include "nvmetctl/util/text_file.h"
 #include "nvmetctl/watch/watch_agent.h"
 
@@ -79,7 +79,8 @@ void restart_orphaned_rdma_ports(const Target& target, const Plan& applied, Real
   for (std::uint16_t id : ports) which += (which.empty() ? "" : ", ") + std::to_string(id);
   if (restarted.status == ApplyStatus::Applied) {
     result.operations += restarted.plan.configfs_mutations();
-    result.lines.push_back("restarted rdma port " + which + ": its RDMA device was made again, and nvmet-rdma "
+    result.lines.push_back("restarted rdma port " + which +
+                           ": its RDMA device was made again, and nvmet-rdma "
                            "listens again only after a disable and enable");
   } else {
     result.status = WatchApplyResult::Status::Failed;
@@ -136,8 +137,6 @@ WatchApplyResult apply_once(const Target& target, RealSystem& system, const Syst
   return result;
 }
 
-const char* const args_metrics_failed = "the metrics file could not be written";
-
 // watch --metrics-file: status, the agent's state and the refused connects
 // the kernel logged since the start, for node_exporter's textfile collector.
 class MetricsPublisher {
@@ -149,7 +148,8 @@ class MetricsPublisher {
 
   Expected<void> publish(const WatchState& state) {
     for (const KernelLogLine& line : kernel_log_.take_available())
-      if (line.text.find("nvmet: connect by host") != std::string::npos && line.text.find("not allowed") != std::string::npos)
+      if (line.text.find("nvmet: connect by host") != std::string::npos &&
+          line.text.find("not allowed") != std::string::npos)
         ++refused_;
     if (state.applies != seen_applies_) {
       seen_applies_ = state.applies;
@@ -220,8 +220,7 @@ void register_watch(CLI::App& app, CliContext& ctx) {
     // Under systemd's watchdog, the loop never sleeps longer than half of it.
     std::uint64_t watchdog_usec = 0;
     bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
-    if (watchdog)
-      settings.longest_sleep = std::chrono::milliseconds(std::max<std::uint64_t>(watchdog_usec / 2000, 1));
+    if (watchdog) settings.longest_sleep = std::chrono::milliseconds(std::max<std::uint64_t>(watchdog_usec / 2000, 1));
     const bool json = ctx.json();
     WatchWorld world;
     world.load = [args] { return load_file(args->file); };
@@ -229,7 +228,7 @@ void register_watch(CLI::App& app, CliContext& ctx) {
       return split_pending(
           target, *system.network,
           [](const std::string& path) {
-            struct stat st{};
+            struct stat st {};
             return ::stat(path.c_str(), &st) == 0;
           },
           [&system] { return system.rdma->list().value_or(std::vector<RdmaDevice>{}); });
@@ -255,10 +254,12 @@ void register_watch(CLI::App& app, CliContext& ctx) {
     };
     world.now = [] { return std::chrono::steady_clock::now(); };
     MetricsPublisher metrics(system, args->metrics_file);
-    if (!args->metrics_file.empty()) world.publish = [&metrics, &world](const WatchState& state) {
-      if (auto written = metrics.publish(state); !written)
-        world.log({"metrics", args_metrics_failed, "not-written", 0, 0, {written.error().describe()}});
-    };
+    if (!args->metrics_file.empty())
+      world.publish = [&metrics, &world](const WatchState& state) {
+        if (auto written = metrics.publish(state); !written)
+          world.log(
+              {"metrics", "the metrics file could not be written", "not-written", 0, 0, {written.error().describe()}});
+      };
     world.log({"start", args->file, "watching", 0, 0, {}});
     ctx.exit_status = run_watch(world, **events, settings);
     sd_notify(0, "STOPPING=1");

@@ -181,8 +181,9 @@ TEST(WatchAgent, AValidEditIsAppliedAnInvalidOneIsReportedAndTheLastGoodStays) {
   // start, the valid edit; the invalid edit and SIGHUP with an invalid file apply nothing.
   ASSERT_EQ(f.applied.size(), 2u);
   EXPECT_EQ(f.applied[1].ports[0].id, 7);
-  EXPECT_EQ(f.logged_events(), (std::vector<std::string>{"apply:applied", "apply:applied", "invalid-file:kept-last-good",
-                                                         "invalid-file:kept-last-good", "stop:stopped"}));
+  EXPECT_EQ(f.logged_events(),
+            (std::vector<std::string>{"apply:applied", "apply:applied", "invalid-file:kept-last-good",
+                                      "invalid-file:kept-last-good", "stop:stopped"}));
   EXPECT_EQ(f.logged[1].reason, "the file changed");
 }
 

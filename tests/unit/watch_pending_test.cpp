@@ -47,20 +47,21 @@ TEST(WatchPending, WhatWaitsIsLeftOutAndListedInTheFilesOrder) {
   FakeNetworkInfo network;
   network.add_interface("eth0", {"10.0.0.1/24"});
   std::set<std::string> devices{"/dev/present"};
-  ApplicableTarget a = split_pending(t, network, [&](const std::string& p) { return devices.count(p) > 0; }, no_rdma_devices);
+  ApplicableTarget a = split_pending(
+      t, network, [&](const std::string& p) { return devices.count(p) > 0; }, no_rdma_devices);
 
   ASSERT_EQ(a.target.rdma_links.size(), 1u);
   EXPECT_EQ(a.target.rdma_links[0].name, "rxe1");
   ASSERT_EQ(a.target.ports.size(), 2u);
   EXPECT_EQ(a.target.ports[0].id, 1);
-  EXPECT_EQ(a.target.ports[1].id, 3);  // a wildcard waits for nothing
+  EXPECT_EQ(a.target.ports[1].id, 3);                       // a wildcard waits for nothing
   ASSERT_EQ(a.target.subsystems[0].namespaces.size(), 2u);  // the disabled one waits for nothing
   EXPECT_EQ(a.target.subsystems[0].namespaces[1].nsid, 3u);
   std::vector<std::string> described;
   for (const PendingItem& item : a.pending) described.push_back(item.describe());
-  EXPECT_EQ(described, (std::vector<std::string>{"rdma link rxe0 waits for netdev eth9",
-                                                 "port 2 waits for address 10.0.0.2",
-                                                 "subsystem nqn.2024-01.io.example:a namespace 2 waits for device /dev/late"}));
+  EXPECT_EQ(described,
+            (std::vector<std::string>{"rdma link rxe0 waits for netdev eth9", "port 2 waits for address 10.0.0.2",
+                                      "subsystem nqn.2024-01.io.example:a namespace 2 waits for device /dev/late"}));
 }
 
 TEST(WatchPending, NothingWaitsWhenEverythingIsThere) {
@@ -68,7 +69,8 @@ TEST(WatchPending, NothingWaitsWhenEverythingIsThere) {
   t.ports = {tcp_port(1, "fe80::1%eth0")};
   FakeNetworkInfo network;
   network.add_interface("eth0", {"fe80::1/64"});
-  ApplicableTarget a = split_pending(t, network, [](const std::string&) { return true; }, no_rdma_devices);
+  ApplicableTarget a = split_pending(
+      t, network, [](const std::string&) { return true; }, no_rdma_devices);
   EXPECT_TRUE(a.pending.empty());
   EXPECT_EQ(a.target.ports.size(), 1u);
 }
@@ -92,7 +94,8 @@ TEST(WatchPending, AnRdmaPortWaitsForAnRdmaDeviceOnItsInterface) {
     hardware.port_state = 4;
     return std::vector<RdmaDevice>{hardware};
   };
-  ApplicableTarget a = split_pending(t, network, [](const std::string&) { return true; }, devices);
+  ApplicableTarget a = split_pending(
+      t, network, [](const std::string&) { return true; }, devices);
   ASSERT_EQ(a.target.ports.size(), 2u);
   EXPECT_EQ(a.target.ports[0].id, 1);
   EXPECT_EQ(a.target.ports[1].id, 3);
@@ -102,7 +105,8 @@ TEST(WatchPending, AnRdmaPortWaitsForAnRdmaDeviceOnItsInterface) {
 
   Target tcp_only;
   tcp_only.ports = {tcp_port(1, "10.0.0.1")};
-  split_pending(tcp_only, network, [](const std::string&) { return true; }, devices);
+  split_pending(
+      tcp_only, network, [](const std::string&) { return true; }, devices);
   EXPECT_EQ(asked, 1) << "RDMA devices are listed only for rdma ports";
 }
 

@@ -38,8 +38,8 @@ struct WatchSettings {
 // What one apply did, as the agent needs it.
 struct WatchApplyResult {
   enum class Status { Applied, NoChanges, Failed, LockBusy } status = Status::Failed;
-  int operations = 0;               // configfs mutations done (and kept)
-  std::vector<std::string> lines;   // the failure, each drift line
+  int operations = 0;              // configfs mutations done (and kept)
+  std::vector<std::string> lines;  // the failure, each drift line
 };
 
 // One structured log line: what happened, why, and how long it took.
@@ -74,11 +74,11 @@ struct LoadedFile {
 struct WatchWorld {
   std::function<LoadedFile()> load;
   std::function<ApplicableTarget(const Target&)> split;
-  std::function<WatchApplyResult(const Target&)> apply;    // under the run lock; rolled back on failure
+  std::function<WatchApplyResult(const Target&)> apply;          // under the run lock; rolled back on failure
   std::function<std::vector<std::string>(const Target&)> drift;  // what apply would change: "" none
   std::function<void(const WatchLogEntry&)> log;
-  std::function<void()> ready;  // the first apply is done (systemd READY=1)
-  std::function<void()> alive;  // each turn of the loop (systemd watchdog)
+  std::function<void()> ready;                     // the first apply is done (systemd READY=1)
+  std::function<void()> alive;                     // each turn of the loop (systemd watchdog)
   std::function<void(const WatchState&)> publish;  // optional: after each apply and drift check
   std::function<std::chrono::steady_clock::time_point()> now;
 };

@@ -195,7 +195,6 @@ class LinuxWatchEvents final : public WatchEvents {
   }
 
  private:
-
   Fd epoll_, uevents_, inotify_, signals_;
   mnl_socket* route_ = nullptr;
   std::string name_;
