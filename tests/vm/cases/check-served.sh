@@ -139,4 +139,23 @@ verdict 3 "$IDLE" probe mismatch "namespace 7 is disabled"
 verdict 3 "$ACL" "$H1" served
 assert_eq "" "$(fabrics_controllers)" "controllers left by check"
 
+step "ports no host here can reach: not checkable, reported, not a failure"
+ip link add nvmt1 type dummy
+ip link set nvmt1 up
+ip addr add 10.113.0.1/24 dev nvmt1
+cat >"$WORK/unreachable.yaml" <<YAML
+version: 1
+subsystems:
+  - {nqn: $SEED, allow_any_host: true, namespaces: [{nsid: 10, device_path: $DISK, enable: true}]}
+ports:
+  - {id: 1, trtype: rdma, adrfam: ipv4, traddr: 10.113.0.1, trsvcid: 4420, subsystems: [$SEED]}
+  - {id: 5, trtype: fc, adrfam: fc, traddr: "nn-0x1000000044001123:pn-0x2000000055001123", trsvcid: none, subsystems: [$SEED]}
+YAML
+expect_ok "$NVMETCTL" -o json check "$WORK/unreachable.yaml"
+verdict 1 "$SEED" probe not-checkable "no RDMA device covers nvmt1"
+verdict 5 "$SEED" probe not-checkable "an fc port needs an FC host adapter"
+assert_contains "$OUT" '"passed": true'
+expect_ok "$NVMETCTL" check "$WORK/unreachable.yaml"
+assert_contains "$OUT" "2 not checkable from here"
+
 pass
