@@ -1,4 +1,5 @@
 #include "cli_context.h"
+#include "nvmetctl/util/phase_profile.h"
 
 #include "nvmetctl/check/libnvme_host.h"
 #include "nvmetctl/check/target_check.h"
@@ -122,6 +123,7 @@ CLI::Validator lock_timeout_seconds() {
 }
 
 std::optional<RunLock> take_run_lock(CliContext& ctx, double seconds) {
+  ProfiledPhase profiled("lock");
   // The validator refused what lock_timeout_ms refuses.
   auto lock = RunLock::acquire(ctx.paths.lock_file, lock_timeout_ms(seconds).value_or(0));
   if (lock) return std::move(*lock);

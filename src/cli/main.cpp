@@ -1,11 +1,13 @@
 // nvmetctl: the thin command line over the core library.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "cli_context.h"
 #include "nvmetctl/exit_codes.h"
 #include "nvmetctl/util/interrupt.h"
+#include "nvmetctl/util/phase_profile.h"
 #include "nvmetctl/version.h"
 
 namespace {
@@ -27,6 +29,10 @@ const char* kExitStatusHelp =
 
 int main(int argc, char** argv) {
   using namespace nvmetctl;
+  if (const char* profile = std::getenv("NVMETCTL_PROFILE"); profile && std::string(profile) == "1") {
+    PhaseProfile::instance().enable();
+    PhaseProfile::instance().enter("start-up");  // until the command runs
+  }
   cli::CliContext ctx;
   CLI::App app{"nvmetctl: make the kernel's NVMe-oF target (nvmet) match a YAML file, safely"};
   app.footer(kExitStatusHelp);
@@ -61,6 +67,7 @@ int main(int argc, char** argv) {
 
   // Prometheus' text format is a view of the live target: status only.
   app.parse_complete_callback([&app, &ctx] {
+    if (PhaseProfile::instance().enabled()) PhaseProfile::instance().leave();  // start-up
     if (!ctx.prometheus()) return;
     auto chosen = app.get_subcommands();
     if (chosen.empty() || chosen.front()->get_name() != "status")
@@ -76,5 +83,6 @@ int main(int argc, char** argv) {
     app.exit(e);
     return exit_code::kUsage;
   }
+  if (PhaseProfile::instance().enabled()) std::cerr << PhaseProfile::instance().report();
   return ctx.exit_status;
 }

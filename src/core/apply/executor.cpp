@@ -1,9 +1,11 @@
 #include "nvmetctl/apply/executor.h"
+#include "nvmetctl/util/phase_profile.h"
 
 namespace nvmetctl {
 
 ExecutionResult execute_plan(const Plan& plan, Environment& env, const std::atomic<bool>* interrupted,
                              const StepDone& step_done) {
+  ProfiledPhase profiled("writes");
   ExecutionResult result;
   if (env.kernel_log) env.kernel_log->skip_to_end();
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {

@@ -1,4 +1,5 @@
 #include "nvmetctl/config/target_parser.h"
+#include "nvmetctl/util/phase_profile.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -220,8 +221,13 @@ void read_top_level(Reader& r, const YAML::Node& root, Target& t, const std::str
 }  // namespace
 
 ParsedTarget parse_target_text(const std::string& text, const std::string& file_name) {
+  ProfiledPhase profiled("file");
   ParsedTarget result;
-  std::optional<YAML::Node> root = yaml_input::load_single_document(text, file_name, result.diagnostics);
+  std::optional<YAML::Node> root;
+  {
+    ProfiledPhase yaml("yaml load");
+    root = yaml_input::load_single_document(text, file_name, result.diagnostics);
+  }
   if (!root) return result;
   if (!*root || root->IsNull()) {
     result.diagnostics.error({file_name, 1, 1}, "", "the file is empty; expected at least 'version: 1'");
@@ -230,6 +236,7 @@ ParsedTarget parse_target_text(const std::string& text, const std::string& file_
   Reader r(file_name, result.diagnostics);
   read_top_level(r, *root, result.target, file_name, result.diagnostics);
   complete_derived_values(result.target);
+  ProfiledPhase validation("validate");
   validate_target(result.target, result.diagnostics);
   return result;
 }

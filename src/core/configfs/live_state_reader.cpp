@@ -1,4 +1,5 @@
 #include <algorithm>
+#include "nvmetctl/util/phase_profile.h"
 #include <cstdlib>
 
 #include "nvmetctl/model/attribute_table.h"
@@ -252,6 +253,7 @@ class Reader {
 
 Expected<LiveState> read_live_state(const ConfigFs& fs, const NvmetLayout& layout,
                                     const ReadScope& scope) {
+  ProfiledPhase profiled("read");
   return Reader(fs, layout, scope).read();
 }
 

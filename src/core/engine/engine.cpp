@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "nvmetctl/kernel/kernel_facts_reader.h"
+#include "nvmetctl/util/phase_profile.h"
 #include "nvmetctl/plan/port_address_checks.h"
 #include "engine_internal.h"
 #include "run_journal.h"
@@ -22,6 +23,7 @@ Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, boo
 
 FullPlan plan_with_facts(const Target& desired, LiveState live, SystemFacts facts, KernelFacts kernel,
                          EngineContext& ctx, const PlanOptions& options) {
+  ProfiledPhase profiled("plan");
   FullPlan result;
   result.live = std::move(live);
   result.facts = std::move(facts);

@@ -1,4 +1,5 @@
 #include "run_journal.h"
+#include "nvmetctl/util/phase_profile.h"
 
 namespace nvmetctl::engine_internal {
 
@@ -9,6 +10,7 @@ RunJournal::RunJournal(const EngineContext& ctx, const char* command) {
 }
 
 Expected<void> RunJournal::begin(const Target& snapshot, const Plan& plan) {
+  ProfiledPhase profiled("journal");
   if (!journal_) return {};
   auto earlier = journal_->find_interrupted();
   if (!earlier) return earlier.error();
@@ -22,6 +24,7 @@ StepDone RunJournal::marker() {
 }
 
 Expected<void> RunJournal::end(ApplyStatus status) {
+  ProfiledPhase profiled("journal");
   if (!journal_) return {};
   switch (status) {
     case ApplyStatus::Applied:

@@ -1,6 +1,7 @@
 // What the system has of what the file needs, gathered once before planning
 // so that what the kernel would refuse half-way becomes a plan error.
 #include "nvmetctl/engine/engine.h"
+#include "nvmetctl/util/phase_profile.h"
 #include "nvmetctl/kernel/kernel_facts_reader.h"
 #include "nvmetctl/kernel/module_failure.h"
 
@@ -38,6 +39,7 @@ void gather_module_facts(const Target& desired, EngineContext& ctx, SystemFacts&
 }  // namespace
 
 SystemFacts gather_system_facts(const Target& desired, EngineContext& ctx, const LiveState& live) {
+  ProfiledPhase profiled("facts");
   SystemFacts facts;
   facts.kernel_release = ctx.modules ? ctx.modules->kernel_release() : read_kernel_release(ctx.paths).value_or("");
   facts.configfs_mounted = live.nvmet_loaded || configfs_mounted_at(ctx.paths, ctx.paths.configfs);

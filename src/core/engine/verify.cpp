@@ -1,4 +1,5 @@
 #include "nvmetctl/engine/verify.h"
+#include "nvmetctl/util/phase_profile.h"
 
 #include <set>
 
@@ -48,6 +49,7 @@ std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& lay
 
 std::vector<std::string> verify_applied(const Target& desired, const ConfigFs& fs, const NvmetLayout& layout,
                                         const KernelFacts& kernel, const PlanOptions& options) {
+  ProfiledPhase profiled("verify");
   ReadScope scope;
   scope.all_attributes = false;
   scope.declared = &desired;

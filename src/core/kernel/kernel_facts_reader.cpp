@@ -1,4 +1,5 @@
 #include "nvmetctl/kernel/kernel_facts_reader.h"
+#include "nvmetctl/util/phase_profile.h"
 
 #include <fstream>
 #include <sstream>
@@ -6,6 +7,7 @@
 namespace nvmetctl {
 
 KernelFacts read_kernel_facts(const SystemPaths& paths, const std::string& release) {
+  ProfiledPhase profiled("facts");
   KernelFacts facts;
   facts.version = parse_kernel_release(release);
   std::ifstream config(paths.boot + "/config-" + release);

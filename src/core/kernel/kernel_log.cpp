@@ -1,4 +1,5 @@
 #include "nvmetctl/kernel/kernel_log.h"
+#include "nvmetctl/util/phase_profile.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -45,6 +46,7 @@ KernelLog::~KernelLog() {
 }
 
 void KernelLog::skip_to_end() {
+  ProfiledPhase profiled("kernel log");
   if (fd_ < 0) return;
   ::lseek(fd_, 0, SEEK_END);
   // SEEK_END stops before a last message that lacks its newline (nvmet's
@@ -97,6 +99,7 @@ void KernelLog::discard_pending() { read_until_marker({}); }
 std::vector<KernelLogLine> KernelLog::take_available() { return read_until_marker({}); }
 
 std::vector<KernelLogLine> KernelLog::take_new() {
+  ProfiledPhase profiled("kernel log");
   std::string marker = kMarkerPrefix + std::to_string(::getpid()) + "." + std::to_string(++marker_counter_);
   int out = writable_device_ ? ::open(path_.c_str(), O_WRONLY | O_CLOEXEC) : -1;
   if (out >= 0) {

@@ -1,4 +1,5 @@
 #include "nvmetctl/plan/port_address_checks.h"
+#include "nvmetctl/util/phase_profile.h"
 
 #include <optional>
 #include <set>
@@ -135,6 +136,7 @@ std::vector<std::pair<const Port*, std::uint16_t>> tcp_ports_starting(const Outc
 }
 
 ListenerFacts read_listener_facts(const Outcome& outcome, const std::string& proc_root) {
+  ProfiledPhase profiled("facts");
   ListenerFacts facts;
   auto starting = tcp_ports_starting(outcome);
   if (starting.empty()) return facts;

@@ -59,7 +59,12 @@ step "status before nvmet is loaded"
 expect_ok "$NVMETCTL" status
 assert_contains "$OUT" "not loaded"
 
-expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
+NVMETCTL_PROFILE=1 "$NVMETCTL" apply "$WORK/target.yaml" 2>"$WORK/profile.txt" >/dev/null || fail "apply failed"
+log "$(cat "$WORK/profile.txt")"
+# NVMETCTL_PROFILE=1: where the run's time went, each phase once in the table.
+for phase in start-up file "yaml load" validate lock facts read plan writes verify journal total; do
+    grep -qE "^  $phase +" "$WORK/profile.txt" || fail "the profile has no '$phase' line"
+done
 
 step "connect one host over RDMA and one over TCP"
 # Two host identities on one machine: each needs its own host id too.
