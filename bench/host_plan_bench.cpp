@@ -22,6 +22,7 @@
 #include "nvmetctl/config/target_parser.h"
 #include "fake_nvmet_fs.h"
 #include "nvmetctl/engine/engine.h"
+#include "nvmetctl/util/phase_profile.h"
 
 namespace {
 
@@ -74,9 +75,12 @@ int main(int argc, char** argv) {
   FakeNvmetFs fs("/cfg", options);
   EngineContext ctx{paths, fs};
 
+  // The cold apply by phase, too (NVMETCTL_PROFILE's table), and the no-op below.
+  PhaseProfile::instance().enable();
   auto start = std::chrono::steady_clock::now();
   ApplyReport cold = apply_target(desired, ctx, PlanOptions{});
   double cold_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::string cold_profile = PhaseProfile::instance().report();
   if (cold.status != ApplyStatus::Applied) {
     std::fprintf(stderr, "cold apply against the in-memory tree did not succeed\n");
     return 1;
@@ -102,6 +106,7 @@ int main(int argc, char** argv) {
   std::printf("%-14s %10.4f %12d mutations\n", "cold apply", cold_s, cold_mutations);
   std::printf("%-14s %10.4f %12d reads, %zu steps\n", "plan", plan_s, plan_reads, plan_steps);
   std::printf("%-14s %10.4f %12d mutations\n", "no-op apply", noop_s, noop_mutations);
+  std::printf("\nin-memory cold apply, by phase (the first, unrepeated):\n%s", cold_profile.c_str());
   bool converged = plan_steps == 0 && noop_status == ApplyStatus::NoChanges && noop_mutations == 0;
   if (!converged) std::fprintf(stderr, "the in-memory tree did not converge: %zu steps left\n", plan_steps);
   return converged ? 0 : 1;
