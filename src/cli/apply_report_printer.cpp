@@ -104,6 +104,7 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   }
   if (report.status == ApplyStatus::JournalFailed) return report_journal_failed(ctx, report);
   if (report.journal_error) doc["journal_error"] = report.journal_error->describe();
+  if (report.sizes_error) doc["sizes_error"] = report.sizes_error->describe();
   report_diagnostics(ctx, report.plan.problems, ctx.json() ? &doc : nullptr);
   doc["status"] = status_name(report.status);
   doc["plan"] = plan_to_json(report.plan, layout);
@@ -128,6 +129,10 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   if (failed) print_failure(ctx, failure, report);
   if (report.journal_error)
     std::cerr << "nvmetctl: warning: crash journal: " << report.journal_error->describe() << "\n";
+  if (report.sizes_error)
+    std::cerr << "nvmetctl: warning: recording the namespace sizes the kernel serves: "
+              << report.sizes_error->describe()
+              << "\nhint: a device that grows is not revalidated until the next apply records them\n";
   return exit_code::for_apply_status(report.status);
 }
 

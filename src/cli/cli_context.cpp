@@ -21,6 +21,7 @@ RealSystem::RealSystem(const SystemPaths& paths)
       kernel_log(paths.kmsg),
       engine{paths, fs, modules.get(), rdma.get(), network.get(), &mounter, &kernel_log} {
   engine.crash_journal = true;
+  engine.served_sizes = true;
 }
 
 void print_error(const CliContext& ctx, const std::string& what, const std::string& hint) {

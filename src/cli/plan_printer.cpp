@@ -10,6 +10,7 @@ std::string describe(const Step& step, const NvmetLayout& layout) {
   std::string path = layout.relative(op.path);
   switch (op.kind) {
     case OpKind::Write:
+      if (!op.detail.empty()) return "write  " + path + " = " + shown(step, op.value) + " (" + op.detail + ")";
       if (step.old_value) return "write  " + path + ": " + shown(step, *step.old_value) + " -> " + shown(step, op.value);
       return "write  " + path + " = " + shown(step, op.value);
     case OpKind::Symlink: return "link   " + path + " -> " + layout.relative(op.value);
@@ -58,6 +59,7 @@ nlohmann::json plan_to_json(const Plan& plan, const NvmetLayout& layout) {
     if (step.op.kind == OpKind::Write) {
       j["value"] = step.secret ? "(secret)" : step.op.value;
       if (step.old_value) j["old_value"] = step.secret ? "(secret)" : *step.old_value;
+      if (!step.op.detail.empty()) j["detail"] = step.op.detail;
     }
     if (step.op.kind == OpKind::Symlink) j["target"] = layout.relative(step.op.value);
     if (!step.disruption.empty()) j["disruption"] = step.disruption;

@@ -270,6 +270,8 @@ Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::stri
     if (enabled && (name == "device_path" || name == "device_uuid" || name == "device_nguid"))
       return sys_error(EBUSY, "write", attr);
     if (enabled && name == "buffered_io") return sys_error(EINVAL, "write", attr);
+    // "nvmet: enable ns before revalidate."; only 1 is taken.
+    if (name == "revalidate_size" && (!enabled || new_value != "1")) return sys_error(EINVAL, "write", attr);
     if (name == "enable" && new_value == "1" && !enabled) {
       std::string device = value(dir + "/device_path");
       if (device == "(null)") return sys_error(EINVAL, "write", attr);

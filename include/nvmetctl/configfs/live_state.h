@@ -1,8 +1,10 @@
 #pragma once
 // What configfs holds right now, read without changing anything.
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "nvmetctl/configfs/config_fs.h"
 #include "nvmetctl/configfs/nvmet_layout.h"
@@ -12,13 +14,25 @@
 
 namespace nvmetctl {
 
+// One namespace: its subsystem's NQN and its nsid.
+using NamespaceKey = std::pair<std::string, std::uint32_t>;
+
+// A namespace whose device's size is no longer what the kernel serves
+// (engine/served_sizes.h): `served` as recorded, `now` as the device has it.
+struct NamespaceGrowth {
+  std::uint64_t served = 0, now = 0;
+  bool operator==(const NamespaceGrowth&) const = default;
+};
+
 struct LiveState {
-  bool configfs_mounted = false;  // <mount>/ exists and is configfs-like
-  bool nvmet_loaded = false;      // <mount>/nvmet exists
-  Target target;                  // every attribute the kernel shows
+  bool configfs_mounted = false;     // <mount>/ exists and is configfs-like
+  bool nvmet_loaded = false;         // <mount>/nvmet exists
+  Target target;                     // every attribute the kernel shows
   std::set<std::string> root_attrs;  // e.g. discovery_nqn (6.9+)
   // Attribute files seen per kind: proof of what this kernel offers.
   std::map<ObjectKind, std::set<std::string>> attribute_files;
+  // Not from configfs: the engine fills it from the recorded sizes.
+  std::map<NamespaceKey, NamespaceGrowth> resized_namespaces;
 };
 
 // What the reader may skip: plan needs only the attributes the file declares,
@@ -28,7 +42,6 @@ struct ReadScope {
   const Target* declared = nullptr;  // with all_attributes=false
 };
 
-Expected<LiveState> read_live_state(const ConfigFs& fs, const NvmetLayout& layout,
-                                    const ReadScope& scope = {});
+Expected<LiveState> read_live_state(const ConfigFs& fs, const NvmetLayout& layout, const ReadScope& scope = {});
 
 }  // namespace nvmetctl

@@ -30,6 +30,9 @@ struct EngineContext {
   KernelLog* kernel_log = nullptr;
   // apply and clear keep the crash journal in paths.run_dir (engine/journal.h).
   bool crash_journal = false;
+  // plan and apply compare namespace devices with the sizes the kernel
+  // serves, recorded in paths.run_dir (engine/served_sizes.h).
+  bool served_sizes = false;
 
   NvmetLayout layout() const { return NvmetLayout(paths.configfs); }
   Environment environment() { return {fs, modules, rdma, mounter, kernel_log}; }
@@ -74,6 +77,8 @@ struct ApplyReport {
   std::optional<SysError> read_error;       // with ReadFailed, and JournalFailed
   // The journal could not be removed at the end (the run itself is done).
   std::optional<SysError> journal_error;
+  // The served sizes could not be recorded (the apply itself is done).
+  std::optional<SysError> sizes_error;
   std::optional<StepFailure> failure;
   std::vector<std::string> verify_drift;    // apply ran but configfs does not match
   // apply --check: what the confirmation found after verify passed (each a

@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <functional>
 
-#include "nvmetctl/kernel/kernel_facts_reader.h"
-#include "nvmetctl/util/phase_profile.h"
-#include "nvmetctl/plan/port_address_checks.h"
 #include "engine_internal.h"
+#include "nvmetctl/engine/served_sizes.h"
+#include "nvmetctl/kernel/kernel_facts_reader.h"
+#include "nvmetctl/plan/port_address_checks.h"
+#include "nvmetctl/util/phase_profile.h"
 #include "run_journal.h"
 
 namespace nvmetctl {
@@ -18,7 +19,21 @@ Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, boo
   ReadScope scope;
   scope.all_attributes = full_read;
   scope.declared = &desired;
-  return read_live_state(ctx.fs, ctx.layout(), scope);
+  auto live = read_live_state(ctx.fs, ctx.layout(), scope);
+  if (live && ctx.served_sizes)
+    live->resized_namespaces = find_resized_namespaces(desired, live->target, load_served_sizes(ctx.paths), ctx.paths);
+  return live;
+}
+
+// After a run that left the file's target in place: what the kernel now
+// serves each enabled namespace with.
+void record_served_sizes(const Target& desired, EngineContext& ctx, ApplyReport& report) {
+  if (!ctx.served_sizes) return;
+  if (report.status != ApplyStatus::NoChanges && report.status != ApplyStatus::Applied) return;
+  ServedSizes before = load_served_sizes(ctx.paths);
+  ServedSizes after = sizes_after_apply(desired, report.plan, before, ctx.paths);
+  if (after == before) return;
+  if (auto saved = save_served_sizes(after, ctx.paths); !saved) report.sizes_error = saved.error();
 }
 
 FullPlan plan_with_facts(const Target& desired, LiveState live, SystemFacts facts, KernelFacts kernel,
@@ -109,6 +124,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
     if (report.status == ApplyStatus::NoChanges)
       if (auto forgotten = engine_internal::forget_interrupted_run(ctx); !forgotten)
         report.journal_error = forgotten.error();
+    record_served_sizes(desired, ctx, report);
     return report;
   }
   // The snapshot rollback needs: every attribute. The module, RDMA and
@@ -123,7 +139,10 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
     return report;
   }
   auto verify = [&] { return verify_applied(desired, ctx.fs, ctx.layout(), full.kernel, options); };
-  return execute_with_rollback(std::move(full.plan), full.live.target, ctx, verify, interrupted, "apply", confirm);
+  ApplyReport done =
+      execute_with_rollback(std::move(full.plan), full.live.target, ctx, verify, interrupted, "apply", confirm);
+  record_served_sizes(desired, ctx, done);
+  return done;
 }
 
 Expected<Plan> plan_clear(EngineContext& ctx, const ClearOptions& options) {

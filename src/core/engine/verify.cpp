@@ -24,6 +24,10 @@ std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& lay
     auto shown = [&](const std::string& value) { return step.secret ? std::string("<secret>") : value; };
     switch (step.op.kind) {
       case OpKind::Write:
+        if (!step.op.detail.empty()) {  // a write that is an action, not a value (revalidate_size)
+          lines.push_back(path + ": " + step.op.detail);
+          break;
+        }
         lines.push_back(path + ": desired '" + shown(step.op.value) + "', current '" +
                         shown(step.old_value.value_or("")) + "'");
         break;

@@ -5,6 +5,33 @@
 
 namespace nvmetctl {
 
+namespace {
+
+// A device that grew (or shrank) under an enabled namespace: the kernel
+// serves the size it read at enable until revalidate_size is written, which
+// it takes live and tells connected hosts about (a namespace-changed event).
+// Nothing undoes it: the kernel serves what the device has.
+void revalidate_resized(Planning& p, const Subsystem& s, const Namespace& ns, const std::string& dir,
+                        const std::string& object) {
+  const auto& resized = p.outcome.live_state().resized_namespaces;
+  auto found = resized.find({s.nqn, ns.nsid});
+  if (found == resized.end()) return;
+  std::string change =
+      "size " + std::to_string(found->second.served) + " -> " + std::to_string(found->second.now) + " bytes";
+  const auto& files = p.outcome.live_state().attribute_files;
+  auto namespace_files = files.find(ObjectKind::Namespace);
+  if (namespace_files != files.end() && !namespace_files->second.count("revalidate_size")) {
+    p.problems.warning(ns.where, object,
+                       change +
+                           ", but this kernel has no revalidate_size: hosts see the new size only after the "
+                           "namespace is disabled and enabled again");
+    return;
+  }
+  p.steps.emit(ChangeKind::Update, {OpKind::Write, dir + "/revalidate_size", "1", change}, object);
+}
+
+}  // namespace
+
 void plan_namespace(Planning& p, const Subsystem& s, const Namespace& ns, const Subsystem* live_s,
                     ChangeKind fresh_kind) {
   std::string object = namespace_object(s.nqn, ns.nsid);
@@ -41,6 +68,8 @@ void plan_namespace(Planning& p, const Subsystem& s, const Namespace& ns, const 
     p.steps.write(ChangeKind::Update, dir, *enable, want_enable, &after, object,
                   want_enable == "0" ? "namespace " + std::to_string(ns.nsid) + " disappears from hosts" : "");
   }
+  bool stays_enabled = live_enabled && !cycle && want_enable == "1";
+  if (stays_enabled) revalidate_resized(p, s, ns, dir, object);
 }
 
 void prune_namespaces(Planning& p, const Subsystem& s, const Subsystem& live) {

@@ -22,14 +22,10 @@ std::string seconds_text(double seconds) {
 
 const char* result_name(WatchApplyResult::Status status) {
   switch (status) {
-    case WatchApplyResult::Status::Applied:
-      return "applied";
-    case WatchApplyResult::Status::NoChanges:
-      return "no-changes";
-    case WatchApplyResult::Status::Failed:
-      return "failed";
-    case WatchApplyResult::Status::LockBusy:
-      return "lock-busy";
+    case WatchApplyResult::Status::Applied: return "applied";
+    case WatchApplyResult::Status::NoChanges: return "no-changes";
+    case WatchApplyResult::Status::Failed: return "failed";
+    case WatchApplyResult::Status::LockBusy: return "lock-busy";
   }
   return "?";
 }
@@ -255,18 +251,12 @@ class Agent {
 
 std::string to_string(WatchEvent event) {
   switch (event) {
-    case WatchEvent::Network:
-      return "network";
-    case WatchEvent::Device:
-      return "device";
-    case WatchEvent::RdmaDevice:
-      return "rdma-device";
-    case WatchEvent::FileChanged:
-      return "file-changed";
-    case WatchEvent::Reload:
-      return "reload";
-    case WatchEvent::Stop:
-      return "stop";
+    case WatchEvent::Network: return "network";
+    case WatchEvent::Device: return "device";
+    case WatchEvent::RdmaDevice: return "rdma-device";
+    case WatchEvent::FileChanged: return "file-changed";
+    case WatchEvent::Reload: return "reload";
+    case WatchEvent::Stop: return "stop";
   }
   return "?";
 }

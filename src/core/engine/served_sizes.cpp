@@ -1,0 +1,106 @@
+#include "nvmetctl/engine/served_sizes.h"
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "nvmetctl/configfs/nvmet_layout.h"
+#include "nvmetctl/status/status_sources.h"
+#include "nvmetctl/util/durable_file.h"
+#include "nvmetctl/util/text_file.h"
+
+namespace nvmetctl {
+namespace {
+
+bool enabled_on_device(const Namespace& ns) {
+  return attr_value(ns.attrs, "enable") == "1" && !attr_value(ns.attrs, "device_path").empty();
+}
+
+// The namespaces whose served size `applied` set afresh: made, enabled,
+// given another device, or revalidated.
+std::set<NamespaceKey> resized_by(const Plan& applied, const Target& desired, const NvmetLayout& layout) {
+  std::set<NamespaceKey> out;
+  for (const Subsystem& s : desired.subsystems)
+    for (const Namespace& ns : s.namespaces) {
+      std::string dir = layout.namespace_dir(s.nqn, ns.nsid);
+      for (const Step& step : applied.steps) {
+        if (step.op.kind != OpKind::Write && step.op.kind != OpKind::Mkdir) continue;
+        if (step.op.path != dir && !step.op.path.starts_with(dir + "/")) continue;
+        out.insert({s.nqn, ns.nsid});
+        break;
+      }
+    }
+  return out;
+}
+
+}  // namespace
+
+std::string served_sizes_path(const SystemPaths& paths) { return paths.run_dir + "/served-sizes.json"; }
+
+ServedSizes load_served_sizes(const SystemPaths& paths) {
+  ServedSizes out;
+  auto text = read_text_file(served_sizes_path(paths), 64 * 1024 * 1024);
+  if (!text) return out;
+  nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
+  if (!doc.is_array()) return out;
+  for (const auto& entry : doc) {
+    if (!entry.is_object()) continue;
+    auto nqn = entry.find("nqn"), nsid = entry.find("nsid"), device = entry.find("device"), bytes = entry.find("bytes");
+    if (nqn == entry.end() || !nqn->is_string() || nsid == entry.end() || !nsid->is_number_unsigned() ||
+        device == entry.end() || !device->is_string() || bytes == entry.end() || !bytes->is_number_unsigned() ||
+        nsid->get<std::uint64_t>() > UINT32_MAX)
+      continue;
+    out[{nqn->get<std::string>(), nsid->get<std::uint32_t>()}] = {device->get<std::string>(),
+                                                                  bytes->get<std::uint64_t>()};
+  }
+  return out;
+}
+
+std::map<NamespaceKey, NamespaceGrowth> find_resized_namespaces(const Target& desired, const Target& live,
+                                                                const ServedSizes& served, const SystemPaths& paths) {
+  std::map<NamespaceKey, NamespaceGrowth> out;
+  if (served.empty()) return out;
+  for (const Subsystem& s : desired.subsystems) {
+    const Subsystem* live_s = live.find_subsystem(s.nqn);
+    if (!live_s) continue;
+    for (const Namespace& ns : s.namespaces) {
+      const Namespace* live_ns = live_s->find_namespace(ns.nsid);
+      if (!live_ns || !enabled_on_device(*live_ns)) continue;
+      auto record = served.find({s.nqn, ns.nsid});
+      std::string device = attr_value(live_ns->attrs, "device_path");
+      if (record == served.end() || record->second.device != device) continue;
+      auto now = backing_device_size(device, paths);
+      if (now && *now != record->second.bytes) out[{s.nqn, ns.nsid}] = {record->second.bytes, *now};
+    }
+  }
+  return out;
+}
+
+ServedSizes sizes_after_apply(const Target& desired, const Plan& applied, const ServedSizes& before,
+                              const SystemPaths& paths) {
+  ServedSizes out;
+  std::set<NamespaceKey> fresh = resized_by(applied, desired, NvmetLayout(paths.configfs));
+  for (const Subsystem& s : desired.subsystems)
+    for (const Namespace& ns : s.namespaces) {
+      if (!enabled_on_device(ns)) continue;
+      NamespaceKey key{s.nqn, ns.nsid};
+      std::string device = attr_value(ns.attrs, "device_path");
+      auto kept = before.find(key);
+      if (!fresh.count(key) && kept != before.end() && kept->second.device == device) {
+        out[key] = kept->second;
+        continue;
+      }
+      if (auto bytes = backing_device_size(device, paths)) out[key] = {device, *bytes};
+    }
+  return out;
+}
+
+Expected<void> save_served_sizes(const ServedSizes& sizes, const SystemPaths& paths) {
+  nlohmann::json doc = nlohmann::json::array();
+  for (const auto& [key, size] : sizes)
+    doc.push_back({{"nqn", key.first}, {"nsid", key.second}, {"device", size.device}, {"bytes", size.bytes}});
+  if (auto dir = ensure_private_dir(paths.run_dir, 0700); !dir) return dir;
+  return write_file_atomically(served_sizes_path(paths), doc.dump(1) + "\n", 0600);
+}
+
+}  // namespace nvmetctl
