@@ -99,11 +99,12 @@ TEST(ServedSizes, AKernelWithoutRevalidateSizeGetsAWarningNotAStep) {
   GrowFixture g;
   ASSERT_EQ(g.f.apply(g.target()).status, ApplyStatus::Applied);
   std::filesystem::resize_file(g.device, 2 << 20);
-  const Target desired = g.target();  // the Outcome holds it by reference
-  auto full = make_full_plan(desired, g.f.ctx, {}, true);
+  const Target desired = g.target();  // the Outcome holds these by reference
+  const PlanOptions options;
+  auto full = make_full_plan(desired, g.f.ctx, options, true);
   ASSERT_TRUE(full.has_value());
   full->live.attribute_files[ObjectKind::Namespace].erase("revalidate_size");
-  Outcome outcome(desired, full->live, full->kernel, {});
+  Outcome outcome(desired, full->live, full->kernel, options);
   Plan plan = plan_configfs(outcome, g.f.ctx.layout());
   EXPECT_TRUE(g.revalidations(plan).empty());
   bool warned = false;
