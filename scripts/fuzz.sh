@@ -11,7 +11,7 @@
 #   --timeout S   an input slower than S seconds is a failure (default 1); a
 #                 long campaign on a busy 2-core machine needs more, or the
 #                 machine's stalls end it (fuzz/regressions/*-spurious-under-load)
-#   TARGET        target_parser nvmetcli_import live_tree nldev_messages (default: all)
+#   TARGET        target_parser nvmetcli_import live_tree nldev_messages nftables_json (default: all)
 #
 # An input slower than --timeout (1 s) is a failure, like a crash. Each run
 # first replays fuzz/regressions/<target>/, then fuzzes from the seeds in
@@ -26,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(target_parser nvmetcli_import live_tree nldev_messages)
+all_targets=(target_parser nvmetcli_import live_tree nldev_messages nftables_json)
 runs="" seconds="" max_len="" timeout=1 build=1 targets=()
 while [[ $# -gt 0 ]]; do
     case "$1" in

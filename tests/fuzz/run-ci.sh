@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 seconds=${NVMETCTL_FUZZ_SECONDS:-60}
 jobs=${NVMETCTL_CI_JOBS:-2}
 out=build-sanitize
-targets=(target_parser nvmetcli_import live_tree nldev_messages)
+targets=(target_parser nvmetcli_import live_tree nldev_messages nftables_json)
 t0=$SECONDS
 banner() { printf '\n==> [%dm%02ds] %s\n' $(((SECONDS - t0) / 60)) $(((SECONDS - t0) % 60)) "$*"; }
 
