@@ -17,19 +17,18 @@ bool enabled_on_device(const Namespace& ns) {
 }
 
 // The namespaces whose served size `applied` set afresh: made, enabled,
-// given another device, or revalidated.
+// given another device, or revalidated. One pass over the steps (a cold
+// apply at 1024x4 has tens of thousands), then one lookup per namespace.
 std::set<NamespaceKey> resized_by(const Plan& applied, const Target& desired, const NvmetLayout& layout) {
+  std::set<std::string> touched_dirs;
+  for (const Step& step : applied.steps) {
+    if (step.op.kind == OpKind::Mkdir) touched_dirs.insert(step.op.path);
+    if (step.op.kind == OpKind::Write) touched_dirs.insert(step.op.path.substr(0, step.op.path.rfind('/')));
+  }
   std::set<NamespaceKey> out;
   for (const Subsystem& s : desired.subsystems)
-    for (const Namespace& ns : s.namespaces) {
-      std::string dir = layout.namespace_dir(s.nqn, ns.nsid);
-      for (const Step& step : applied.steps) {
-        if (step.op.kind != OpKind::Write && step.op.kind != OpKind::Mkdir) continue;
-        if (step.op.path != dir && !step.op.path.starts_with(dir + "/")) continue;
-        out.insert({s.nqn, ns.nsid});
-        break;
-      }
-    }
+    for (const Namespace& ns : s.namespaces)
+      if (touched_dirs.count(layout.namespace_dir(s.nqn, ns.nsid))) out.insert({s.nqn, ns.nsid});
   return out;
 }
 
