@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set everything up and run every test: the unit tests (ctest), the command
-# line, man page, completion and .deb checks, the unit tests again under
-# ASan/UBSan with every fuzz target for a bounded time, and the real-kernel
-# suite (tests/vm/cases/*.sh in QEMU guests) on both kernels.
+# line, man page, completion, .deb and Ansible collection checks, the unit
+# tests again under ASan/UBSan with every fuzz target for a bounded time, and
+# the real-kernel suite (tests/vm/cases/*.sh in QEMU guests) on both kernels.
 #
 # usage: ./run-tests.sh [--unit-only | --vm-only] [--kernel K]... [CASE-GLOB...]
 #
@@ -60,8 +60,10 @@ if [[ $run_unit -eq 1 ]]; then
 fi
 
 if [[ $run_unit -eq 1 ]]; then
-    # The command line, man pages, completions and the .deb, checked on this machine.
-    for check in "tests/cli/run.sh build/nvmetctl" "tests/package/check-man.sh build/nvmetctl" tests/completions/run.sh tests/package/test-deb.sh; do
+    # The command line, man pages, completions, the .deb and the Ansible
+    # collection, checked on this machine.
+    for check in "tests/cli/run.sh build/nvmetctl" "tests/package/check-man.sh build/nvmetctl" tests/completions/run.sh \
+        tests/package/test-deb.sh "tests/ansible/run.sh build/nvmetctl"; do
         banner "Checking: $check"
         if $check >build/ship-check.log 2>&1; then
             passed=$((passed + 1))

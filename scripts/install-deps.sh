@@ -22,9 +22,10 @@ vm_pkgs=(
 fuzz_pkgs=(
     clang-14 libclang-rt-14-dev
 )
-# Man page, completion and package checks (tests/completions, tests/package).
+# Man page, completion, package and Ansible collection checks
+# (tests/completions, tests/package, tests/ansible).
 ship_pkgs=(
-    mandoc groff man-db dpkg-dev bash-completion zsh fish
+    mandoc groff man-db dpkg-dev bash-completion zsh fish ansible-core
 )
 
 wanted=()
