@@ -6,7 +6,8 @@
 # it through ansible-playbook against directories standing in for configfs
 # and sysfs: check mode plans (changed, the diff has the steps, nothing is
 # written), an invalid file fails with its file:line:column, and an apply
-# that fails (a plain directory is no configfs) fails the task as rolled back.
+# that fails (a plain directory is no configfs) fails the task as rolled back,
+# the playbook's prune/allow_recreate/check on nvmetctl's command line.
 # The real kernel is tests/vm/cases/ship-ansible.sh.
 #
 #   tests/ansible/run.sh [path/to/nvmetctl]
@@ -138,11 +139,13 @@ run "invalid file, check mode" 2 playbook "$work/broken.yaml" --check
 has "invalid file, check mode" "nvmetctl plan failed (exit 3" "$work/broken.yaml:4:13: error: ports[0].trtype"
 
 # A directory has no attribute files: the first write fails, nvmetctl undoes
-# the mkdir before it, and the task fails without `changed`.
-run "failed apply" 2 playbook "$work/target.yaml"
+# the mkdir before it, and the task fails without `changed`. The options
+# reach nvmetctl's command line.
+run "failed apply" 2 playbook "$work/target.yaml" -e nvmetctl_prune=true -e nvmetctl_allow_recreate=true \
+    -e nvmetctl_check=true -e nvmetctl_lock_timeout=5
 recap "failed apply" "ok=0 +changed=0 +unreachable=0 +failed=1 "
 has "failed apply" "nvmetctl apply failed (exit 4: apply failed and was rolled back; the target is as it was)" \
-    '"status": "rolled-back"'
+    '"status": "rolled-back"' '"apply", "--prune", "--allow-recreate", "--check", "--lock-timeout", "5.0", "--"'
 untouched "failed apply"
 checks=$((checks + 1))
 [[ ! -e $work/etc/target.yaml ]] || fail "a failed apply kept the file"
