@@ -22,6 +22,10 @@ class NetlinkRdmaLinks final : public RdmaLinks {
   explicit NetlinkRdmaLinks(const SystemPaths& paths) : paths_(paths) {}
 
   Expected<std::vector<RdmaDevice>> list() override {
+    // Without ib_core there is no RDMA device, and opening an RDMA netlink
+    // socket would make the kernel load ib_core: a read-only command
+    // (export, status, doctor) must not load a module, nor wait for modprobe.
+    if (!rdma_core_present()) return std::vector<RdmaDevice>{};
     auto socket = open_socket("list rdma devices", "");
     if (!socket) return socket.error();
     auto devices = dump_devices(**socket);
@@ -80,6 +84,12 @@ class NetlinkRdmaLinks final : public RdmaLinks {
   }
 
  private:
+  // ib_core registers the "infiniband" device class when it loads.
+  bool rdma_core_present() const {
+    std::error_code ec;
+    return std::filesystem::exists(paths_.sysfs + "/class/infiniband", ec);
+  }
+
   static SysError relabel(SysError error, const std::string& action, const std::string& path) {
     error.action = action;
     error.path = path;

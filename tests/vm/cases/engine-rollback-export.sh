@@ -32,6 +32,11 @@ step "a base target"
 expect_ok "$NVMETCTL" apply "$WORK/base.yaml"
 "$NVMETCTL" export >"$WORK/export-before.yaml"
 
+step "export, status and doctor load no module: an RDMA netlink socket would make the kernel load ib_core"
+for command in export status doctor; do "$NVMETCTL" "$command" >/dev/null 2>&1 || true; done
+[[ ! -e /sys/module/ib_core ]] || fail "a read-only command loaded ib_core: $(lsmod | grep -E '^(ib_core|rdma)')"
+log "ib_core is still not loaded"
+
 step "a file whose last namespace's device is missing: apply fails and rolls back"
 cat >"$WORK/broken.yaml" <<YAML
 version: 1
