@@ -79,10 +79,6 @@ class KmodModuleLoader final : public ModuleLoader {
   explicit KmodModuleLoader(const SystemPaths& paths) : paths_(paths) {
     // osrelease and uname agree; uname covers a chroot without /proc.
     release_ = read_kernel_release(paths_).value_or(uname_release());
-    const std::string dirname = paths_.modules_dir + "/" + release_;
-    // nullptr config paths: the system's modprobe.d directories, as modprobe.
-    ctx_.reset(kmod_new(dirname.c_str(), nullptr));
-    if (ctx_) kmod_set_log_fn(ctx_.get(), discard_log, nullptr);
   }
 
   std::string kernel_release() const override { return release_; }
@@ -150,7 +146,7 @@ class KmodModuleLoader final : public ModuleLoader {
       target = std::move(*found);
     } else {
       kmod_module* by_name = nullptr;
-      if (int rc = kmod_module_new_from_name(ctx_.get(), kernel_name.c_str(), &by_name); rc < 0)
+      if (int rc = kmod_module_new_from_name(context(), kernel_name.c_str(), &by_name); rc < 0)
         return failure(-rc, "unload module", name);
       target.reset(by_name);
     }
@@ -167,9 +163,9 @@ class KmodModuleLoader final : public ModuleLoader {
   // First module the name resolves to (aliases may name several; nvmet's
   // aliases name one). A null pointer means "libkmod knows no such module".
   Expected<ModulePtr> lookup(const std::string& name, const std::string& action) {
-    if (!ctx_) return failure(ENOMEM, action, name);
+    if (!context()) return failure(ENOMEM, action, name);
     kmod_list* list = nullptr;
-    int rc = kmod_module_new_from_lookup(ctx_.get(), name.c_str(), &list);
+    int rc = kmod_module_new_from_lookup(context(), name.c_str(), &list);
     // Lookup errors concern the name, not a module: keep them out of the
     // load-failure vocabulary, where EINVAL means a rejected module.
     if (rc == -EINVAL) return SysError{EINVAL, action, name, "not a valid module name or alias"};
@@ -225,7 +221,7 @@ class KmodModuleLoader final : public ModuleLoader {
 
   bool failed_module_file_exists(const std::string& kernel_name) const {
     kmod_module* raw = nullptr;
-    if (kmod_module_new_from_name(ctx_.get(), kernel_name.c_str(), &raw) < 0) return false;
+    if (kmod_module_new_from_name(context(), kernel_name.c_str(), &raw) < 0) return false;
     ModulePtr mod(raw);
     return file_exists(kmod_module_get_path(mod.get()));
   }
@@ -234,7 +230,7 @@ class KmodModuleLoader final : public ModuleLoader {
     SysError error = failure(kModuleRefusedByConfigErrno, "load module", name);
     kmod_module* raw = nullptr;
     std::string command;
-    if (kmod_module_new_from_name(ctx_.get(), kernel_name.c_str(), &raw) >= 0) {
+    if (kmod_module_new_from_name(context(), kernel_name.c_str(), &raw) >= 0) {
       ModulePtr mod(raw);
       if (const char* line = kmod_module_get_install_commands(mod.get())) command = line;
     }
@@ -245,7 +241,21 @@ class KmodModuleLoader final : public ModuleLoader {
 
   SystemPaths paths_;
   std::string release_;
-  ContextPtr ctx_;
+  // Made on first use: kmod_new reads every modprobe.d file, which a
+  // command that never asks about a module (export, status) need not pay.
+  kmod_ctx* context() const {
+    if (!ctx_tried_) {
+      ctx_tried_ = true;
+      const std::string dirname = paths_.modules_dir + "/" + release_;
+      // nullptr config paths: the system's modprobe.d directories, as modprobe.
+      ctx_.reset(kmod_new(dirname.c_str(), nullptr));
+      if (ctx_) kmod_set_log_fn(ctx_.get(), discard_log, nullptr);
+    }
+    return ctx_.get();
+  }
+
+  mutable ContextPtr ctx_;
+  mutable bool ctx_tried_ = false;
 };
 
 }  // namespace
