@@ -14,6 +14,7 @@
 #include "nvmetctl/engine/verify.h"
 #include "nvmetctl/net/network_info.h"
 #include "nvmetctl/plan/planner.h"
+#include "nvmetctl/plan/port_address_checks.h"
 #include "nvmetctl/plan/prerequisites.h"
 #include "nvmetctl/configfs/live_state.h"
 #include "nvmetctl/system_paths.h"
@@ -42,6 +43,7 @@ struct FullPlan {
   LiveState live;
   SystemFacts facts;
   KernelFacts kernel;
+  ListenerFacts listeners;
   Plan plan;  // prerequisites first, then configfs steps
 };
 

@@ -3,6 +3,7 @@
 // once a subsystem is linked (half-way through apply) becomes a plan problem
 // while nothing has been touched. Pure: the system's facts are handed in.
 #include <cstdint>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -20,10 +21,14 @@ std::vector<std::pair<const Port*, std::uint16_t>> tcp_ports_starting(const Outc
 // Who listens on the services of the tcp ports a plan starts: read from
 // <proc> only when there are such ports.
 struct ListenerFacts {
+  std::set<std::uint16_t> services;  // the ones asked about
   std::vector<TcpSocket> sockets;
   SocketHolders holders;
 };
-ListenerFacts read_listener_facts(const Outcome& outcome, const std::string& proc_root);
+// `earlier`: facts read for the same services in this run (the quick plan
+// before the snapshot plan), kept instead of walking /proc again.
+ListenerFacts read_listener_facts(const Outcome& outcome, const std::string& proc_root,
+                                  const ListenerFacts* earlier = nullptr);
 
 // rdma: traddr on no local interface (-99) or on one no RDMA device serves
 // (-19), as warnings (with `network`). tcp: a process already listening on

@@ -15,29 +15,40 @@ using engine_internal::execute_with_rollback;
 using engine_internal::read_failed;
 namespace {
 
-Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, bool full_read) {
+// What the last apply recorded of the sizes the kernel serves: read once a
+// run, since one apply plans (twice when it changes something) and records.
+const ServedSizes& recorded_sizes(EngineContext& ctx, std::optional<ServedSizes>& cache) {
+  if (!cache) cache = ctx.served_sizes ? load_served_sizes(ctx.paths) : ServedSizes{};
+  return *cache;
+}
+
+Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, bool full_read,
+                                  std::optional<ServedSizes>& sizes) {
   ReadScope scope;
   scope.all_attributes = full_read;
   scope.declared = &desired;
   auto live = read_live_state(ctx.fs, ctx.layout(), scope);
   if (live && ctx.served_sizes)
-    live->resized_namespaces = find_resized_namespaces(desired, live->target, load_served_sizes(ctx.paths), ctx.paths);
+    live->resized_namespaces = find_resized_namespaces(desired, live->target, recorded_sizes(ctx, sizes), ctx.paths);
   return live;
 }
 
 // After a run that left the file's target in place: what the kernel now
 // serves each enabled namespace with.
-void record_served_sizes(const Target& desired, EngineContext& ctx, ApplyReport& report) {
+void record_served_sizes(const Target& desired, EngineContext& ctx, ApplyReport& report,
+                         std::optional<ServedSizes>& sizes) {
   if (!ctx.served_sizes) return;
   if (report.status != ApplyStatus::NoChanges && report.status != ApplyStatus::Applied) return;
-  ServedSizes before = load_served_sizes(ctx.paths);
+  const ServedSizes& before = recorded_sizes(ctx, sizes);
   ServedSizes after = sizes_after_apply(desired, report.plan, before, ctx.paths);
   if (after == before) return;
   if (auto saved = save_served_sizes(after, ctx.paths); !saved) report.sizes_error = saved.error();
 }
 
+// `earlier`: facts an earlier plan of the same run gathered, kept (the
+// modules, RDMA devices and listeners cannot have changed under the lock).
 FullPlan plan_with_facts(const Target& desired, LiveState live, SystemFacts facts, KernelFacts kernel,
-                         EngineContext& ctx, const PlanOptions& options) {
+                         EngineContext& ctx, const PlanOptions& options, const ListenerFacts* earlier = nullptr) {
   ProfiledPhase profiled("plan");
   FullPlan result;
   result.live = std::move(live);
@@ -49,8 +60,38 @@ FullPlan plan_with_facts(const Target& desired, LiveState live, SystemFacts fact
   for (auto& step : configfs.steps) result.plan.steps.push_back(std::move(step));
   result.plan.problems.append(configfs.problems);
   result.plan.unmanaged = std::move(configfs.unmanaged);
-  check_port_addresses(outcome, result.facts, read_listener_facts(outcome, ctx.paths.proc), ctx.network, result.plan);
+  result.listeners = read_listener_facts(outcome, ctx.paths.proc, earlier);
+  check_port_addresses(outcome, result.facts, result.listeners, ctx.network, result.plan);
   return result;
+}
+
+bool carries_undeclared_attributes(const Plan& plan) {
+  return std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& step) {
+    return step.change == ChangeKind::Replace || step.change == ChangeKind::Remove;
+  });
+}
+
+// A declared-only read of a tree with no object in it is already a full one.
+bool nothing_live(const LiveState& live) {
+  const Target& t = live.target;
+  return t.hosts.empty() && t.subsystems.empty() && t.ports.empty();
+}
+
+Expected<FullPlan> full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options, bool full_read,
+                             std::optional<ServedSizes>& sizes) {
+  auto live = read_live_for(desired, ctx, full_read, sizes);
+  if (!live) return live.error();
+  SystemFacts facts = gather_system_facts(desired, ctx, *live);
+  KernelFacts kernel = read_kernel_facts(ctx.paths, facts.kernel_release);
+  FullPlan plan = plan_with_facts(desired, std::move(*live), std::move(facts), std::move(kernel), ctx, options);
+  // Objects removed or recreated carry attributes the file does not declare
+  // (a recreated subsystem keeps its passthru, firmware, ...), which only a
+  // full read has: plan again from one, so the plan shows what apply does.
+  if (full_read || !carries_undeclared_attributes(plan.plan)) return plan;
+  auto full = read_live_for(desired, ctx, true, sizes);
+  if (!full) return full.error();
+  return plan_with_facts(desired, std::move(*full), std::move(plan.facts), std::move(plan.kernel), ctx, options,
+                         &plan.listeners);
 }
 
 // clear --rdma-links: every rxe/siw link; clear --unload-modules: the
@@ -90,19 +131,8 @@ void add_clear_extras(Plan& plan, EngineContext& ctx, const ClearOptions& option
 
 Expected<FullPlan> make_full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options,
                                   bool full_read) {
-  auto live = read_live_for(desired, ctx, full_read);
-  if (!live) return live.error();
-  FullPlan plan = plan_from_live(desired, std::move(*live), ctx, options);
-  // Objects removed or recreated carry attributes the file does not declare
-  // (a recreated subsystem keeps its passthru, firmware, ...), which only a
-  // full read has: plan again from one, so the plan shows what apply does.
-  bool carries = std::any_of(plan.plan.steps.begin(), plan.plan.steps.end(), [](const Step& step) {
-    return step.change == ChangeKind::Replace || step.change == ChangeKind::Remove;
-  });
-  if (full_read || !carries) return plan;
-  auto full = read_live_for(desired, ctx, true);
-  if (!full) return full.error();
-  return plan_with_facts(desired, std::move(*full), std::move(plan.facts), std::move(plan.kernel), ctx, options);
+  std::optional<ServedSizes> sizes;
+  return full_plan(desired, ctx, options, full_read, sizes);
 }
 
 FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ctx, const PlanOptions& options) {
@@ -114,8 +144,9 @@ FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ct
 ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOptions& options,
                          const std::atomic<bool>* interrupted, const ApplyConfirm& confirm) {
   ApplyReport report;
+  std::optional<ServedSizes> sizes;
   // A cheap read first: a no-op apply must not pay for a full snapshot.
-  auto quick = make_full_plan(desired, ctx, options, false);
+  auto quick = full_plan(desired, ctx, options, false, sizes);
   if (!quick) return read_failed(quick.error());
   if (quick->plan.blocked() || quick->plan.empty()) {
     report.plan = std::move(quick->plan);
@@ -124,15 +155,20 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
     if (report.status == ApplyStatus::NoChanges)
       if (auto forgotten = engine_internal::forget_interrupted_run(ctx); !forgotten)
         report.journal_error = forgotten.error();
-    record_served_sizes(desired, ctx, report);
+    record_served_sizes(desired, ctx, report, sizes);
     return report;
   }
-  // The snapshot rollback needs: every attribute. The module, RDMA and
-  // kernel facts cannot have changed since the quick pass, so it keeps them.
-  auto snapshot_live = read_live_for(desired, ctx, true);
-  if (!snapshot_live) return read_failed(snapshot_live.error());
-  FullPlan full = plan_with_facts(desired, std::move(*snapshot_live), std::move(quick->facts), std::move(quick->kernel),
-                                  ctx, options);
+  // The snapshot rollback needs: every attribute. The module, RDMA, kernel
+  // and listener facts cannot have changed since the quick pass, so it keeps
+  // them; on a node with no target yet, the quick read was the whole tree.
+  FullPlan full = std::move(*quick);
+  if (!nothing_live(full.live)) {
+    auto snapshot_live = read_live_for(desired, ctx, true, sizes);
+    if (!snapshot_live) return read_failed(snapshot_live.error());
+    ListenerFacts listeners = std::move(full.listeners);
+    full = plan_with_facts(desired, std::move(*snapshot_live), std::move(full.facts), std::move(full.kernel), ctx,
+                           options, &listeners);
+  }
   if (full.plan.blocked()) {
     report.plan = std::move(full.plan);
     report.status = ApplyStatus::Blocked;
@@ -141,7 +177,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
   auto verify = [&] { return verify_applied(desired, ctx.fs, ctx.layout(), full.kernel, options); };
   ApplyReport done =
       execute_with_rollback(std::move(full.plan), full.live.target, ctx, verify, interrupted, "apply", confirm);
-  record_served_sizes(desired, ctx, done);
+  record_served_sizes(desired, ctx, done, sizes);
   return done;
 }
 

@@ -135,15 +135,14 @@ std::vector<std::pair<const Port*, std::uint16_t>> tcp_ports_starting(const Outc
   return starting;
 }
 
-ListenerFacts read_listener_facts(const Outcome& outcome, const std::string& proc_root) {
+ListenerFacts read_listener_facts(const Outcome& outcome, const std::string& proc_root, const ListenerFacts* earlier) {
   ProfiledPhase profiled("facts");
   ListenerFacts facts;
-  auto starting = tcp_ports_starting(outcome);
-  if (starting.empty()) return facts;
+  for (const auto& [port, service] : tcp_ports_starting(outcome)) facts.services.insert(service);
+  if (facts.services.empty()) return facts;
+  if (earlier && earlier->services == facts.services) return *earlier;
   facts.sockets = read_tcp_sockets(proc_root);
-  std::set<std::uint16_t> services;
-  for (const auto& [port, service] : starting) services.insert(service);
-  facts.holders = listener_holders(proc_root, facts.sockets, services);
+  facts.holders = listener_holders(proc_root, facts.sockets, facts.services);
   return facts;
 }
 
