@@ -1,8 +1,6 @@
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/util/phase_profile.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -25,10 +23,10 @@ using yaml_input::Reader;
 using yaml_input::subfield;
 
 
-bool parse_namespace(Reader& r, const YAML::Node& node, const std::string& field, Namespace& ns) {
+bool parse_namespace(Reader& r, const yaml_input::Node& node, const std::string& field, Namespace& ns) {
   bool has_nsid = false;
   bool ok = r.for_each_key(node, field, "a namespace", {"nsid"}, ObjectKind::Namespace,
-                           [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                           [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     if (key == "nsid") {
       if (auto nsid = r.integer(value, field + ".nsid", 1, 4294967294LL)) {
         ns.nsid = static_cast<std::uint32_t>(*nsid);
@@ -45,23 +43,23 @@ bool parse_namespace(Reader& r, const YAML::Node& node, const std::string& field
   return ok;  // kept even when invalid, so later indices match the file
 }
 
-bool parse_passthru(Reader& r, const YAML::Node& node, const std::string& field, Passthru& pt) {
+bool parse_passthru(Reader& r, const yaml_input::Node& node, const std::string& field, Passthru& pt) {
   pt.where = r.where(node);
   return r.for_each_key(node, field, "passthru", {}, ObjectKind::Passthru,
-                        [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                        [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     r.attribute(ObjectKind::Passthru, key, value, field + "." + key, pt.attrs, pt.attr_where);
   });
 }
 
-bool parse_subsystem(Reader& r, const YAML::Node& node, const std::string& field, Subsystem& s) {
+bool parse_subsystem(Reader& r, const yaml_input::Node& node, const std::string& field, Subsystem& s) {
   bool ok = r.for_each_key(node, field, "a subsystem", {"nqn", "namespaces", "allowed_hosts", "passthru"},
                            ObjectKind::Subsystem,
-                           [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                           [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     std::string sub = field + "." + key;
     if (key == "nqn") {
       if (auto nqn = r.string_value(value, sub)) s.nqn = *nqn;
     } else if (key == "namespaces") {
-      r.sequence(value, sub, s.namespaces, [&](const YAML::Node& n, const std::string& f, Namespace& ns) {
+      r.sequence(value, sub, s.namespaces, [&](const yaml_input::Node& n, const std::string& f, Namespace& ns) {
         return parse_namespace(r, n, f, ns);
       });
     } else if (key == "allowed_hosts") {
@@ -73,13 +71,13 @@ bool parse_subsystem(Reader& r, const YAML::Node& node, const std::string& field
       r.attribute(ObjectKind::Subsystem, key, value, sub, s.attrs, s.attr_where);
     }
   });
-  if (ok && s.nqn.empty() && !node["nqn"]) r.error(node, field, "missing required key 'nqn'");
+  if (ok && s.nqn.empty() && !node.has("nqn")) r.error(node, field, "missing required key 'nqn'");
   return ok;
 }
 
-bool parse_referral(Reader& r, const YAML::Node& node, const std::string& field, Referral& ref) {
+bool parse_referral(Reader& r, const yaml_input::Node& node, const std::string& field, Referral& ref) {
   bool ok = r.for_each_key(node, field, "a referral", {"name"}, ObjectKind::Referral,
-                           [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                           [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     if (key == "name") {
       if (auto name = r.string_value(value, field + ".name")) ref.name = *name;
       return;
@@ -90,24 +88,24 @@ bool parse_referral(Reader& r, const YAML::Node& node, const std::string& field,
   return ok;
 }
 
-bool parse_ana_group(Reader& r, const YAML::Node& node, const std::string& field, AnaGroup& g) {
+bool parse_ana_group(Reader& r, const yaml_input::Node& node, const std::string& field, AnaGroup& g) {
   bool ok = r.for_each_key(node, field, "an ANA group", {"id", "state"}, std::nullopt,
-                           [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                           [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     if (key == "id") {
       if (auto id = r.integer(value, field + ".id", 1, 128)) g.id = static_cast<std::uint32_t>(*id);
     } else {
       r.attribute(ObjectKind::AnaGroup, key, value, field + ".state", g.attrs, g.attr_where);
     }
   });
-  if (ok && g.id == 0 && !node["id"]) r.error(node, field, "missing required key 'id'");
+  if (ok && g.id == 0 && !node.has("id")) r.error(node, field, "missing required key 'id'");
   return ok;
 }
 
-bool parse_port(Reader& r, const YAML::Node& node, const std::string& field, Port& p) {
+bool parse_port(Reader& r, const yaml_input::Node& node, const std::string& field, Port& p) {
   bool has_id = false;
   bool ok = r.for_each_key(node, field, "a port", {"id", "subsystems", "referrals", "ana_groups"},
                            ObjectKind::Port,
-                           [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                           [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     std::string sub = field + "." + key;
     if (key == "id") {
       has_id = true;
@@ -117,11 +115,11 @@ bool parse_port(Reader& r, const YAML::Node& node, const std::string& field, Por
     } else if (key == "subsystems") {
       p.subsystems = r.name_list(value, sub, p.subsystems_where);
     } else if (key == "referrals") {
-      r.sequence(value, sub, p.referrals, [&](const YAML::Node& n, const std::string& f, Referral& ref) {
+      r.sequence(value, sub, p.referrals, [&](const yaml_input::Node& n, const std::string& f, Referral& ref) {
         return parse_referral(r, n, f, ref);
       });
     } else if (key == "ana_groups") {
-      r.sequence(value, sub, p.ana_groups, [&](const YAML::Node& n, const std::string& f, AnaGroup& g) {
+      r.sequence(value, sub, p.ana_groups, [&](const yaml_input::Node& n, const std::string& f, AnaGroup& g) {
         return parse_ana_group(r, n, f, g);
       });
     } else {
@@ -132,9 +130,9 @@ bool parse_port(Reader& r, const YAML::Node& node, const std::string& field, Por
   return ok;
 }
 
-bool parse_host(Reader& r, const YAML::Node& node, const std::string& field, Host& h) {
+bool parse_host(Reader& r, const yaml_input::Node& node, const std::string& field, Host& h) {
   bool ok = r.for_each_key(node, field, "a host", {"nqn"}, ObjectKind::Host,
-                           [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                           [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     std::string sub = field + "." + key;
     if (key == "nqn") {
       if (auto nqn = r.string_value(value, sub)) h.nqn = *nqn;
@@ -157,10 +155,10 @@ bool parse_host(Reader& r, const YAML::Node& node, const std::string& field, Hos
   return ok;
 }
 
-bool parse_rdma_link(Reader& r, const YAML::Node& node, const std::string& field, RdmaLink& l) {
+bool parse_rdma_link(Reader& r, const yaml_input::Node& node, const std::string& field, RdmaLink& l) {
   std::set<std::string> given;
   bool ok = r.for_each_key(node, field, "an rdma link", {"name", "type", "netdev"}, std::nullopt,
-                           [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                           [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     given.insert(key);
     auto text = r.string_value(value, field + "." + key);
     if (!text) return;
@@ -181,12 +179,12 @@ bool parse_rdma_link(Reader& r, const YAML::Node& node, const std::string& field
 }
 
 // The top level: version, modules, rdma_links, hosts, subsystems, ports.
-void read_top_level(Reader& r, const YAML::Node& root, Target& t, const std::string& file_name,
+void read_top_level(Reader& r, const yaml_input::Node& root, Target& t, const std::string& file_name,
                     Diagnostics& diagnostics) {
   bool has_version = false;
   r.for_each_key(root, "", "the top level", {"version", "modules", "rdma_links", "hosts", "subsystems", "ports"},
                  std::nullopt,
-                 [&](const std::string& key, const YAML::Node&, const YAML::Node& value) {
+                 [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     if (key == "version") {
       has_version = true;
       auto input = r.scalar(value, "version");
@@ -197,19 +195,19 @@ void read_top_level(Reader& r, const YAML::Node& root, Target& t, const std::str
     } else if (key == "modules") {
       t.modules = r.name_list(value, "modules", t.modules_where);
     } else if (key == "rdma_links") {
-      r.sequence(value, "rdma_links", t.rdma_links, [&](const YAML::Node& n, const std::string& f, RdmaLink& l) {
+      r.sequence(value, "rdma_links", t.rdma_links, [&](const yaml_input::Node& n, const std::string& f, RdmaLink& l) {
         return parse_rdma_link(r, n, f, l);
       });
     } else if (key == "hosts") {
-      r.sequence(value, "hosts", t.hosts, [&](const YAML::Node& n, const std::string& f, Host& h) {
+      r.sequence(value, "hosts", t.hosts, [&](const yaml_input::Node& n, const std::string& f, Host& h) {
         return parse_host(r, n, f, h);
       });
     } else if (key == "subsystems") {
-      r.sequence(value, "subsystems", t.subsystems, [&](const YAML::Node& n, const std::string& f, Subsystem& s) {
+      r.sequence(value, "subsystems", t.subsystems, [&](const yaml_input::Node& n, const std::string& f, Subsystem& s) {
         return parse_subsystem(r, n, f, s);
       });
     } else if (key == "ports") {
-      r.sequence(value, "ports", t.ports, [&](const YAML::Node& n, const std::string& f, Port& p) {
+      r.sequence(value, "ports", t.ports, [&](const yaml_input::Node& n, const std::string& f, Port& p) {
         return parse_port(r, n, f, p);
       });
     }
@@ -223,13 +221,14 @@ void read_top_level(Reader& r, const YAML::Node& root, Target& t, const std::str
 ParsedTarget parse_target_text(const std::string& text, const std::string& file_name) {
   ProfiledPhase profiled("file");
   ParsedTarget result;
-  std::optional<YAML::Node> root;
+  std::optional<yaml_input::Document> document;
   {
     ProfiledPhase yaml("yaml load");
-    root = yaml_input::load_single_document(text, file_name, result.diagnostics);
+    document = yaml_input::load_single_document(text, file_name, result.diagnostics);
   }
-  if (!root) return result;
-  if (!*root || root->IsNull()) {
+  if (!document) return result;
+  const yaml_input::Node* root = document->root;
+  if (!root || root->IsNull()) {
     result.diagnostics.error({file_name, 1, 1}, "", "the file is empty; expected at least 'version: 1'");
     return result;
   }

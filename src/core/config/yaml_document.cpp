@@ -1,6 +1,8 @@
 #include "yaml_document.h"
 
 #include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <optional>
@@ -10,14 +12,14 @@
 #include "nvmetctl/config/value_syntax.h"
 
 namespace nvmetctl::yaml_input {
-namespace {
 
-// What the reader refuses, found in one pass over the parser's events
-// before any node is built. An alias shares its node, but every walk over
+// The nodes of the first document, and what the reader refuses, in one pass
+// over the parser's events. An alias shares its node, but every walk over
 // the tree repeats it: 300 aliases of 300 aliases made a 3.4 KB file take
 // minutes and print tens of thousands of errors. An explicit tag would
 // change a value's type ('!!str 5'), and the reader goes by the text alone.
-class UnsupportedSyntax final : public YAML::EventHandler {
+// Later documents are only counted: a target file is exactly one.
+class DocumentBuilder final : public YAML::EventHandler {
  public:
   struct Uses {
     YAML::Mark first;
@@ -26,36 +28,81 @@ class UnsupportedSyntax final : public YAML::EventHandler {
       if (count++ == 0) first = mark;
     }
   };
+
+  explicit DocumentBuilder(Document& document) : document_(document) {}
+
   Uses aliases;
   Uses tags;
   std::string first_tag;
   // yaml-cpp 0.7 never consumes a token that cannot start a node where a
   // document starts (a ',' outside [...] or {...}): HandleNextDocument then
-  // reports the same empty document forever, and so would YAML::LoadAll.
-  // A document that starts where the previous one did is that token.
+  // reports the same empty document forever. A document that starts where
+  // the previous one did is that token.
   std::optional<YAML::Mark> stuck;
+  std::size_t documents = 0;
+  std::optional<YAML::Mark> second_document;  // where its first node is
 
   void OnDocumentStart(const YAML::Mark& mark) override {
-    if (documents_++ > 0 && mark.pos == last_start_.pos) stuck = mark;
+    if (documents++ > 0 && mark.pos == last_start_.pos) stuck = mark;
     last_start_ = mark;
   }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { aliases.add(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, const std::string&) override {
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { add(Node::Kind::Null, mark); }
+  // The alias itself stands as a null: the file is refused for it anyway.
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    aliases.add(mark);
+    add(Node::Kind::Null, mark);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, const std::string& value) override {
     note_tag(mark, tag);
+    if (Node* node = add(Node::Kind::Scalar, mark)) {
+      node->text_ = value;
+      node->quoted_ = tag == "!";
+    }
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {
     note_tag(mark, tag);
+    open(add(Node::Kind::Sequence, mark));
   }
-  void OnSequenceEnd() override {}
+  void OnSequenceEnd() override { close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, YAML::EmitterStyle::value) override {
     note_tag(mark, tag);
+    open(add(Node::Kind::Map, mark));
   }
-  void OnMapEnd() override {}
+  void OnMapEnd() override { close(); }
 
  private:
+  bool building() const { return documents == 1; }
+
+  // A new node in its place: the root, a sequence's next item, or a
+  // mapping's next key or the value of its last key.
+  Node* add(Node::Kind kind, const YAML::Mark& mark) {
+    if (!building()) {
+      if (documents == 2 && !second_document) second_document = mark;
+      return nullptr;
+    }
+    Node& node = document_.nodes.emplace_back();
+    node.kind_ = kind;
+    node.mark_ = mark;
+    if (open_.empty()) {
+      document_.root = &node;
+    } else if (Node& parent = *open_.back(); parent.IsSequence()) {
+      parent.items_.push_back(&node);
+    } else if (parent.entries_.empty() || parent.entries_.back().second != nullptr) {
+      parent.entries_.emplace_back(&node, nullptr);
+    } else {
+      parent.entries_.back().second = &node;
+    }
+    return &node;
+  }
+  void open(Node* node) {
+    if (node) open_.push_back(node);
+  }
+  void close() {
+    if (building() && !open_.empty()) open_.pop_back();
+  }
+
   // yaml-cpp gives an untagged plain node "?" and a quoted one (or one
   // tagged '!') "!"; anything else was written out.
   void note_tag(const YAML::Mark& mark, const std::string& tag) {
@@ -67,9 +114,12 @@ class UnsupportedSyntax final : public YAML::EventHandler {
     tags.add(mark);
   }
 
-  std::size_t documents_ = 0;
+  Document& document_;
+  std::vector<Node*> open_;  // the collections being filled, innermost last
   YAML::Mark last_start_;
 };
+
+namespace {
 
 std::string stuck_message(const std::string& text, const YAML::Mark& at) {
   const auto pos = static_cast<std::size_t>(at.pos);
@@ -81,7 +131,7 @@ std::string stuck_message(const std::string& text, const YAML::Mark& at) {
 }
 
 // One error for all uses, at the first: the rest say the same.
-void report_uses(const UnsupportedSyntax::Uses& uses, const std::string& file_name, const std::string& message,
+void report_uses(const DocumentBuilder::Uses& uses, const std::string& file_name, const std::string& message,
                  const std::string& plural, Diagnostics& diagnostics) {
   if (uses.count == 0) return;
   std::string text = message;
@@ -100,53 +150,46 @@ std::optional<SourceLocation> first_non_text_byte(const std::string& text, const
   return SourceLocation{file_name, line, static_cast<int>(bad - line_start) + 1};
 }
 
-// One pass over the parser's events before any node is built. It costs a
-// second scan of the text, and no cheaper test is safe: a stray ',' can
-// hang YAML::LoadAll itself.
-bool refuse_unsupported_syntax(const std::string& text, const std::string& file_name, Diagnostics& diagnostics) {
-  UnsupportedSyntax unsupported;
-  std::istringstream events(text);
-  YAML::Parser parser(events);
-  // Every document consumes at least one byte, so the bound only stops a
-  // parser that makes no progress in a way the start marks do not show.
-  for (std::size_t n = 0; !unsupported.stuck && parser.HandleNextDocument(unsupported); ++n)
-    if (n > text.size()) unsupported.stuck = YAML::Mark();
-  if (unsupported.stuck) {
-    const YAML::Mark& at = *unsupported.stuck;
-    diagnostics.error({file_name, at.line + 1, at.column + 1}, "", stuck_message(text, at));
-    return false;
-  }
-  report_uses(unsupported.aliases, file_name, "YAML aliases are not supported: write the value out", "aliases",
-              diagnostics);
-  report_uses(unsupported.tags, file_name,
-              "YAML tags are not supported (" + unsupported.first_tag + "): write the plain value, quoted when it is text",
-              "tags", diagnostics);
-  return !diagnostics.has_errors();
-}
-
 }  // namespace
 
-std::optional<YAML::Node> load_single_document(const std::string& text, const std::string& file_name,
-                                               Diagnostics& diagnostics) {
+std::optional<Document> load_single_document(const std::string& text, const std::string& file_name,
+                                             Diagnostics& diagnostics) {
   if (auto where = first_non_text_byte(text, file_name)) {
     diagnostics.error(*where, "", "not a UTF-8 text file (a NUL byte or an invalid byte sequence here)");
     return std::nullopt;
   }
+  Document document;
+  DocumentBuilder builder(document);
   try {
-    if (!refuse_unsupported_syntax(text, file_name, diagnostics)) return std::nullopt;
-    std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      YAML::Mark second = documents[1].Mark();
-      diagnostics.error({file_name, second.is_null() ? 0 : second.line + 1, second.is_null() ? 0 : second.column + 1},
-                        "", "the file holds " + std::to_string(documents.size()) +
-                                " YAML documents ('---'); a target file is exactly one");
-      return std::nullopt;
-    }
-    return documents.empty() ? YAML::Node() : documents[0];
+    std::istringstream events(text);
+    YAML::Parser parser(events);
+    // Every document consumes at least one byte, so the bound only stops a
+    // parser that makes no progress in a way the start marks do not show.
+    for (std::size_t n = 0; !builder.stuck && parser.HandleNextDocument(builder); ++n)
+      if (n > text.size()) builder.stuck = YAML::Mark();
   } catch (const YAML::ParserException& e) {
     diagnostics.error({file_name, e.mark.line + 1, e.mark.column + 1}, "", "not valid YAML: " + e.msg);
     return std::nullopt;
   }
+  if (builder.stuck) {
+    const YAML::Mark& at = *builder.stuck;
+    diagnostics.error({file_name, at.line + 1, at.column + 1}, "", stuck_message(text, at));
+    return std::nullopt;
+  }
+  report_uses(builder.aliases, file_name, "YAML aliases are not supported: write the value out", "aliases",
+              diagnostics);
+  report_uses(builder.tags, file_name,
+              "YAML tags are not supported (" + builder.first_tag + "): write the plain value, quoted when it is text",
+              "tags", diagnostics);
+  if (diagnostics.has_errors()) return std::nullopt;
+  if (builder.documents > 1) {
+    YAML::Mark second = builder.second_document.value_or(YAML::Mark::null_mark());
+    diagnostics.error({file_name, second.is_null() ? 0 : second.line + 1, second.is_null() ? 0 : second.column + 1},
+                      "", "the file holds " + std::to_string(builder.documents) +
+                              " YAML documents ('---'); a target file is exactly one");
+    return std::nullopt;
+  }
+  return document;
 }
 
 }  // namespace nvmetctl::yaml_input

@@ -1,8 +1,6 @@
 #pragma once
 // Reads the target file's YAML nodes into the model, with one located error
 // per problem (file, line, column, field). Private to src/core/config.
-#include <yaml-cpp/yaml.h>
-
 #include <functional>
 #include <optional>
 #include <set>
@@ -13,6 +11,7 @@
 #include "nvmetctl/config/value_syntax.h"
 #include "nvmetctl/model/attribute_table.h"
 #include "nvmetctl/model/target.h"
+#include "yaml_document.h"
 
 namespace nvmetctl::yaml_input {
 
@@ -26,13 +25,13 @@ class Reader {
   Reader(std::string file, Diagnostics& diagnostics)
       : file_(std::move(file)), diagnostics_(diagnostics) {}
 
-  SourceLocation where(const YAML::Node& node) const {
-    YAML::Mark mark = node.Mark();
+  SourceLocation where(const Node& node) const {
+    const YAML::Mark& mark = node.Mark();
     if (mark.is_null()) return {file_, 0, 0};
     return {file_, mark.line + 1, mark.column + 1};
   }
 
-  void error(const YAML::Node& node, const std::string& field, const std::string& message) {
+  void error(const Node& node, const std::string& field, const std::string& message) {
     diagnostics_.error(where(node), field, message);
   }
 
@@ -41,7 +40,7 @@ class Reader {
   // `what` names the mapping in messages ("a subsystem"); `attributes_of`,
   // when set, adds that kind's configfs attributes to the known keys.
   template <class Handler>
-  bool for_each_key(const YAML::Node& map, const std::string& field, const std::string& what,
+  bool for_each_key(const Node& map, const std::string& field, const std::string& what,
                     const std::set<std::string>& structural, std::optional<ObjectKind> attributes_of,
                     Handler handle) {
     if (!map.IsMap()) {
@@ -49,8 +48,8 @@ class Reader {
       return false;
     }
     std::set<std::string> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node key_node = it->first;
+    for (const auto& [key_at, value_at] : map.entries()) {
+      const Node& key_node = *key_at;
       if (!key_node.IsScalar()) {
         error(key_node, field, "keys must be plain names");
         continue;
@@ -66,26 +65,26 @@ class Reader {
               "unknown key for " + what + "; known keys: " + known_keys(structural, attributes_of));
         continue;
       }
-      handle(key, key_node, it->second);
+      handle(key, key_node, *value_at);
     }
     return true;
   }
 
-  std::optional<ScalarInput> scalar(const YAML::Node& node, const std::string& field) {
+  std::optional<ScalarInput> scalar(const Node& node, const std::string& field) {
     if (!node.IsScalar() || node.IsNull()) {
       error(node, field, node.IsNull() ? "a value is required" : "expected a single value");
       return std::nullopt;
     }
-    return ScalarInput{node.Scalar(), node.Tag() == "!"};
+    return ScalarInput{node.Scalar(), node.quoted()};
   }
 
-  std::optional<std::string> string_value(const YAML::Node& node, const std::string& field) {
+  std::optional<std::string> string_value(const Node& node, const std::string& field) {
     auto input = scalar(node, field);
     if (!input) return std::nullopt;
     return input->text;
   }
 
-  std::optional<long long> integer(const YAML::Node& node, const std::string& field,
+  std::optional<long long> integer(const Node& node, const std::string& field,
                                    long long min, long long max) {
     auto input = scalar(node, field);
     if (!input) return std::nullopt;
@@ -113,7 +112,7 @@ class Reader {
     return value;
   }
 
-  void attribute(ObjectKind kind, const std::string& key, const YAML::Node& value,
+  void attribute(ObjectKind kind, const std::string& key, const Node& value,
                  const std::string& field, AttrMap& attrs, AttrLocations& locations) {
     const AttributeSpec* spec = find_attribute_by_key(kind, key);
     auto input = scalar(value, field);
@@ -130,7 +129,7 @@ class Reader {
 
   // Entries that are no single value are reported and left out; `where` gets
   // the location of each entry kept.
-  std::vector<std::string> name_list(const YAML::Node& node, const std::string& field,
+  std::vector<std::string> name_list(const Node& node, const std::string& field,
                                      std::vector<SourceLocation>& where_out) {
     std::vector<std::string> names;
     where_out.clear();
@@ -147,7 +146,7 @@ class Reader {
   }
 
   template <class Item, class ParseOne>
-  void sequence(const YAML::Node& node, const std::string& field, std::vector<Item>& out,
+  void sequence(const Node& node, const std::string& field, std::vector<Item>& out,
                 ParseOne parse_one) {
     if (!node.IsSequence()) {
       error(node, field, "expected a list");
