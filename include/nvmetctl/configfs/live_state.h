@@ -40,6 +40,14 @@ struct LiveState {
 struct ReadScope {
   bool all_attributes = true;
   const Target* declared = nullptr;  // with all_attributes=false
+  // With both: a host, subsystem (with its namespaces, passthru and allowed
+  // hosts) or port (with its links, referrals and ANA groups) whose directory
+  // is not in `touched` is taken from `unchanged` rather than read again.
+  // Verify after a run: its steps changed only the objects they touched.
+  // Directory listings are read all the same, so an object that came or
+  // went is still seen.
+  const LiveState* unchanged = nullptr;
+  const std::set<std::string>* touched = nullptr;
 };
 
 Expected<LiveState> read_live_state(const ConfigFs& fs, const NvmetLayout& layout, const ReadScope& scope = {});

@@ -45,6 +45,9 @@ class Reader {
     if (auto r = read_hosts(state.target); !r) return r.error();
     if (auto r = read_subsystems(state.target); !r) return r.error();
     if (auto r = read_ports(state.target); !r) return r.error();
+    // A kind whose objects were all kept still has its files on record.
+    if (scope_.unchanged)
+      for (const auto& [kind, files] : scope_.unchanged->attribute_files) attribute_files_.emplace(kind, files);
     state.attribute_files = std::move(attribute_files_);
     return state;
   }
@@ -127,10 +130,21 @@ class Reader {
 
   const Target* declared() const { return scope_.all_attributes ? nullptr : scope_.declared; }
 
+  // The object as `unchanged` has it, when the run did not touch `dir`.
+  const Target* kept_from(const std::string& dir) const {
+    if (!scope_.unchanged || !scope_.touched || scope_.touched->count(dir)) return nullptr;
+    return &scope_.unchanged->target;
+  }
+
   Expected<void> read_hosts(Target& target) {
     auto names = child_names(layout_.hosts(), EntryType::Directory);
     if (!names) return names.error();
     for (const auto& nqn : *names) {
+      const Target* kept = kept_from(layout_.host(nqn));
+      if (const Host* same = kept ? kept->find_host(nqn) : nullptr) {
+        target.hosts.push_back(*same);
+        continue;
+      }
       Host host;
       host.nqn = nqn;
       const Host* want = declared() ? declared()->find_host(nqn) : nullptr;
@@ -150,6 +164,11 @@ class Reader {
     auto names = child_names(layout_.subsystems(), EntryType::Directory);
     if (!names) return names.error();
     for (const auto& nqn : *names) {
+      const Target* kept = kept_from(layout_.subsystem(nqn));
+      if (const Subsystem* same = kept ? kept->find_subsystem(nqn) : nullptr) {
+        target.subsystems.push_back(*same);
+        continue;
+      }
       Subsystem s;
       s.nqn = nqn;
       const Subsystem* want = declared() ? declared()->find_subsystem(nqn) : nullptr;
@@ -194,6 +213,11 @@ class Reader {
     for (const auto& name : *names) {
       Port p;
       p.id = static_cast<std::uint16_t>(std::strtoul(name.c_str(), nullptr, 10));
+      const Target* kept = kept_from(layout_.port(p.id));
+      if (const Port* same = kept ? kept->find_port(p.id) : nullptr) {
+        target.ports.push_back(*same);
+        continue;
+      }
       const Port* want = declared() ? declared()->find_port(p.id) : nullptr;
       if (auto r = read_attrs(layout_.port(p.id), ObjectKind::Port, want ? &want->attrs : nullptr, p.attrs); !r)
         return r;

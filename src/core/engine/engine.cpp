@@ -174,7 +174,10 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
     report.status = ApplyStatus::Blocked;
     return report;
   }
-  auto verify = [&] { return verify_applied(desired, ctx.fs, ctx.layout(), full.kernel, options); };
+  const std::set<std::string> touched = touched_objects(full.plan, ctx.layout());
+  auto verify = [&] {
+    return verify_applied(desired, ctx.fs, ctx.layout(), full.kernel, options, &touched, &full.live);
+  };
   ApplyReport done =
       execute_with_rollback(std::move(full.plan), full.live.target, ctx, verify, interrupted, "apply", confirm);
   record_served_sizes(desired, ctx, done, sizes);

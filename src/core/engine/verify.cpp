@@ -51,12 +51,32 @@ std::vector<std::string> describe_drift(const Plan& plan, const NvmetLayout& lay
   return lines;
 }
 
+std::set<std::string> touched_objects(const Plan& plan, const NvmetLayout& layout) {
+  const std::string parents[] = {layout.hosts() + "/", layout.subsystems() + "/", layout.ports() + "/"};
+  std::set<std::string> dirs;
+  for (const Step& step : plan.steps) {
+    if (!step.op.touches_configfs()) continue;
+    const std::string& path = step.op.path;
+    for (const std::string& parent : parents) {
+      if (path.size() <= parent.size() || path.compare(0, parent.size(), parent) != 0) continue;
+      dirs.insert(path.substr(0, path.find('/', parent.size())));
+      break;
+    }
+  }
+  return dirs;
+}
+
 std::vector<std::string> verify_applied(const Target& desired, const ConfigFs& fs, const NvmetLayout& layout,
-                                        const KernelFacts& kernel, const PlanOptions& options) {
+                                        const KernelFacts& kernel, const PlanOptions& options,
+                                        const std::set<std::string>* touched, const LiveState* before) {
   ProfiledPhase profiled("verify");
   ReadScope scope;
   scope.all_attributes = false;
   scope.declared = &desired;
+  if (touched && before) {
+    scope.unchanged = before;
+    scope.touched = touched;
+  }
   auto after = read_live_state(fs, layout, scope);
   if (!after) return {"cannot re-read configfs: " + after.error().describe()};
   return describe_drift(plan_configfs(desired, *after, layout, kernel, options), layout);
