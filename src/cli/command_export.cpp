@@ -5,6 +5,7 @@
 #include "nvmetctl/formats/nvmetcli_format.h"
 #include "nvmetctl/exit_codes.h"
 #include "nvmetctl/util/durable_file.h"
+#include "nvmetctl/util/phase_profile.h"
 
 namespace nvmetctl::cli {
 
@@ -23,13 +24,17 @@ void register_export(CLI::App& app, CliContext& ctx) {
     if (!live) return;
     std::vector<RdmaDevice> devices;
     if (!live->target.ports.empty() || !live->target.subsystems.empty()) {
+      ProfiledPhase profiled("facts: rdma");
       if (auto listed = system.rdma->list()) devices = *listed;
     }
-    Target exported = exportable_target(live->target, devices);
     std::string text;
-    if (*format == "nvmetcli") text = json_text(target_to_nvmetcli(exported));
-    else if (ctx.json()) text = json_text(target_to_json(exported));
-    else text = target_to_yaml(exported);
+    {
+      ProfiledPhase profiled("format");
+      Target exported = exportable_target(live->target, devices);
+      if (*format == "nvmetcli") text = json_text(target_to_nvmetcli(exported));
+      else if (ctx.json()) text = json_text(target_to_json(exported));
+      else text = target_to_yaml(exported);
+    }
     if (output->empty()) {
       std::cout << text;
       return;

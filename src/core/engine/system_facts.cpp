@@ -43,15 +43,21 @@ SystemFacts gather_system_facts(const Target& desired, EngineContext& ctx, const
   SystemFacts facts;
   facts.kernel_release = ctx.modules ? ctx.modules->kernel_release() : read_kernel_release(ctx.paths).value_or("");
   facts.configfs_mounted = live.nvmet_loaded || configfs_mounted_at(ctx.paths, ctx.paths.configfs);
-  gather_module_facts(desired, ctx, facts);
+  {
+    ProfiledPhase modules("facts: modules");
+    gather_module_facts(desired, ctx, facts);
+  }
   if (ctx.rdma && uses_rdma(desired)) {
+    ProfiledPhase rdma("facts: rdma");
     auto devices = ctx.rdma->list();
     if (devices) facts.rdma_devices = *devices;
     else facts.rdma_problem = devices.error().describe();
   }
-  if (ctx.network)
+  if (ctx.network && !desired.rdma_links.empty()) {
+    ProfiledPhase netdevs("facts: netdevs");
     for (const RdmaLink& link : desired.rdma_links)
       if (!ctx.network->netdev_exists(link.netdev)) facts.missing_netdevs.insert(link.netdev);
+  }
   return facts;
 }
 

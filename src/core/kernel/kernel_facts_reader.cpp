@@ -6,11 +6,12 @@
 
 namespace nvmetctl {
 
-KernelFacts read_kernel_facts(const SystemPaths& paths, const std::string& release) {
-  ProfiledPhase profiled("facts");
-  KernelFacts facts;
-  facts.version = parse_kernel_release(release);
-  std::ifstream config(paths.boot + "/config-" + release);
+namespace {
+
+KernelConfig::Options read_kernel_config(const std::string& file) {
+  ProfiledPhase profiled("facts: kernel config");
+  KernelConfig::Options options;
+  std::ifstream config(file);
   std::string line;
   while (std::getline(config, line)) {
     if (line.rfind("CONFIG_NVME", 0) != 0 && line.rfind("CONFIG_BLK_DEV_INTEGRITY", 0) != 0 &&
@@ -18,12 +19,21 @@ KernelFacts read_kernel_facts(const SystemPaths& paths, const std::string& relea
       continue;
     if (line.rfind("# ", 0) == 0) {
       auto end = line.find(" is not set");
-      if (end != std::string::npos) facts.config[line.substr(2, end - 2)] = false;
+      if (end != std::string::npos) options[line.substr(2, end - 2)] = false;
       continue;
     }
     auto eq = line.find('=');
-    if (eq != std::string::npos) facts.config[line.substr(0, eq)] = line.substr(eq + 1) != "n";
+    if (eq != std::string::npos) options[line.substr(0, eq)] = line.substr(eq + 1) != "n";
   }
+  return options;
+}
+
+}  // namespace
+
+KernelFacts read_kernel_facts(const SystemPaths& paths, const std::string& release) {
+  KernelFacts facts;
+  facts.version = parse_kernel_release(release);
+  facts.config = KernelConfig([file = paths.boot + "/config-" + release] { return read_kernel_config(file); });
   return facts;
 }
 

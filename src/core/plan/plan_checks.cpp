@@ -21,8 +21,8 @@ void check_attrs_supported(Planning& p, ObjectKind kind, const AttrMap& attrs, c
     SourceLocation loc = attr_location(where, file, fallback);
     std::string key = object + "." + spec->key;
     bool too_old = kernel.version.known() && spec->since > kernel.version;
-    auto option = spec->needs_config ? kernel.config.find(spec->needs_config) : kernel.config.end();
-    bool config_off = option != kernel.config.end() && !option->second;
+    std::optional<bool> option = spec->needs_config ? kernel.config.built(spec->needs_config) : std::nullopt;
+    bool config_off = option && !*option;
     bool absent = listed && !present;
     std::string running = kernel.version.known() ? "this kernel is " + kernel.version.str() : "this kernel lacks it";
     if (too_old || (absent && !spec->needs_config))
@@ -61,8 +61,8 @@ void check_passthru_supported(Planning& p, const Subsystem& s) {
   bool only_off = s.passthru && s.passthru->attrs == AttrMap{{"enable", "0"}};
   if (!s.passthru || only_off) return;
   const KernelFacts& kernel = p.outcome.kernel();
-  auto option = kernel.config.find("CONFIG_NVME_TARGET_PASSTHRU");
-  bool missing = option != kernel.config.end() && !option->second;
+  std::optional<bool> option = kernel.config.built("CONFIG_NVME_TARGET_PASSTHRU");
+  bool missing = option && !*option;
   if (const Subsystem* live_s = p.outcome.live_subsystem(s.nqn); live_s && !live_s->passthru) missing = true;
   if (missing)
     p.problems.error(s.passthru->where, subsystem_object(s.nqn) + ".passthru",

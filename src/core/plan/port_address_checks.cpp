@@ -136,7 +136,7 @@ std::vector<std::pair<const Port*, std::uint16_t>> tcp_ports_starting(const Outc
 }
 
 ListenerFacts read_listener_facts(const Outcome& outcome, const std::string& proc_root, const ListenerFacts* earlier) {
-  ProfiledPhase profiled("facts");
+  ProfiledPhase profiled("facts: listeners");
   ListenerFacts facts;
   for (const auto& [port, service] : tcp_ports_starting(outcome)) facts.services.insert(service);
   if (facts.services.empty()) return facts;

@@ -31,11 +31,11 @@ std::string PhaseProfile::report() const {
   std::string out = "profile (NVMETCTL_PROFILE): phase, calls, seconds, share\n";
   char line[160];
   for (const auto& [phase, total] : rows) {
-    std::snprintf(line, sizeof line, "  %-14s %6d %9.4f %5.1f%%\n", phase.c_str(), total.calls, total.seconds,
+    std::snprintf(line, sizeof line, "  %-21s %6d %9.4f %5.1f%%\n", phase.c_str(), total.calls, total.seconds,
                   all > 0 ? 100 * total.seconds / all : 0.0);
     out += line;
   }
-  std::snprintf(line, sizeof line, "  %-14s %6s %9.4f\n", "total", "", all);
+  std::snprintf(line, sizeof line, "  %-21s %6s %9.4f\n", "total", "", all);
   return out + line;
 }
 

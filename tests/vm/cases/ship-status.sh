@@ -62,7 +62,7 @@ assert_contains "$OUT" "not loaded"
 NVMETCTL_PROFILE=1 "$NVMETCTL" apply "$WORK/target.yaml" 2>"$WORK/profile.txt" >/dev/null || fail "apply failed"
 log "$(cat "$WORK/profile.txt")"
 # NVMETCTL_PROFILE=1: where the run's time went, each phase once in the table.
-for phase in start-up file "yaml load" validate lock facts read plan writes verify journal total; do
+for phase in start-up file "yaml load" validate lock facts "facts: modules" "facts: rdma" "facts: netdevs" "facts: listeners" read plan writes verify journal total; do
     grep -qE "^  $phase +" "$WORK/profile.txt" || fail "the profile has no '$phase' line"
 done
 
