@@ -22,6 +22,7 @@
 #include "nvmetctl/config/target_parser.h"
 #include "fake_nvmet_fs.h"
 #include "nvmetctl/engine/engine.h"
+#include "nvmetctl/formats/target_writer.h"
 #include "nvmetctl/util/phase_profile.h"
 
 namespace {
@@ -100,12 +101,22 @@ int main(int argc, char** argv) {
   double noop_s = median_seconds(repeats, [&] { noop_status = apply_target(desired, ctx, PlanOptions{}).status; });
   int noop_mutations = fs.mutations();
 
+  // export: the whole tree read, then written as a target file.
+  std::size_t export_bytes = 0;
+  double read_all_s = median_seconds(repeats, [&] { (void)read_live_state(fs, ctx.layout(), ReadScope{}); });
+  double export_s = median_seconds(repeats, [&] {
+    auto live = read_live_state(fs, ctx.layout(), ReadScope{});
+    if (live) export_bytes = target_to_yaml(exportable_target(live->target, {})).size();
+  });
+
   std::printf("%-14s %10s %12s\n", "operation", "seconds", "configfs ops");
   std::printf("%-14s %10.4f %12s\n", "yaml-cpp alone", yaml_s, "-");
   std::printf("%-14s %10.4f %12s\n", "parse", parse_s, "-");
   std::printf("%-14s %10.4f %12d mutations\n", "cold apply", cold_s, cold_mutations);
   std::printf("%-14s %10.4f %12d reads, %zu steps\n", "plan", plan_s, plan_reads, plan_steps);
   std::printf("%-14s %10.4f %12d mutations\n", "no-op apply", noop_s, noop_mutations);
+  std::printf("%-14s %10.4f %12s\n", "read, whole", read_all_s, "-");
+  std::printf("%-14s %10.4f %12zu bytes of YAML\n", "export", export_s, export_bytes);
   std::printf("\nin-memory cold apply, by phase (the first, unrepeated):\n%s", cold_profile.c_str());
   bool converged = plan_steps == 0 && noop_status == ApplyStatus::NoChanges && noop_mutations == 0;
   if (!converged) std::fprintf(stderr, "the in-memory tree did not converge: %zu steps left\n", plan_steps);

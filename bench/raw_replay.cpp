@@ -1,23 +1,34 @@
 // The kernel's own cost of what nvmetctl does, for the bench: the
 // operations of nvmetctl's plan (`plan -o json`) replayed with bare
-// syscalls, and every attribute that plan writes read back the same way.
-// What nvmetctl spends beyond these is its own.
+// syscalls, the attributes that plan writes read back the same way, the
+// whole tree read as export must, and yaml-cpp's load of the file alone.
+// Each prints the seconds its syscalls (or the load) took, the plan's JSON
+// parse and the process start left out: the limit is the kernel's, so
+// what nvmetctl spends beyond it, start-up included, is counted as its own.
 //
 //   nvmetctl-raw-replay replay PLAN.json [NVMET_DIR]   mkdir, open+write+close, symlink, in plan order
 //   nvmetctl-raw-replay read PLAN.json [NVMET_DIR]     open+read+close of each written attribute,
 //                                                      readdir of each made directory
+//   nvmetctl-raw-replay read-tree [NVMET_DIR]          readdir of every directory, readlink of every
+//                                                      link, open+read+close of every readable file
+//   nvmetctl-raw-replay yaml FILE                      YAML::LoadFile
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <functional>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 namespace {
 
@@ -67,11 +78,59 @@ int read_back(const nlohmann::json& steps, const std::string& root) {
   return 0;
 }
 
+// Depth first, as export reads: every entry, links not followed.
+int read_tree(const std::string& dir) {
+  DIR* handle = ::opendir(dir.c_str());
+  if (!handle) return fail("opendir " + dir);
+  std::vector<std::pair<std::string, unsigned char>> entries;
+  while (const dirent* entry = ::readdir(handle)) {
+    const std::string name = entry->d_name;
+    if (name != "." && name != "..") entries.emplace_back(name, entry->d_type);
+  }
+  ::closedir(handle);
+  char buffer[4096];
+  for (const auto& [name, type] : entries) {
+    const std::string path = dir + "/" + name;
+    if (type == DT_DIR) {
+      if (int rc = read_tree(path); rc != 0) return rc;
+    } else if (type == DT_LNK) {
+      if (::readlink(path.c_str(), buffer, sizeof buffer) < 0) return fail("readlink " + path);
+    } else {
+      int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) continue;  // write-only attributes
+      while (::read(fd, buffer, sizeof buffer) > 0) {
+      }
+      ::close(fd);
+    }
+  }
+  return 0;
+}
+
+int timed(const std::function<int()>& run) {
+  const auto start = std::chrono::steady_clock::now();
+  const int rc = run();
+  std::printf("%.3f\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return rc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3 || (std::string(argv[1]) != "replay" && std::string(argv[1]) != "read")) {
-    std::fprintf(stderr, "usage: nvmetctl-raw-replay replay|read PLAN.json [NVMET_DIR]\n");
+  const std::string mode = argc > 1 ? argv[1] : "";
+  const std::string root_default = "/sys/kernel/config/nvmet";
+  if (mode == "read-tree") {
+    const std::string root = argc > 2 ? argv[2] : root_default;
+    return timed([&] { return read_tree(root); });
+  }
+  if (mode == "yaml" && argc > 2) {
+    const std::string file = argv[2];
+    return timed([&] {
+      YAML::Node document = YAML::LoadFile(file);
+      return document ? 0 : 1;
+    });
+  }
+  if (argc < 3 || (mode != "replay" && mode != "read")) {
+    std::fprintf(stderr, "usage: nvmetctl-raw-replay replay|read PLAN.json [NVMET_DIR] | read-tree [NVMET_DIR] | yaml FILE\n");
     return 64;
   }
   std::ifstream in(argv[2]);
@@ -80,7 +139,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nvmetctl-raw-replay: %s is not the output of 'nvmetctl plan -o json'\n", argv[2]);
     return 1;
   }
-  const std::string root = argc > 3 ? argv[3] : "/sys/kernel/config/nvmet";
+  const std::string root = argc > 3 ? argv[3] : root_default;
   const auto& steps = plan["plan"]["steps"];
-  return std::string(argv[1]) == "replay" ? replay(steps, root) : read_back(steps, root);
+  return timed([&] { return mode == "replay" ? replay(steps, root) : read_back(steps, root); });
 }
