@@ -84,6 +84,11 @@ class KmodModuleLoader final : public ModuleLoader {
   std::string kernel_release() const override { return release_; }
 
   Expected<ModuleState> state(const std::string& name) override {
+    // A loaded module answers from sysfs alone (what state_of would find
+    // too): libkmod's indexes, a good part of a run under emulation, are
+    // opened only for what sysfs cannot tell (built in, not loaded, alias).
+    if (module_sysfs::presence(paths_, normalize_module_name(name)) == module_sysfs::Presence::Loadable)
+      return ModuleState::Loaded;
     auto mod = lookup(name, "query module");
     if (!mod) return mod.error();
     return state_of(mod->get(), name);
