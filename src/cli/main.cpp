@@ -67,7 +67,12 @@ int main(int argc, char** argv) {
 
   // Prometheus' text format is a view of the live target: status only.
   app.parse_complete_callback([&app, &ctx] {
-    if (PhaseProfile::instance().enabled()) PhaseProfile::instance().leave();  // start-up
+    if (PhaseProfile::instance().enabled()) {
+      PhaseProfile::instance().leave();  // start-up
+      // The command's own work between the named phases: printing its
+      // report, above all. Left when the profile is printed.
+      PhaseProfile::instance().enter("command, other");
+    }
     if (!ctx.prometheus()) return;
     auto chosen = app.get_subcommands();
     if (chosen.empty() || chosen.front()->get_name() != "status")
@@ -83,6 +88,9 @@ int main(int argc, char** argv) {
     app.exit(e);
     return exit_code::kUsage;
   }
-  if (PhaseProfile::instance().enabled()) std::cerr << PhaseProfile::instance().report();
+  if (PhaseProfile::instance().enabled()) {
+    PhaseProfile::instance().leave();  // command, other
+    std::cerr << PhaseProfile::instance().report();
+  }
   return ctx.exit_status;
 }
