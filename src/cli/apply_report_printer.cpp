@@ -38,7 +38,7 @@ FailureSummary summarize_failure(const CliContext& ctx, const ApplyReport& repor
                    (op.touches_configfs() ? layout.relative(e.path.empty() ? op.path : e.path) : e.path) + ": " +
                    e.reason;
     for (const auto& line : report.failure->kernel_log) summary.log_lines.push_back(line.stamped());
-    FailureExplanation why = explain_failure(op, e, report.failure->kernel_log, ctx.paths);
+    FailureExplanation why = explain_failure(report.plan, report.failure->step_index, e, report.failure->kernel_log, ctx.paths);
     summary.hint = why.cause.empty() ? "" : why.cause + (why.fix.empty() ? "" : "; fix: " + why.fix);
     doc["failure"] = {{"step", report.failure->step_index}, {"error", summary.what}, {"errno", e.errnum},
                       {"kernel_log", summary.log_lines}, {"cause", why.cause}, {"fix", why.fix},

@@ -69,6 +69,32 @@ TEST(DoctorDiagnose, AddressNotLocal) {
   EXPECT_EQ(tcp.id, "tcp-addr-not-local");
 }
 
+TEST(DoctorDiagnose, FcLinkWithoutOrWithATakenTargetPort) {
+  Operation op{OpKind::Symlink, kLink, "", "nn-0x20000090fa0000ff:pn-0x10000090fa0000ff"};
+  Finding missing = diagnose_failed_operation(op, sys_error(ENXIO, "symlink", kLink), {});
+  EXPECT_EQ(missing.id, "fc-target-port-missing");
+  EXPECT_EQ(missing.what, "no FC target port has nn-0x20000090fa0000ff:pn-0x10000090fa0000ff on this node");
+  EXPECT_NE(missing.fix.find("add_target_port"), std::string::npos) << missing.fix;
+  Finding taken = diagnose_failed_operation(op, sys_error(EALREADY, "symlink", kLink), {});
+  EXPECT_EQ(taken.id, "fc-target-port-taken");
+}
+
+// The rollback removes a port this run made before the failure is explained:
+// the address comes from the plan's own write.
+TEST(FailureExplanation, PortLinkNamesTheTraddrThePlanWrote) {
+  Plan plan;
+  const std::string port = "/nonexistent/nvmet/ports/3";
+  plan.steps.push_back({ChangeKind::Create, {OpKind::Mkdir, port, "", ""}, "port 3", {}, false, "", {}});
+  plan.steps.push_back({ChangeKind::Create, {OpKind::Write, port + "/addr_traddr", "nn-0x1:pn-0x2", ""}, "port 3",
+                        {}, false, "", {}});
+  plan.steps.push_back({ChangeKind::Create, {OpKind::Symlink, port + "/subsystems/nqn.x", "/nonexistent/s", ""},
+                        "port 3", {}, false, "", {}});
+  FailureExplanation why =
+      explain_failure(plan, 2, sys_error(ENXIO, "symlink", port + "/subsystems/nqn.x"), {}, SystemPaths{});
+  EXPECT_EQ(why.cause.rfind("no FC target port has nn-0x1:pn-0x2 on this node", 0), 0u) << why.cause;
+  EXPECT_TRUE(explain_failure(plan, 7, sys_error(ENXIO, "symlink", ""), {}, SystemPaths{}).cause.empty());
+}
+
 TEST(DoctorDiagnose, NamespaceEnableFailures) {
   std::string enable = "/sys/kernel/config/nvmet/subsystems/nqn.x/namespaces/10/enable";
   Operation op{OpKind::Write, enable, "1", ""};
@@ -102,8 +128,9 @@ TEST(DoctorDiagnose, UnknownFailureHasNoId) {
 }
 
 TEST(DoctorDiagnose, ApplyExplanationComesFromTheDoctor) {
-  Operation op{OpKind::Symlink, kLink, "", ""};
-  FailureExplanation why = explain_failure(op, sys_error(EINVAL, "symlink", kLink),
+  Plan plan;
+  plan.steps.push_back({ChangeKind::Create, {OpKind::Symlink, kLink, "", ""}, "port 1", {}, false, "", {}});
+  FailureExplanation why = explain_failure(plan, 0, sys_error(EINVAL, "symlink", kLink),
                                            log_of({"nvmet: transport type 3 not supported"}), SystemPaths{});
   EXPECT_NE(why.cause.find("(doctor: transport-module-missing)"), std::string::npos) << why.cause;
   EXPECT_EQ(why.fix.rfind("modprobe nvmet-tcp", 0), 0u) << why.fix;
@@ -120,8 +147,9 @@ TEST(DoctorDiagnose, ModuleExplanationReadsTheGivenPaths) {
   SystemPaths paths;
   paths.proc = (root / "proc").string();
   paths.modules_dir = (root / "modules").string();
-  Operation op{OpKind::LoadModule, "nvmet-rdma", "", ""};
-  FailureExplanation why = explain_failure(op, sys_error(ENOENT, "load module", "nvmet-rdma"), {}, paths);
+  Plan plan;
+  plan.steps.push_back({ChangeKind::Create, {OpKind::LoadModule, "nvmet-rdma", "", ""}, "module", {}, false, "", {}});
+  FailureExplanation why = explain_failure(plan, 0, sys_error(ENOENT, "load module", "nvmet-rdma"), {}, paths);
   EXPECT_NE(why.cause.find("not available for kernel 9.9.9-explain"), std::string::npos) << why.cause;
   fs::remove_all(root);
 }

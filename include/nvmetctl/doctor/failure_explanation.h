@@ -7,7 +7,7 @@
 
 #include "nvmetctl/expected.h"
 #include "nvmetctl/kernel/kernel_log.h"
-#include "nvmetctl/plan/operation.h"
+#include "nvmetctl/plan/plan.h"
 #include "nvmetctl/system_paths.h"
 
 namespace nvmetctl {
@@ -17,7 +17,9 @@ struct FailureExplanation {
   std::string fix;    // a command or file change, "" when unknown
 };
 
-FailureExplanation explain_failure(const Operation& op, const SysError& error,
+// failed_step indexes plan.steps: the other steps say what the refused one
+// depended on (a port link's refusal is about the address the plan wrote).
+FailureExplanation explain_failure(const Plan& plan, std::size_t failed_step, const SysError& error,
                                    const std::vector<KernelLogLine>& kernel_log, const SystemPaths& paths);
 
 }  // namespace nvmetctl

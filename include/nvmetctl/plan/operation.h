@@ -9,7 +9,8 @@ enum class OpKind {
   Mkdir,
   Rmdir,
   Write,
-  Symlink,        // path = link, value = target
+  Symlink,        // path = link, value = target; a port link's diagnosis may
+                  // carry the port's traddr in detail (explain_failure)
   Unlink,
   MountConfigfs,  // path = mount point
   LoadModule,     // path = module name

@@ -35,6 +35,8 @@ constexpr std::array kCatalog{
     FindingKind{"rdma-devices-unknown", "RDMA devices could not be listed"},
     FindingKind{"tcp-addr-not-local", "tcp traddr on no local interface: bind fails with EADDRNOTAVAIL"},
     FindingKind{"port-addr-in-use", "another listener holds the same address and port (EADDRINUSE)"},
+    FindingKind{"fc-target-port-missing", "fc traddr names WWNs no FC target port of the node has: ENXIO on link"},
+    FindingKind{"fc-target-port-taken", "fc traddr names an FC target port another nvmet port uses: EALREADY on link"},
     FindingKind{"port-pi-unsupported", "param_pi_enable=1 on a transport without T10-PI: EINVAL on link"},
     FindingKind{"port-enabled-attr-refused", "a port attribute write was refused with EACCES because the port is enabled"},
     FindingKind{"port-not-enabled", "a port with no subsystem links: nothing listens"},
