@@ -239,6 +239,27 @@ TEST(CheckProbePlan, LoopPortHasNoAddressAndIsCheckable) {
   EXPECT_TRUE(probes[0].not_checkable.empty());
 }
 
+TEST(CheckProbePlan, EveryProbeOfAPortCarriesItsReferralsEnabledOrNot) {
+  Target t;
+  t.subsystems = {subsystem(kOpen, std::vector<std::string>{}, true)};
+  t.ports = {port(1, "tcp", "127.0.0.1", {kOpen})};
+  Referral up, off;
+  up.name = "up";
+  up.attrs = {{"addr_trtype", "tcp"}, {"addr_traddr", "10.111.0.2"}, {"addr_trsvcid", "4420"}, {"enable", "1"}};
+  off.name = "off";
+  off.attrs = {{"addr_trtype", "rdma"}, {"addr_traddr", "10.111.0.3"}, {"addr_trsvcid", "4421"}, {"enable", "0"}};
+  t.ports[0].referrals = {up, off};
+  Sources src;
+  std::vector<Probe> probes = plan_probes(t, src.get());
+  ASSERT_EQ(probes.size(), 1u);
+  ASSERT_EQ(probes[0].referrals.size(), 2u);
+  EXPECT_EQ(probes[0].referrals[0].name, "up");
+  EXPECT_EQ(probes[0].referrals[0].address.describe(), "tcp 10.111.0.2:4420");
+  EXPECT_TRUE(probes[0].referrals[0].enabled);
+  EXPECT_EQ(probes[0].referrals[1].address.describe(), "rdma 10.111.0.3:4421");
+  EXPECT_FALSE(probes[0].referrals[1].enabled);
+}
+
 TEST(CheckProbePlan, DisabledPortsUnlinkedAndUndeclaredSubsystemsGiveNoProbe) {
   Target t;
   t.subsystems = {subsystem(kDisk, std::vector<std::string>{kHostA}, false),

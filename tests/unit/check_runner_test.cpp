@@ -259,6 +259,52 @@ TEST_F(CheckRunner, PassthruControllerShowingNoNamespaceIsAMismatch) {
   EXPECT_EQ(report.results[0].cause, "the subsystem serves no namespace");
 }
 
+// --- referrals ------------------------------------------------------------
+
+TEST_F(CheckRunner, ReferralsAreJudgedOnceAPortFromItsDiscoveryLog) {
+  const FabricsAddress listed{"tcp", "10.111.0.2", "4420"}, missing{"tcp", "10.111.0.3", "4420"},
+      disabled{"rdma", "10.111.0.4", "4420"};
+  DiscoveryRecord referral{"nqn.2014-08.org.nvmexpress.discovery", "tcp", "10.111.0.2", "4420", true};
+  host_.set_discovery(kTcp, {record(kDisk), record(kOther), referral});
+  host_.accept(kTcp, kDisk, kHostA, controller({{1, kGiB, 512, "/dev/nvme1n1"}}));
+  host_.accept(kTcp, kOther, kHostA, controller({{1, kGiB, 512, "/dev/nvme2n1"}}));
+  std::vector<ExpectedReferral> referrals{{"up", listed, true}, {"gone", missing, true}, {"off", disabled, false}};
+  Probe first = served_probe(kDisk, kHostA, {{1, "/dev/a", kGiB}});
+  Probe second = served_probe(kOther, kHostA, {{1, "/dev/b", kGiB}});
+  first.referrals = second.referrals = referrals;
+
+  CheckReport report = run({first, second});
+  ASSERT_EQ(report.referrals.size(), 3u) << "one verdict per referral, not per probe";
+  EXPECT_TRUE(report.referrals[0].listed);
+  EXPECT_TRUE(report.referrals[0].as_promised());
+  EXPECT_FALSE(report.referrals[1].listed);
+  EXPECT_FALSE(report.referrals[1].as_promised());
+  EXPECT_FALSE(report.referrals[2].listed);
+  EXPECT_TRUE(report.referrals[2].as_promised());
+  EXPECT_FALSE(report.passed());
+  EXPECT_EQ(report.failures(),
+            Names{"port 1 referral gone (tcp 10.111.0.3:4420): enabled, but not in the port's discovery log"});
+  EXPECT_TRUE(report.results[0].discovered) << "a referral is no subsystem record, and does not hide one";
+  const nlohmann::json doc = to_json(report);
+  EXPECT_EQ(doc["referrals"].size(), 3u);
+  EXPECT_EQ(doc["referrals"][1]["name"], "gone");
+  EXPECT_EQ(doc["referrals"][1]["as_promised"], false);
+  EXPECT_NE(render_text(report).find("FAIL  port 1 referral gone"), std::string::npos) << render_text(report);
+}
+
+TEST_F(CheckRunner, ADisabledReferralStillListedIsNotAsPromised) {
+  DiscoveryRecord referral{"nqn.2014-08.org.nvmexpress.discovery", "tcp", "10.111.0.2", "4420", true};
+  host_.set_discovery(kTcp, {record(kDisk), referral});
+  host_.accept(kTcp, kDisk, kHostA, controller({{1, kGiB, 512, "/dev/nvme1n1"}}));
+  Probe probe = served_probe(kDisk, kHostA, {{1, "/dev/a", kGiB}});
+  probe.referrals = {{"off", {"tcp", "10.111.0.2", "4420"}, false}};
+  CheckReport report = run({probe});
+  ASSERT_EQ(report.referrals.size(), 1u);
+  EXPECT_FALSE(report.referrals[0].as_promised());
+  EXPECT_EQ(report.failures(),
+            Names{"port 1 referral off (tcp 10.111.0.2:4420): disabled, but still in the port's discovery log"});
+}
+
 TEST_F(CheckRunner, ConnectedButNotInTheDiscoveryLogIsAMismatch) {
   host_.set_discovery(kTcp, {record(kOther), {kDisk, "tcp", "127.0.0.1", "4421"}});
   host_.accept(kTcp, kDisk, kHostA, controller({{1, kGiB, 512, "/dev/nvme1n1"}}));

@@ -47,13 +47,22 @@ struct ProbeResult {
   bool as_promised() const;
 };
 
+// A referral as the port's discovery log shows it, read once per port.
+struct ReferralSeen {
+  std::uint16_t port_id = 0;
+  ExpectedReferral referral;
+  bool listed = false;
+  bool as_promised() const { return listed == referral.enabled; }
+};
+
 struct CheckReport {
   std::vector<ProbeResult> results;
+  std::vector<ReferralSeen> referrals;
   std::vector<std::string> modules_loaded;    // host-side modules this check loaded...
   std::vector<std::string> modules_unloaded;  // ...and unloaded again
   std::vector<std::string> problems;          // the check's own trouble (a module, a leftover controller)
 
-  bool passed() const;  // every result as promised and no problem
+  bool passed() const;  // every result and referral as promised and no problem
   std::size_t count(Verdict verdict) const;
   // "port 1 subsystem nqn... host nqn...: refused: ..." for every result not as promised.
   std::vector<std::string> failures() const;

@@ -31,6 +31,7 @@ struct DiscoveryRecord {
   std::string trtype;
   std::string traddr;
   std::string trsvcid;
+  bool referral = false;  // points at another discovery service (a port's referral)
 };
 
 struct VisibleNamespace {

@@ -22,6 +22,14 @@ struct ExpectedNamespace {
   std::optional<std::uint64_t> bytes;  // the device's size now, when it can be read
 };
 
+// A referral of the port: enabled, its address must be in the port's
+// discovery log; disabled, it must not be.
+struct ExpectedReferral {
+  std::string name;
+  FabricsAddress address;
+  bool enabled = false;
+};
+
 struct Probe {
   std::uint16_t port_id = 0;
   FabricsAddress declared;  // as the port declares it
@@ -33,6 +41,7 @@ struct Probe {
   bool passthru = false;    // the subsystem serves a controller's namespaces, not declared ones
   std::vector<ExpectedNamespace> namespaces;  // enabled in the target, in nsid order
   std::vector<std::uint32_t> disabled_nsids;  // declared but disabled
+  std::vector<ExpectedReferral> referrals;    // the port's, judged once per port
   // Set when no host on this node can reach the port: the reason.
   std::string not_checkable;
   // Set when the target itself breaks the promise before any connect (an

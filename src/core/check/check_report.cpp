@@ -26,7 +26,9 @@ bool ProbeResult::as_promised() const {
 }
 
 bool CheckReport::passed() const {
-  return problems.empty() && std::all_of(results.begin(), results.end(), [](const ProbeResult& r) { return r.as_promised(); });
+  return problems.empty() &&
+         std::all_of(results.begin(), results.end(), [](const ProbeResult& r) { return r.as_promised(); }) &&
+         std::all_of(referrals.begin(), referrals.end(), [](const ReferralSeen& r) { return r.as_promised(); });
 }
 
 std::size_t CheckReport::count(Verdict verdict) const {
@@ -53,6 +55,20 @@ std::string outcome_text(const ProbeResult& result) {
   if (!result.cause.empty()) text += ": " + result.cause;
   if (!result.as_promised() && result.probe.expect == ProbeExpectation::Refused) text += " (expected: refused)";
   return text;
+}
+
+std::string referral_text(const ReferralSeen& seen) {
+  const ExpectedReferral& r = seen.referral;
+  std::string text = "port " + std::to_string(seen.port_id) + " referral " + r.name + " (" + r.address.describe() + "): ";
+  if (seen.as_promised()) return text + (seen.listed ? "in the port's discovery log" : "disabled, not in the discovery log");
+  return text + (r.enabled ? "enabled, but not in the port's discovery log" : "disabled, but still in the port's discovery log");
+}
+
+nlohmann::json referral_json(const ReferralSeen& seen) {
+  return {{"port", seen.port_id},         {"name", seen.referral.name},
+          {"trtype", seen.referral.address.trtype}, {"traddr", seen.referral.address.traddr},
+          {"trsvcid", seen.referral.address.trsvcid}, {"enabled", seen.referral.enabled},
+          {"listed", seen.listed},         {"as_promised", seen.as_promised()}};
 }
 
 nlohmann::json namespace_json(const NamespaceSeen& ns) {
@@ -88,6 +104,8 @@ std::vector<std::string> CheckReport::failures() const {
   std::vector<std::string> lines;
   for (const ProbeResult& result : results)
     if (!result.as_promised()) lines.push_back(who(result) + ": " + outcome_text(result));
+  for (const ReferralSeen& seen : referrals)
+    if (!seen.as_promised()) lines.push_back(referral_text(seen));
   for (const std::string& problem : problems) lines.push_back(problem);
   return lines;
 }
@@ -99,6 +117,8 @@ nlohmann::json to_json(const CheckReport& report) {
                      {"problems", report.problems}};
   out["results"] = nlohmann::json::array();
   for (const ProbeResult& result : report.results) out["results"].push_back(result_json(result));
+  out["referrals"] = nlohmann::json::array();
+  for (const ReferralSeen& seen : report.referrals) out["referrals"].push_back(referral_json(seen));
   nlohmann::json counts = nlohmann::json::object();
   for (Verdict v : {Verdict::Served, Verdict::Refused, Verdict::AuthFailed, Verdict::Unreachable, Verdict::Mismatch,
                     Verdict::IoError, Verdict::Open, Verdict::NotCheckable})
@@ -114,14 +134,19 @@ std::string render_text(const CheckReport& report) {
     if (!result.as_promised())
       for (const std::string& line : result.kernel_log) out << "          kernel: " << line << "\n";
   }
+  for (const ReferralSeen& seen : report.referrals)
+    out << (seen.as_promised() ? "  ok    " : "  FAIL  ") << referral_text(seen) << "\n";
   if (!report.modules_loaded.empty()) {
     out << "host modules loaded for the check:";
     for (const std::string& m : report.modules_loaded) out << " " << m;
     out << (report.modules_unloaded.size() == report.modules_loaded.size() ? " (unloaded again)" : "") << "\n";
   }
   for (const std::string& problem : report.problems) out << "problem: " << problem << "\n";
-  const std::size_t failed = static_cast<std::size_t>(std::count_if(
-      report.results.begin(), report.results.end(), [](const ProbeResult& r) { return !r.as_promised(); }));
+  const std::size_t failed =
+      static_cast<std::size_t>(std::count_if(report.results.begin(), report.results.end(),
+                                             [](const ProbeResult& r) { return !r.as_promised(); })) +
+      static_cast<std::size_t>(std::count_if(report.referrals.begin(), report.referrals.end(),
+                                             [](const ReferralSeen& r) { return !r.as_promised(); }));
   out << report.results.size() << " checked: " << report.count(Verdict::Served) << " served, "
       << report.count(Verdict::Refused) << " refused, " << report.count(Verdict::NotCheckable)
       << " not checkable from here, " << failed << " not as the target promises\n";

@@ -90,7 +90,8 @@ class LibnvmeHost : public FabricsHost {
       for (std::uint64_t i = 0; i < le64toh(log->numrec); ++i) {
         const nvmf_disc_log_entry& e = log->entries[i];
         records.push_back({padded_field(e.subnqn, sizeof e.subnqn), nvmf_trtype_str(e.trtype),
-                           padded_field(e.traddr, sizeof e.traddr), padded_field(e.trsvcid, sizeof e.trsvcid)});
+                           padded_field(e.traddr, sizeof e.traddr), padded_field(e.trsvcid, sizeof e.trsvcid),
+                           e.subtype == NVME_NQN_DISC});
       }
     }
     std::free(log);

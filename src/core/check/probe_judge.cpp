@@ -16,9 +16,16 @@ bool same_traddr(const std::string& listed, const std::string& wanted) {
 
 bool lists(const std::vector<DiscoveryRecord>& records, const Probe& probe) {
   return std::any_of(records.begin(), records.end(), [&](const DiscoveryRecord& r) {
-    return r.subsystem_nqn == probe.subsystem_nqn && r.trtype == probe.connect.trtype &&
+    return !r.referral && r.subsystem_nqn == probe.subsystem_nqn && r.trtype == probe.connect.trtype &&
            (probe.connect.traddr.empty() || same_traddr(r.traddr, probe.connect.traddr)) &&
            r.trsvcid == probe.connect.trsvcid;
+  });
+}
+
+bool lists_referral(const std::vector<DiscoveryRecord>& records, const FabricsAddress& address) {
+  return std::any_of(records.begin(), records.end(), [&](const DiscoveryRecord& r) {
+    return r.referral && r.trtype == address.trtype && same_traddr(r.traddr, address.traddr) &&
+           r.trsvcid == address.trsvcid;
   });
 }
 
@@ -87,6 +94,7 @@ void ProbeJudge::judge_served(ProbeResult& result) {
     }
   }
   result.discovered = found.ok && lists(found.records, probe);
+  if (found.ok) judge_referrals(probe, found.records);
   kernel_lines();
   auto controller = env_.host.connect(probe.connect, probe.subsystem_nqn, probe.host, env_.settle_seconds);
   if (!controller) {
@@ -110,6 +118,14 @@ void ProbeJudge::judge_served(ProbeResult& result) {
     result.cause = found.ok ? "connected, but the port's discovery log does not list the subsystem for this host"
                             : "connected, but the port's discovery log could not be read: " + found.error.reason;
   }
+}
+
+// Referrals are the port's, the same in every host's log: judged from the
+// first log read through the port.
+void ProbeJudge::judge_referrals(const Probe& probe, const std::vector<DiscoveryRecord>& records) {
+  if (probe.referrals.empty() || !referral_ports_.insert(probe.port_id).second) return;
+  for (const ExpectedReferral& referral : probe.referrals)
+    report_.referrals.push_back({probe.port_id, referral, lists_referral(records, referral.address)});
 }
 
 void ProbeJudge::compare_namespaces(ProbeResult& result, const ProbeController& controller) {

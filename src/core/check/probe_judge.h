@@ -2,6 +2,7 @@
 // Judges one probe: discovery, connect, what the controller shows, a read
 // from each namespace, and the controller taken down again.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ class ProbeJudge {
   const Discovery& discovery(const Probe& probe);
   void judge_served(ProbeResult& result);
   void judge_refused(ProbeResult& result);
+  void judge_referrals(const Probe& probe, const std::vector<DiscoveryRecord>& records);
   void compare_namespaces(ProbeResult& result, const ProbeController& controller);
   void take_down(ProbeResult& result);
   std::vector<std::string> kernel_lines();
@@ -31,6 +33,7 @@ class ProbeJudge {
   CheckEnvironment& env_;
   CheckReport& report_;
   std::map<std::string, Discovery> discoveries_;  // per address and host
+  std::set<std::uint16_t> referral_ports_;         // ports whose referrals are judged
 };
 
 }  // namespace nvmetctl

@@ -8,10 +8,11 @@
 namespace nvmetctl {
 namespace {
 
-FabricsAddress declared_address(const Port& port) {
-  return {attr_value(port.attrs, "addr_trtype"), attr_value(port.attrs, "addr_traddr"),
-          attr_value(port.attrs, "addr_trsvcid")};
+FabricsAddress declared_address_of(const AttrMap& attrs) {
+  return {attr_value(attrs, "addr_trtype"), attr_value(attrs, "addr_traddr"), attr_value(attrs, "addr_trsvcid")};
 }
+
+FabricsAddress declared_address(const Port& port) { return declared_address_of(port.attrs); }
 
 // A host connects to a wildcard listener through the loopback of its family.
 FabricsAddress connect_address(const FabricsAddress& declared) {
@@ -110,6 +111,9 @@ std::vector<Probe> plan_probes(const Target& target, const ProbeSources& sources
       base.subsystem_nqn = nqn;
       base.not_checkable = not_checkable_reason(port, base.declared, sources);
       add_namespaces(base, *subsystem, sources);
+      for (const Referral& referral : port.referrals)
+        base.referrals.push_back({referral.name, declared_address_of(referral.attrs),
+                                  attr_value(referral.attrs, "enable") == "1"});
       add_host_probes(probes, base, target, *subsystem, sources);
     }
   }

@@ -5,8 +5,9 @@
 # a foreign host is refused, nothing the check made is left behind and a
 # controller connected by hand survives it. Then what it must catch: an
 # open ACL (allow_any_host over an allow-list), an allowed host the target
-# refuses (doctor --probe quotes the kernel) and a port whose subsystem's
-# only namespace is disabled.
+# refuses (doctor --probe quotes the kernel), a port whose subsystem's
+# only namespace is disabled, and referrals as the port's discovery log
+# shows them.
 source "$(dirname "$0")/../lib.sh"
 require_nvmetctl
 source "$VM_LIB_DIR/check/common.sh"
@@ -137,6 +138,26 @@ expect_ok "$NVMETCTL" apply "$WORK/idle.yaml"
 expect_status 8 "$NVMETCTL" -o json check "$WORK/idle.yaml"
 verdict 3 "$IDLE" probe mismatch "namespace 7 is disabled"
 verdict 3 "$ACL" "$H1" served
+assert_eq "" "$(fabrics_controllers)" "controllers left by check"
+
+step "referrals: the port's discovery log lists the enabled one, not the disabled one"
+write_target "$WORK/referrals.yaml"
+sed -i "s|trsvcid: 4420, subsystems: \[$ACL\]}$|trsvcid: 4420, subsystems: [$ACL], referrals: [{name: up, trtype: tcp, adrfam: ipv4, traddr: 10.111.0.2, trsvcid: 4420, enable: true}, {name: off, trtype: tcp, adrfam: ipv4, traddr: 10.111.0.9, trsvcid: 4420, enable: false}]}|" "$WORK/referrals.yaml"
+grep -q "name: up" "$WORK/referrals.yaml" || fail "could not add referrals to the file"
+expect_ok "$NVMETCTL" apply "$WORK/referrals.yaml"
+expect_ok "$NVMETCTL" -o json check "$WORK/referrals.yaml"
+referral_verdict 2 up true true
+referral_verdict 2 off false true
+assert_contains "$OUT" '"passed": true'
+expect_ok "$NVMETCTL" check "$WORK/referrals.yaml"
+assert_contains "$OUT" "ok    port 2 referral up (tcp 10.111.0.2:4420): in the port's discovery log"
+
+step "a referral disabled behind nvmetctl's back: not in the log, the check fails"
+write_attr "$NVMET_CFS/ports/2/referrals/up/enable" 0
+expect_status 8 "$NVMETCTL" -o json check "$WORK/referrals.yaml"
+referral_verdict 2 up false false
+expect_status 8 "$NVMETCTL" check "$WORK/referrals.yaml"
+assert_contains "$OUT" "FAIL  port 2 referral up (tcp 10.111.0.2:4420): enabled, but not in the port's discovery log"
 assert_eq "" "$(fabrics_controllers)" "controllers left by check"
 
 step "ports no host here can reach: not checkable, reported, not a failure"

@@ -27,6 +27,24 @@ sys.exit("no result for port %d %s %s among %s" % (port, nqn, host, seen))
     log "port $1 $2 $3: $4"
 }
 
+# referral_verdict PORT NAME LISTED AS_PROMISED: the check's JSON in $OUT
+# judged the referral so (LISTED, AS_PROMISED: true or false).
+referral_verdict() {
+    /usr/bin/python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.read())
+port, name, listed, promised = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "true", sys.argv[4] == "true"
+seen = [(r["port"], r["name"], r["listed"], r["as_promised"]) for r in doc["check"]["referrals"]]
+for r in doc["check"]["referrals"]:
+    if r["port"] == port and r["name"] == name:
+        if (r["listed"], r["as_promised"]) != (listed, promised):
+            sys.exit("referral %s of port %d: listed %s, as promised %s" % (name, port, r["listed"], r["as_promised"]))
+        sys.exit(0)
+sys.exit("no referral %s of port %d among %s" % (name, port, seen))
+' "$1" "$2" "$3" "$4" <<<"$OUT" || fail "check: referral $2 of port $1 not listed=$3 as_promised=$4"
+    log "port $1 referral $2: listed=$3 as_promised=$4"
+}
+
 # result_count N: the check's JSON in $OUT has N results.
 result_count() {
     local n
