@@ -59,6 +59,7 @@ complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l kmsg -r -
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l debugfs -x -a '(__fish_complete_directories)' -d 'debugfs root'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l modules-dir -x -a '(__fish_complete_directories)' -d 'Kernel modules root'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l boot-dir -x -a '(__fish_complete_directories)' -d 'Where config-<release> lives'
+complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l dev-dir -x -a '(__fish_complete_directories)' -d 'Device nodes and udev disk/by-id links'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l lock-file -r -F -d 'Lock file'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l run-dir -x -a '(__fish_complete_directories)' -d 'Crash journal directory'
 
@@ -96,6 +97,7 @@ complete -c nvmetctl -n "__fish_seen_subcommand_from watch" -l metrics-file -r -
 complete -c nvmetctl -n "__fish_seen_subcommand_from doctor" -l probe -d 'Also connect as each allowed host and explain what is not served'
 complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l format -x -a 'yaml nvmetcli' -d 'Output format'
 complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l output -r -F -d 'Write to this file (atomically, mode 0600)'
+complete -c nvmetctl -n "__fish_seen_subcommand_from export" -l stable-paths -d 'Kernel device names as their /dev/disk/by-id links'
 complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l rdma-links -d 'Also delete rxe and siw links'
 complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l unload-modules -d 'Also unload the modules'
 complete -c nvmetctl -n "__fish_seen_subcommand_from clear" -l dry-run -d 'Only show the steps'

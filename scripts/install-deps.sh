@@ -16,6 +16,7 @@ vm_pkgs=(
     qemu-system-x86 busybox-static cpio xz-utils zstd gzip
     kmod nvme-cli rdma-core iproute2 strace nftables dmsetup
     util-linux coreutils diffutils perl-base python3 python3-prometheus-client ansible-core
+    udev
 )
 # libFuzzer targets and the sanitized build (scripts/fuzz.sh, tests/fuzz/run-ci.sh):
 # clang, and its runtimes (libFuzzer, ASan, UBSan).

@@ -15,6 +15,7 @@ struct SystemPaths {
   std::string lock_file = "/run/nvmetctl.lock";
   std::string run_dir = "/run/nvmetctl";         // the crash journal (tmpfs, root only)
   std::string boot = "/boot";                    // config-<release> for kernel options
+  std::string dev = "/dev";                      // device nodes and udev's disk/by-id links
 
   std::string nvmet_root() const { return configfs + "/nvmet"; }
 };

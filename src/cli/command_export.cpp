@@ -6,8 +6,24 @@
 #include "nvmetctl/exit_codes.h"
 #include "nvmetctl/util/durable_file.h"
 #include "nvmetctl/util/phase_profile.h"
+#include "nvmetctl/util/stable_device_name.h"
 
 namespace nvmetctl::cli {
+namespace {
+
+// Only the name changes: the kernel keeps the device it opened, and the
+// file names it in a way that survives a reboot.
+void use_stable_device_names(Target& target, const std::string& dev_root) {
+  StableDeviceNames names(dev_root);
+  for (Subsystem& s : target.subsystems)
+    for (Namespace& ns : s.namespaces) {
+      auto path = ns.attrs.find("device_path");
+      if (path == ns.attrs.end()) continue;
+      if (auto link = names.stable_name(path->second)) path->second = *link;
+    }
+}
+
+}  // namespace
 
 void register_export(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand("export", "Print the live target in the file format (re-appliable; no secrets)");
@@ -18,7 +34,11 @@ void register_export(CLI::App& app, CliContext& ctx) {
   auto output = std::make_shared<std::string>();
   cmd->add_option("--output", *output,
                   "Write to this file instead of standard output: replaced whole (never half-written), mode 0600");
-  cmd->callback([&ctx, format, output] {
+  auto stable_paths = std::make_shared<bool>(false);
+  cmd->add_flag("--stable-paths", *stable_paths,
+                "Write each device_path that is a kernel name (/dev/sdb, /dev/nvme0n1) as the udev "
+                "/dev/disk/by-id (or by-uuid) link that names the same device, where there is one");
+  cmd->callback([&ctx, format, output, stable_paths] {
     RealSystem system(ctx.paths);
     auto live = read_live_or_report(ctx, system);
     if (!live) return;
@@ -31,6 +51,7 @@ void register_export(CLI::App& app, CliContext& ctx) {
     {
       ProfiledPhase profiled("format");
       Target exported = exportable_target(live->target, devices);
+      if (*stable_paths) use_stable_device_names(exported, ctx.paths.dev);
       if (*format == "nvmetcli") text = json_text(target_to_nvmetcli(exported));
       else if (ctx.json()) text = json_text(target_to_json(exported));
       else text = target_to_yaml(exported);

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   app.add_option("--debugfs", ctx.paths.debugfs, "debugfs root")->group(paths)->envname("NVMETCTL_DEBUGFS")->capture_default_str();
   app.add_option("--modules-dir", ctx.paths.modules_dir, "kernel modules root")->group(paths)->envname("NVMETCTL_MODULES_DIR")->capture_default_str();
   app.add_option("--boot-dir", ctx.paths.boot, "where config-<release> lives")->group(paths)->envname("NVMETCTL_BOOT_DIR")->capture_default_str();
+  app.add_option("--dev-dir", ctx.paths.dev, "device nodes and udev's disk/by-id links")->group(paths)->envname("NVMETCTL_DEV_DIR")->capture_default_str();
   app.add_option("--lock-file", ctx.paths.lock_file, "lock against concurrent runs")->group(paths)->envname("NVMETCTL_LOCK_FILE")->capture_default_str();
   app.add_option("--run-dir", ctx.paths.run_dir, "crash journal of apply and clear")->group(paths)->envname("NVMETCTL_RUN_DIR")->capture_default_str();
 

@@ -30,7 +30,7 @@ export ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_PYTHON_INTERPRETER=/usr/bin/pytho
 mkdir -p "$work"/cfs/nvmet/{hosts,ports,subsystems} "$work"/sys/module/{configfs,nvmet,nvme_loop} \
     "$work"/proc "$work"/modules "$work"/boot "$work"/run
 export NVMETCTL_CONFIGFS=$work/cfs NVMETCTL_SYSFS=$work/sys NVMETCTL_PROC=$work/proc
-export NVMETCTL_MODULES_DIR=$work/modules NVMETCTL_BOOT_DIR=$work/boot
+export NVMETCTL_MODULES_DIR=$work/modules NVMETCTL_BOOT_DIR=$work/boot NVMETCTL_DEV_DIR=$work/dev
 export NVMETCTL_LOCK_FILE=$work/lock NVMETCTL_RUN_DIR=$work/run
 cd "$work"
 

@@ -10,6 +10,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/cfs"
 export NVMETCTL_LOCK_FILE=$work/lock
+# udev links of this machine must not change what the tests print.
+export NVMETCTL_DEV_DIR=$work/dev
 cat >"$work/target.yaml" <<'YAML'
 version: 1
 subsystems:

@@ -23,6 +23,7 @@ struct EngineFixture {
     p.configfs = "/cfg";
     p.proc = "/nonexistent-proc";
     p.boot = "/nonexistent-boot";
+    p.dev = "/nonexistent-dev";
     return p;
   }
   LiveState live() {

@@ -33,6 +33,9 @@ struct LiveState {
   std::map<ObjectKind, std::set<std::string>> attribute_files;
   // Not from configfs: the engine fills it from the recorded sizes.
   std::map<NamespaceKey, NamespaceGrowth> resized_namespaces;
+  // Not from configfs: the file's device paths that are kernel names
+  // (/dev/sdb), each with the udev link naming the same device.
+  std::map<std::string, std::string> stable_device_names;
 };
 
 // What the reader may skip: plan needs only the attributes the file declares,

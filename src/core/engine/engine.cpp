@@ -8,6 +8,7 @@
 #include "nvmetctl/kernel/kernel_facts_reader.h"
 #include "nvmetctl/plan/port_address_checks.h"
 #include "nvmetctl/util/phase_profile.h"
+#include "nvmetctl/util/stable_device_name.h"
 #include "run_journal.h"
 
 namespace nvmetctl {
@@ -22,14 +23,31 @@ const ServedSizes& recorded_sizes(EngineContext& ctx, std::optional<ServedSizes>
   return *cache;
 }
 
+// Only a file with kernel device names reads udev's links, once a run.
+std::map<std::string, std::string> find_stable_device_names(const Target& desired, const SystemPaths& paths) {
+  std::map<std::string, std::string> out;
+  StableDeviceNames names(paths.dev);
+  for (const Subsystem& s : desired.subsystems)
+    for (const Namespace& ns : s.namespaces) {
+      std::string path = attr_value(ns.attrs, "device_path");
+      if (path.empty() || out.count(path) || !is_kernel_device_name(path, paths.dev)) continue;
+      ProfiledPhase profiled("facts: devices");
+      if (auto link = names.stable_name(path)) out[path] = *link;
+    }
+  return out;
+}
+
 Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, bool full_read,
                                   std::optional<ServedSizes>& sizes) {
   ReadScope scope;
   scope.all_attributes = full_read;
   scope.declared = &desired;
   auto live = read_live_state(ctx.fs, ctx.layout(), scope);
-  if (live && ctx.served_sizes)
+  if (live) live->stable_device_names = find_stable_device_names(desired, ctx.paths);
+  if (live && ctx.served_sizes) {
+    ProfiledPhase profiled("served sizes");
     live->resized_namespaces = find_resized_namespaces(desired, live->target, recorded_sizes(ctx, sizes), ctx.paths);
+  }
   return live;
 }
 
@@ -39,6 +57,7 @@ void record_served_sizes(const Target& desired, EngineContext& ctx, ApplyReport&
                          std::optional<ServedSizes>& sizes) {
   if (!ctx.served_sizes) return;
   if (report.status != ApplyStatus::NoChanges && report.status != ApplyStatus::Applied) return;
+  ProfiledPhase profiled("served sizes");
   const ServedSizes& before = recorded_sizes(ctx, sizes);
   ServedSizes after = sizes_after_apply(desired, report.plan, before, ctx.paths);
   if (after == before) return;

@@ -18,6 +18,7 @@ Plan plan_configfs(const Outcome& outcome, const NvmetLayout& layout) {
   Planning p{outcome, layout, steps, plan.problems, {}};
   check_capabilities(p);
   check_frozen_identity(p);
+  warn_kernel_device_names(p);
   detach_links(p);
   remove_recreated_subsystems(p);
   for (const Host& host : outcome.desired().hosts) plan_host(p, host);

@@ -96,6 +96,22 @@ void check_capabilities(Planning& p) {
   }
 }
 
+// A kernel name is the right disk today and may be another after a reboot;
+// the engine found the udev link for the ones that have one.
+void warn_kernel_device_names(Planning& p) {
+  const auto& stable = p.outcome.live_state().stable_device_names;
+  if (stable.empty()) return;
+  for (const Subsystem& s : p.outcome.desired().subsystems)
+    for (const Namespace& ns : s.namespaces) {
+      auto found = stable.find(attr_value(ns.attrs, "device_path"));
+      if (found == stable.end()) continue;
+      p.problems.warning(attr_location(ns.attr_where, "device_path", ns.where),
+                         namespace_object(s.nqn, ns.nsid) + ".device_path",
+                         found->first + " is a name the kernel gives in probe order; after a reboot it may be another "
+                                        "disk. " + found->second + " names this device");
+    }
+}
+
 void check_frozen_identity(Planning& p) {
   if (p.options().allow_recreate) return;
   for (const Subsystem& s : p.outcome.desired().subsystems) {

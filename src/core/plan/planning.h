@@ -28,6 +28,7 @@ struct Planning {
 // plan_checks.cpp, passthru_checks.cpp
 void check_capabilities(Planning& p);
 void check_frozen_identity(Planning& p);
+void warn_kernel_device_names(Planning& p);
 void check_passthru_exclusive(Planning& p, const Subsystem& desired);
 
 // emit_links.cpp: unlinking first, linking last.
