@@ -4,6 +4,7 @@
 
 #include "nvmetctl/doctor/failure_explanation.h"
 #include "nvmetctl/exit_codes.h"
+#include "nvmetctl/util/phase_profile.h"
 #include "plan_printer.h"
 
 namespace nvmetctl::cli {
@@ -98,6 +99,7 @@ int report_journal_failed(const CliContext& ctx, const ApplyReport& report) {
 
 int print_apply_report(const CliContext& ctx, const ApplyReport& report, const NvmetLayout& layout,
                        nlohmann::json& doc, const std::string& file, const CheckReport* check) {
+  ProfiledPhase profiled("report");
   if (report.status == ApplyStatus::ReadFailed) {
     print_error(ctx, report.read_error->describe(), "run 'nvmetctl doctor'");
     return exit_code::for_apply_status(report.status);

@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "nvmetctl/util/phase_profile.h"
 #include "cli_context.h"
 #include "nvmetctl/exit_codes.h"
 #include "plan_command.h"
@@ -17,6 +18,7 @@ void show_plan(CliContext& ctx, const Target& target, const PlanOptions& options
     ctx.exit_status = exit_code::kError;
     return;
   }
+  ProfiledPhase profiled("report");
   report_diagnostics(ctx, full->plan.problems, ctx.json() ? &doc : nullptr);
   if (ctx.json()) {
     doc["plan"] = plan_to_json(full->plan, system.engine.layout());
