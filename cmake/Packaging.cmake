@@ -14,6 +14,7 @@
 #   /lib/systemd/system/nvmetctl-watch.service           (the agent, the alternative to it)
 #   /etc/nvmetctl/target.yaml                            (conffile; declares nothing as shipped)
 #   /usr/share/doc/nvmetctl/examples/                    (example targets, the Ansible playbook)
+#   /usr/share/ansible/collections/ansible_collections/nvmetctl/nvmet/   (the Ansible collection)
 include(GNUInstallDirs)
 
 set(NVMETCTL_SOURCE ${PROJECT_SOURCE_DIR})
@@ -75,6 +76,13 @@ install(FILES ${NVMETCTL_EXAMPLES} DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 if(EXISTS ${NVMETCTL_SOURCE}/examples/ansible)
   install(DIRECTORY ${NVMETCTL_SOURCE}/examples/ansible DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 endif()
+
+# The Ansible collection, where ansible-core looks by default
+# (COLLECTIONS_PATHS ends with /usr/share/ansible/collections): the
+# playbook above and `ansible-doc nvmetctl.nvmet.target` work from the package.
+install(DIRECTORY ${NVMETCTL_SOURCE}/ansible/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/ansible/collections/ansible_collections/nvmetctl/nvmet
+        PATTERN "README.md" EXCLUDE)
 
 # ------------------------------------------------------------------ CPack DEB
 set(CPACK_GENERATOR DEB)

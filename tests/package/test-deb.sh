@@ -3,7 +3,8 @@
 # machine and checks that what an admin touches works from the package:
 # nvmetctl --version, man nvmetctl / man 5 nvmetctl.yaml, the bash completion
 # loaded on demand by bash-completion, the zsh and fish completions, the
-# systemd unit, the conffile /etc/nvmetctl/target.yaml and the examples.
+# systemd unit, the conffile /etc/nvmetctl/target.yaml, the examples and the
+# Ansible collection.
 #
 #   tests/package/test-deb.sh [--keep]
 #
@@ -95,6 +96,19 @@ for example in /usr/share/doc/nvmetctl/examples/{rdma,tcp,loop,ana-multipath,fil
     if /usr/sbin/nvmetctl validate "$example" >/dev/null; then ok "validate $(basename "$example")"
     else bad "example $example does not validate"; fi
 done
+
+say "the Ansible collection, found where ansible-core looks by default"
+collection=/usr/share/ansible/collections/ansible_collections/nvmetctl/nvmet
+if [[ -f $collection/plugins/modules/target.py && -f $collection/galaxy.yml ]]; then ok "$collection"
+else bad "the collection is not installed under $collection"; fi
+if command -v ansible-doc >/dev/null; then
+    if doc=$(env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_COLLECTIONS_PATHS HOME="$(mktemp -d)" \
+        ansible-doc -t module nvmetctl.nvmet.target 2>&1) && grep -q "allow_recreate" <<<"$doc"; then
+        ok "ansible-doc -t module nvmetctl.nvmet.target"
+    else
+        bad "ansible-doc does not find the packaged module: $(head -3 <<<"$doc")"
+    fi
+fi
 
 say "man pages"
 if [[ $(man -w nvmetctl) == /usr/share/man/man8/nvmetctl.8.gz ]]; then ok "man -w nvmetctl"
