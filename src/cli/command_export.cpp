@@ -9,21 +9,6 @@
 #include "nvmetctl/util/stable_device_name.h"
 
 namespace nvmetctl::cli {
-namespace {
-
-// Only the name changes: the kernel keeps the device it opened, and the
-// file names it in a way that survives a reboot.
-void use_stable_device_names(Target& target, const std::string& dev_root) {
-  StableDeviceNames names(dev_root);
-  for (Subsystem& s : target.subsystems)
-    for (Namespace& ns : s.namespaces) {
-      auto path = ns.attrs.find("device_path");
-      if (path == ns.attrs.end()) continue;
-      if (auto link = names.stable_name(path->second)) path->second = *link;
-    }
-}
-
-}  // namespace
 
 void register_export(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand("export", "Print the live target in the file format (re-appliable; no secrets)");
@@ -37,7 +22,7 @@ void register_export(CLI::App& app, CliContext& ctx) {
   auto stable_paths = std::make_shared<bool>(false);
   cmd->add_flag("--stable-paths", *stable_paths,
                 "Write each device_path that is a kernel name (/dev/sdb, /dev/nvme0n1) as the udev "
-                "/dev/disk/by-id (or by-uuid) link that names the same device, where there is one");
+                "/dev/disk/by-id link that names the same device, where there is one");
   cmd->callback([&ctx, format, output, stable_paths] {
     RealSystem system(ctx.paths);
     auto live = read_live_or_report(ctx, system);

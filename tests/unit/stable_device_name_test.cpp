@@ -19,7 +19,11 @@ class StableDeviceNameTest : public ::testing::Test {
     for (const char* device : {"nvme0n1", "sdb", "loop0", "dm-0", "vg/data"}) dev_.write(device, "");
     dev_.symlink("disk/by-id/nvme-QEMU_NVMe_Ctrl_serial1", "../../nvme0n1");
     dev_.symlink("disk/by-id/nvme-eui.0011223344556677", "../../nvme0n1");
-    dev_.symlink("disk/by-uuid/0b5d-11aa", "../../sdb");
+    dev_.symlink("disk/by-id/ata-MODEL_SERIAL1", "../../sdb");
+    dev_.symlink("disk/by-id/wwn-0x5000c500a1b2c3d4", "../../sdb");
+    dev_.symlink("disk/by-uuid/0b5d-11aa", "../../loop0");
+    dev_.symlink("disk/by-id/loop-a", "loop-b");
+    dev_.symlink("disk/by-id/loop-b", "loop-a");
     dev_.symlink("disk/by-id/dm-name-vg-data", "../../dm-0");
     dev_.symlink("disk/by-id/broken", "../../gone");
   }
@@ -34,14 +38,48 @@ TEST_F(StableDeviceNameTest, KernelNamesAreTheProbeOrderOnes) {
                            "/dev/loop0", "/dev/loop7p1", "/dev/dm-3", "/dev/nbd3", "/dev/md127"})
     EXPECT_TRUE(is_kernel_device_name(name, dev)) << name;
   for (const char* name : {"/dev/disk/by-id/wwn-0x5000", "/dev/vg/data", "/dev/mapper/vg-data", "/dev/nvme0",
-                           "/srv/images/disk.img", "/dev/sdb/../sda", "/devices/sda", "/dev/"})
+                           "/srv/images/disk.img", "/dev/sdb/../sda", "/devices/sda", "/dev/", "/dev/sd",
+                           "/dev/nvme0n", "/dev/nvme0n1p", "/dev/loop", "/dev/sda1b", "/dev/dm-"})
     EXPECT_FALSE(is_kernel_device_name(name, dev)) << name;
 }
 
-TEST_F(StableDeviceNameTest, TheDevicesOwnIdComesBeforeModelAndSerialAndByIdBeforeByUuid) {
+TEST_F(StableDeviceNameTest, TheMediumsOwnIdComesBeforeModelAndSerial) {
   StableDeviceNames names(dev_.path());
   EXPECT_EQ(names.stable_name(at("nvme0n1")), at("disk/by-id/nvme-eui.0011223344556677"));
-  EXPECT_EQ(names.stable_name(at("sdb")), at("disk/by-uuid/0b5d-11aa"));
+  EXPECT_EQ(names.stable_name(at("sdb")), at("disk/by-id/wwn-0x5000c500a1b2c3d4"));
+}
+
+// A filesystem UUID is content the remote host writes (and clones share):
+// never the stable name of an exported device. A link loop is skipped.
+TEST_F(StableDeviceNameTest, ByUuidAndLinkLoopsNameNothing) {
+  StableDeviceNames names(dev_.path());
+  EXPECT_EQ(names.stable_name(at("loop0")), std::nullopt);
+}
+
+TEST_F(StableDeviceNameTest, AHugePathIsNoKernelName) {
+  EXPECT_FALSE(is_kernel_device_name("/dev/sd" + std::string(1 << 20, 'a') + "!", "/dev"));
+  EXPECT_TRUE(is_kernel_device_name("/dev/sd" + std::string(1 << 20, 'a'), "/dev"));
+  StableDeviceNames names(dev_.path());
+  EXPECT_EQ(names.stable_name(at("nvme0n" + std::string(1 << 20, '1'))), std::nullopt);
+}
+
+TEST_F(StableDeviceNameTest, ExportRenamesOnlyKernelNamesThatHaveALink) {
+  Target target;
+  Subsystem s;
+  s.nqn = "nqn.2024-01.io.example:disk";
+  for (std::uint32_t nsid : {1u, 2u, 3u}) {
+    Namespace ns;
+    ns.nsid = nsid;
+    s.namespaces.push_back(ns);
+  }
+  s.namespaces[0].attrs["device_path"] = at("nvme0n1");
+  s.namespaces[1].attrs["device_path"] = at("loop0");
+  s.namespaces[2].attrs["device_path"] = at("vg/data");
+  target.subsystems.push_back(s);
+  use_stable_device_names(target, dev_.path());
+  EXPECT_EQ(target.subsystems[0].namespaces[0].attrs["device_path"], at("disk/by-id/nvme-eui.0011223344556677"));
+  EXPECT_EQ(target.subsystems[0].namespaces[1].attrs["device_path"], at("loop0"));
+  EXPECT_EQ(target.subsystems[0].namespaces[2].attrs["device_path"], at("vg/data"));
 }
 
 TEST_F(StableDeviceNameTest, NoLinkOrNoKernelNameGivesNothing) {

@@ -1,12 +1,15 @@
 #pragma once
 // The kernel names block devices in probe order (/dev/sdb, /dev/nvme0n1,
 // /dev/loop3): after a reboot or a hot-plug the same name can be another
-// disk, and a namespace would export it. udev's /dev/disk/by-id and by-uuid
-// links name a device by what it is.
+// disk, and a namespace would export it. udev's /dev/disk/by-id links name a
+// device by what it is. (by-uuid is left out on purpose: a filesystem UUID
+// is content the remote host writes, and clones share it.)
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "nvmetctl/model/target.h"
 
 namespace nvmetctl {
 
@@ -19,10 +22,10 @@ bool is_kernel_device_name(const std::string& path, const std::string& dev_root)
 class StableDeviceNames {
  public:
   explicit StableDeviceNames(std::string dev_root) : dev_root_(std::move(dev_root)) {}
-  // The link under <dev>/disk/by-id (by-uuid when by-id has none) that
-  // resolves to the same device as `path`; nullopt when `path` is no kernel
-  // name or no link points at it. A name of the device itself (wwn-,
-  // nvme-eui., nvme-uuid.) comes before one of its model and serial.
+  // The link under <dev>/disk/by-id that resolves to the same device as
+  // `path`; nullopt when `path` is no kernel name or no link points at it.
+  // A name of the medium itself (wwn-, nvme-eui., nvme-uuid.) comes before
+  // one made of model and serial.
   std::optional<std::string> stable_name(const std::string& path);
 
  private:
@@ -32,5 +35,9 @@ class StableDeviceNames {
   bool loaded_ = false;
   std::map<std::string, std::vector<std::string>> links_by_target_;  // canonical device -> links, best first
 };
+
+// export --stable-paths: each namespace device_path that is a kernel name
+// becomes its by-id link, where there is one.
+void use_stable_device_names(Target& target, const std::string& dev_root);
 
 }  // namespace nvmetctl

@@ -16,14 +16,20 @@ using engine_internal::execute_with_rollback;
 using engine_internal::read_failed;
 namespace {
 
-// What the last apply recorded of the sizes the kernel serves: read once a
-// run, since one apply plans (twice when it changes something) and records.
-const ServedSizes& recorded_sizes(EngineContext& ctx, std::optional<ServedSizes>& cache) {
-  if (!cache) cache = ctx.served_sizes ? load_served_sizes(ctx.paths) : ServedSizes{};
-  return *cache;
+// Facts outside configfs that one run reads once, although an apply reads
+// configfs up to twice and records sizes at the end.
+struct RunFacts {
+  std::optional<ServedSizes> recorded_sizes;
+  std::optional<std::map<std::string, std::string>> stable_device_names;
+};
+
+// What the last apply recorded of the sizes the kernel serves.
+const ServedSizes& recorded_sizes(EngineContext& ctx, RunFacts& run) {
+  if (!run.recorded_sizes) run.recorded_sizes = ctx.served_sizes ? load_served_sizes(ctx.paths) : ServedSizes{};
+  return *run.recorded_sizes;
 }
 
-// Only a file with kernel device names reads udev's links, once a run.
+// Only a file with kernel device names reads udev's links.
 std::map<std::string, std::string> find_stable_device_names(const Target& desired, const SystemPaths& paths) {
   std::map<std::string, std::string> out;
   StableDeviceNames names(paths.dev);
@@ -37,28 +43,29 @@ std::map<std::string, std::string> find_stable_device_names(const Target& desire
   return out;
 }
 
-Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, bool full_read,
-                                  std::optional<ServedSizes>& sizes) {
+Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, bool full_read, RunFacts& run) {
   ReadScope scope;
   scope.all_attributes = full_read;
   scope.declared = &desired;
   auto live = read_live_state(ctx.fs, ctx.layout(), scope);
-  if (live) live->stable_device_names = find_stable_device_names(desired, ctx.paths);
+  if (live) {
+    if (!run.stable_device_names) run.stable_device_names = find_stable_device_names(desired, ctx.paths);
+    live->stable_device_names = *run.stable_device_names;
+  }
   if (live && ctx.served_sizes) {
     ProfiledPhase profiled("served sizes");
-    live->resized_namespaces = find_resized_namespaces(desired, live->target, recorded_sizes(ctx, sizes), ctx.paths);
+    live->resized_namespaces = find_resized_namespaces(desired, live->target, recorded_sizes(ctx, run), ctx.paths);
   }
   return live;
 }
 
 // After a run that left the file's target in place: what the kernel now
 // serves each enabled namespace with.
-void record_served_sizes(const Target& desired, EngineContext& ctx, ApplyReport& report,
-                         std::optional<ServedSizes>& sizes) {
+void record_served_sizes(const Target& desired, EngineContext& ctx, ApplyReport& report, RunFacts& run) {
   if (!ctx.served_sizes) return;
   if (report.status != ApplyStatus::NoChanges && report.status != ApplyStatus::Applied) return;
   ProfiledPhase profiled("served sizes");
-  const ServedSizes& before = recorded_sizes(ctx, sizes);
+  const ServedSizes& before = recorded_sizes(ctx, run);
   ServedSizes after = sizes_after_apply(desired, report.plan, before, ctx.paths);
   if (after == before) return;
   if (auto saved = save_served_sizes(after, ctx.paths); !saved) report.sizes_error = saved.error();
@@ -97,8 +104,8 @@ bool nothing_live(const LiveState& live) {
 }
 
 Expected<FullPlan> full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options, bool full_read,
-                             std::optional<ServedSizes>& sizes) {
-  auto live = read_live_for(desired, ctx, full_read, sizes);
+                             RunFacts& run) {
+  auto live = read_live_for(desired, ctx, full_read, run);
   if (!live) return live.error();
   SystemFacts facts = gather_system_facts(desired, ctx, *live);
   KernelFacts kernel = read_kernel_facts(ctx.paths, facts.kernel_release);
@@ -107,7 +114,7 @@ Expected<FullPlan> full_plan(const Target& desired, EngineContext& ctx, const Pl
   // (a recreated subsystem keeps its passthru, firmware, ...), which only a
   // full read has: plan again from one, so the plan shows what apply does.
   if (full_read || !carries_undeclared_attributes(plan.plan)) return plan;
-  auto full = read_live_for(desired, ctx, true, sizes);
+  auto full = read_live_for(desired, ctx, true, run);
   if (!full) return full.error();
   return plan_with_facts(desired, std::move(*full), std::move(plan.facts), std::move(plan.kernel), ctx, options,
                          &plan.listeners);
@@ -150,8 +157,8 @@ void add_clear_extras(Plan& plan, EngineContext& ctx, const ClearOptions& option
 
 Expected<FullPlan> make_full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options,
                                   bool full_read) {
-  std::optional<ServedSizes> sizes;
-  return full_plan(desired, ctx, options, full_read, sizes);
+  RunFacts run;
+  return full_plan(desired, ctx, options, full_read, run);
 }
 
 FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ctx, const PlanOptions& options) {
@@ -163,9 +170,9 @@ FullPlan plan_from_live(const Target& desired, LiveState live, EngineContext& ct
 ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOptions& options,
                          const std::atomic<bool>* interrupted, const ApplyConfirm& confirm) {
   ApplyReport report;
-  std::optional<ServedSizes> sizes;
+  RunFacts run;
   // A cheap read first: a no-op apply must not pay for a full snapshot.
-  auto quick = full_plan(desired, ctx, options, false, sizes);
+  auto quick = full_plan(desired, ctx, options, false, run);
   if (!quick) return read_failed(quick.error());
   if (quick->plan.blocked() || quick->plan.empty()) {
     report.plan = std::move(quick->plan);
@@ -174,7 +181,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
     if (report.status == ApplyStatus::NoChanges)
       if (auto forgotten = engine_internal::forget_interrupted_run(ctx); !forgotten)
         report.journal_error = forgotten.error();
-    record_served_sizes(desired, ctx, report, sizes);
+    record_served_sizes(desired, ctx, report, run);
     return report;
   }
   // The snapshot rollback needs: every attribute. The module, RDMA, kernel
@@ -182,7 +189,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
   // them; on a node with no target yet, the quick read was the whole tree.
   FullPlan full = std::move(*quick);
   if (!nothing_live(full.live)) {
-    auto snapshot_live = read_live_for(desired, ctx, true, sizes);
+    auto snapshot_live = read_live_for(desired, ctx, true, run);
     if (!snapshot_live) return read_failed(snapshot_live.error());
     ListenerFacts listeners = std::move(full.listeners);
     full = plan_with_facts(desired, std::move(*snapshot_live), std::move(full.facts), std::move(full.kernel), ctx,
@@ -199,7 +206,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
   };
   ApplyReport done =
       execute_with_rollback(std::move(full.plan), full.live.target, ctx, verify, interrupted, "apply", confirm);
-  record_served_sizes(desired, ctx, done, sizes);
+  record_served_sizes(desired, ctx, done, run);
   return done;
 }
 
