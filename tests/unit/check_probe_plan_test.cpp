@@ -260,6 +260,20 @@ TEST(CheckProbePlan, EveryProbeOfAPortCarriesItsReferralsEnabledOrNot) {
   EXPECT_FALSE(probes[0].referrals[1].enabled);
 }
 
+TEST(CheckProbePlan, AReferralWhoseEnableTheFileLeavesToTheKernelPromisesNothing) {
+  Target t;
+  t.subsystems = {subsystem(kOpen, std::vector<std::string>{}, true)};
+  t.ports = {port(1, "tcp", "127.0.0.1", {kOpen})};
+  Referral unsaid;
+  unsaid.name = "unsaid";
+  unsaid.attrs = {{"addr_trtype", "tcp"}, {"addr_traddr", "10.111.0.2"}, {"addr_trsvcid", "4420"}};
+  t.ports[0].referrals = {unsaid};
+  Sources src;
+  std::vector<Probe> probes = plan_probes(t, src.get());
+  ASSERT_EQ(probes.size(), 1u);
+  EXPECT_TRUE(probes[0].referrals.empty());
+}
+
 TEST(CheckProbePlan, DisabledPortsUnlinkedAndUndeclaredSubsystemsGiveNoProbe) {
   Target t;
   t.subsystems = {subsystem(kDisk, std::vector<std::string>{kHostA}, false),

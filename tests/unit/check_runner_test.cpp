@@ -305,6 +305,24 @@ TEST_F(CheckRunner, ADisabledReferralStillListedIsNotAsPromised) {
             Names{"port 1 referral off (tcp 10.111.0.2:4420): disabled, but still in the port's discovery log"});
 }
 
+TEST_F(CheckRunner, ReferralsOfAPortWithoutADiscoveryLogAreNotJudgedAndNoFailure) {
+  host_.fail_discovery(kTcp, sys_error(ECONNREFUSED, "connect to discovery at", kTcp.describe()));
+  Probe probe = served_probe(kDisk, kHostA, {{1, "/dev/a", kGiB}});
+  probe.referrals = {{"up", {"tcp", "10.111.0.2", "4420"}, true}};
+  Probe twice = probe;
+  CheckReport report = run({probe, twice});
+  ASSERT_EQ(report.referrals.size(), 1u);
+  EXPECT_FALSE(report.referrals[0].judged);
+  EXPECT_TRUE(report.referrals[0].as_promised());
+  EXPECT_EQ(report.failures().size(), 2u) << "the unreachable probes fail; the referral does not";
+  const std::string text = render_text(report);
+  EXPECT_NE(text.find("port 1 referral up (tcp 10.111.0.2:4420): not judged"), std::string::npos) << text;
+  EXPECT_NE(text.find("2 checked: 0 served, 0 refused, 0 not checkable from here, 2 not as the target promises\n"
+                      "1 referrals: 0 as declared, 0 not, 1 not judged"),
+            std::string::npos)
+      << text;
+}
+
 TEST_F(CheckRunner, ConnectedButNotInTheDiscoveryLogIsAMismatch) {
   host_.set_discovery(kTcp, {record(kOther), {kDisk, "tcp", "127.0.0.1", "4421"}});
   host_.accept(kTcp, kDisk, kHostA, controller({{1, kGiB, 512, "/dev/nvme1n1"}}));

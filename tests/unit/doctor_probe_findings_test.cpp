@@ -44,6 +44,26 @@ TEST(DoctorProbeFindings, ServedAndRefusedAsPromisedAreOk) {
   EXPECT_FALSE(refused.has_failures());
 }
 
+TEST(DoctorProbeFindings, ReferralsAsDeclaredOkOtherwiseAFailureWithTheWriteThatFixesIt) {
+  CheckReport report;
+  report.referrals.push_back({1, {"up", {"tcp", "10.0.0.2", "4420"}, true}, true, true});
+  report.referrals.push_back({1, {"gone", {"tcp", "10.0.0.3", "4420"}, true}, false, true});
+  report.referrals.push_back({2, {"far", {"tcp", "10.0.0.4", "4420"}, true}, false, false});
+  Findings out;
+  add_probe_findings(report, evidence(), out);
+  const Finding* up = out.find("probe-referral", "port 1 referral up");
+  ASSERT_NE(up, nullptr);
+  EXPECT_EQ(up->severity, FindingSeverity::Ok);
+  const Finding* gone = out.find("probe-referral", "port 1 referral gone");
+  ASSERT_NE(gone, nullptr);
+  EXPECT_EQ(gone->severity, FindingSeverity::Failure);
+  EXPECT_EQ(gone->what, "enabled, but tcp 10.0.0.3:4420 is not in the port's discovery log");
+  EXPECT_EQ(gone->fix.rfind("echo 1 > /sys/kernel/config/nvmet/ports/1/referrals/gone/enable", 0), 0u) << gone->fix;
+  const Finding* far = out.find("probe-referral-not-judged", "port 2 referral far");
+  ASSERT_NE(far, nullptr);
+  EXPECT_EQ(far->severity, FindingSeverity::Warning);
+}
+
 TEST(DoctorProbeFindings, AnAllowedHostRefusedQuotesTheKernelAndLinksTheHost) {
   ProbeResult r = result(Verdict::Refused);
   r.kernel_log = {"nvmet: connect by host " + kHost + " for subsystem " + kNqn + " not allowed"};

@@ -52,7 +52,10 @@ struct ReferralSeen {
   std::uint16_t port_id = 0;
   ExpectedReferral referral;
   bool listed = false;
-  bool as_promised() const { return listed == referral.enabled; }
+  // No discovery log was read through the port (every probe of it refused,
+  // unreachable or not checkable): like a not-checkable probe, no failure.
+  bool judged = true;
+  bool as_promised() const { return !judged || listed == referral.enabled; }
 };
 
 struct CheckReport {

@@ -41,7 +41,7 @@ struct Probe {
   bool passthru = false;    // the subsystem serves a controller's namespaces, not declared ones
   std::vector<ExpectedNamespace> namespaces;  // enabled in the target, in nsid order
   std::vector<std::uint32_t> disabled_nsids;  // declared but disabled
-  std::vector<ExpectedReferral> referrals;    // the port's, judged once per port
+  std::vector<ExpectedReferral> referrals;    // the port's with a declared enable, judged once per port
   // Set when no host on this node can reach the port: the reason.
   std::string not_checkable;
   // Set when the target itself breaks the promise before any connect (an

@@ -60,6 +60,7 @@ std::string outcome_text(const ProbeResult& result) {
 std::string referral_text(const ReferralSeen& seen) {
   const ExpectedReferral& r = seen.referral;
   std::string text = "port " + std::to_string(seen.port_id) + " referral " + r.name + " (" + r.address.describe() + "): ";
+  if (!seen.judged) return text + "not judged: no discovery log was read through the port";
   if (seen.as_promised()) return text + (seen.listed ? "in the port's discovery log" : "disabled, not in the discovery log");
   return text + (r.enabled ? "enabled, but not in the port's discovery log" : "disabled, but still in the port's discovery log");
 }
@@ -68,7 +69,8 @@ nlohmann::json referral_json(const ReferralSeen& seen) {
   return {{"port", seen.port_id},         {"name", seen.referral.name},
           {"trtype", seen.referral.address.trtype}, {"traddr", seen.referral.address.traddr},
           {"trsvcid", seen.referral.address.trsvcid}, {"enabled", seen.referral.enabled},
-          {"listed", seen.listed},         {"as_promised", seen.as_promised()}};
+          {"listed", seen.listed},         {"judged", seen.judged},
+          {"as_promised", seen.as_promised()}};
 }
 
 nlohmann::json namespace_json(const NamespaceSeen& ns) {
@@ -142,14 +144,20 @@ std::string render_text(const CheckReport& report) {
     out << (report.modules_unloaded.size() == report.modules_loaded.size() ? " (unloaded again)" : "") << "\n";
   }
   for (const std::string& problem : report.problems) out << "problem: " << problem << "\n";
-  const std::size_t failed =
-      static_cast<std::size_t>(std::count_if(report.results.begin(), report.results.end(),
-                                             [](const ProbeResult& r) { return !r.as_promised(); })) +
-      static_cast<std::size_t>(std::count_if(report.referrals.begin(), report.referrals.end(),
-                                             [](const ReferralSeen& r) { return !r.as_promised(); }));
+  const std::size_t failed = static_cast<std::size_t>(std::count_if(
+      report.results.begin(), report.results.end(), [](const ProbeResult& r) { return !r.as_promised(); }));
   out << report.results.size() << " checked: " << report.count(Verdict::Served) << " served, "
       << report.count(Verdict::Refused) << " refused, " << report.count(Verdict::NotCheckable)
       << " not checkable from here, " << failed << " not as the target promises\n";
+  if (!report.referrals.empty()) {
+    auto count = [&](auto&& pick) {
+      return std::count_if(report.referrals.begin(), report.referrals.end(), pick);
+    };
+    out << report.referrals.size() << " referrals: "
+        << count([](const ReferralSeen& r) { return r.judged && r.as_promised(); }) << " as declared, "
+        << count([](const ReferralSeen& r) { return !r.as_promised(); }) << " not, "
+        << count([](const ReferralSeen& r) { return !r.judged; }) << " not judged\n";
+  }
   return out.str();
 }
 

@@ -79,6 +79,7 @@ CheckReport run_check(const std::vector<Probe>& probes, CheckEnvironment& env) {
       probe.not_checkable = "the host side cannot be loaded here: " + failed->second;
     report.results.push_back(judge.judge(probe));
   }
+  judge.note_unjudged_referrals(probes);
   unload_host_modules(loaded, env, report);
   return report;
 }

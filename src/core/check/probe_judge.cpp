@@ -128,6 +128,14 @@ void ProbeJudge::judge_referrals(const Probe& probe, const std::vector<Discovery
     report_.referrals.push_back({probe.port_id, referral, lists_referral(records, referral.address)});
 }
 
+void ProbeJudge::note_unjudged_referrals(const std::vector<Probe>& probes) {
+  for (const Probe& probe : probes) {
+    if (probe.referrals.empty() || !referral_ports_.insert(probe.port_id).second) continue;
+    for (const ExpectedReferral& referral : probe.referrals)
+      report_.referrals.push_back({probe.port_id, referral, false, false});
+  }
+}
+
 void ProbeJudge::compare_namespaces(ProbeResult& result, const ProbeController& controller) {
   const Probe& probe = result.probe;
   std::vector<std::string> mismatches, read_errors;

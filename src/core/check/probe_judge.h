@@ -14,6 +14,8 @@ class ProbeJudge {
  public:
   ProbeJudge(CheckEnvironment& env, CheckReport& report) : env_(env), report_(report) {}
   ProbeResult judge(const Probe& probe);
+  // After every probe: the referrals of ports no discovery log was read for.
+  void note_unjudged_referrals(const std::vector<Probe>& probes);
 
  private:
   struct Discovery {

@@ -111,9 +111,12 @@ std::vector<Probe> plan_probes(const Target& target, const ProbeSources& sources
       base.subsystem_nqn = nqn;
       base.not_checkable = not_checkable_reason(port, base.declared, sources);
       add_namespaces(base, *subsystem, sources);
+      // A file that leaves a referral's enable to the kernel promises
+      // nothing about its listing.
       for (const Referral& referral : port.referrals)
-        base.referrals.push_back({referral.name, declared_address_of(referral.attrs),
-                                  attr_value(referral.attrs, "enable") == "1"});
+        if (referral.attrs.count("enable"))
+          base.referrals.push_back({referral.name, declared_address_of(referral.attrs),
+                                    attr_value(referral.attrs, "enable") == "1"});
       add_host_probes(probes, base, target, *subsystem, sources);
     }
   }

@@ -84,6 +84,8 @@ constexpr std::array kCatalog{
     FindingKind{"probe-mismatch", "the host sees other namespaces or sizes than the target declares"},
     FindingKind{"probe-io-error", "the host connects but reading a namespace fails (a failing backing device)"},
     FindingKind{"probe-not-checkable", "no host on this node can reach the port (fc, rdma without a local device)"},
+    FindingKind{"probe-referral", "a referral of the port is (or is not) in its discovery log, as the target declares"},
+    FindingKind{"probe-referral-not-judged", "no discovery log was read through the port, so its referrals are unjudged"},
     FindingKind{"probe-problem", "the check itself had trouble (a host module, a controller it could not remove)"},
 };
 

@@ -142,6 +142,22 @@ void add_probe_findings(const CheckReport& report, const ProbeEvidence& evidence
         break;
     }
   }
+  for (const ReferralSeen& seen : report.referrals) {
+    const std::string object = "port " + std::to_string(seen.port_id) + " referral " + seen.referral.name;
+    const std::string address = seen.referral.address.describe();
+    if (!seen.judged)
+      out.warning("probe-referral-not-judged", object, "no discovery log was read through the port");
+    else if (seen.as_promised())
+      out.ok("probe-referral", object, seen.listed ? address + " is in the port's discovery log"
+                                                   : "disabled, and not in the port's discovery log");
+    else
+      out.failure("probe-referral", object,
+                  seen.referral.enabled ? "enabled, but " + address + " is not in the port's discovery log"
+                                        : "disabled, but " + address + " is still in the port's discovery log",
+                  "echo " + std::string(seen.referral.enabled ? "1" : "0") + " > " + cfs + "/ports/" +
+                      std::to_string(seen.port_id) + "/referrals/" + seen.referral.name + "/enable (or " +
+                      apply_fix(evidence) + ")");
+  }
   for (const std::string& problem : report.problems) out.warning("probe-problem", "check", problem);
 }
 

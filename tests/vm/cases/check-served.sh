@@ -158,6 +158,10 @@ expect_status 8 "$NVMETCTL" -o json check "$WORK/referrals.yaml"
 referral_verdict 2 up false false
 expect_status 8 "$NVMETCTL" check "$WORK/referrals.yaml"
 assert_contains "$OUT" "FAIL  port 2 referral up (tcp 10.111.0.2:4420): enabled, but not in the port's discovery log"
+assert_contains "$OUT" "referrals: 3 as declared, 1 not, 0 not judged"
+expect_status 7 "$NVMETCTL" -o json doctor --probe "$WORK/referrals.yaml"
+finding probe-referral "port 2 referral up" "/ports/2/referrals/up/enable" failure
+finding probe-referral "port 3 referral up" "" ok
 assert_eq "" "$(fabrics_controllers)" "controllers left by check"
 
 step "ports no host here can reach: not checkable, reported, not a failure"
