@@ -85,14 +85,20 @@ TEST(FailureExplanation, PortLinkNamesTheTraddrThePlanWrote) {
   Plan plan;
   const std::string port = "/nonexistent/nvmet/ports/3";
   plan.steps.push_back({ChangeKind::Create, {OpKind::Mkdir, port, "", ""}, "port 3", {}, false, "", {}});
+  plan.steps.push_back({ChangeKind::Create, {OpKind::Write, port + "/addr_trtype", "fc", ""}, "port 3", {}, false,
+                        "", {}});
   plan.steps.push_back({ChangeKind::Create, {OpKind::Write, port + "/addr_traddr", "nn-0x1:pn-0x2", ""}, "port 3",
                         {}, false, "", {}});
   plan.steps.push_back({ChangeKind::Create, {OpKind::Symlink, port + "/subsystems/nqn.x", "/nonexistent/s", ""},
                         "port 3", {}, false, "", {}});
   FailureExplanation why =
-      explain_failure(plan, 2, sys_error(ENXIO, "symlink", port + "/subsystems/nqn.x"), {}, SystemPaths{});
+      explain_failure(plan, 3, sys_error(ENXIO, "symlink", port + "/subsystems/nqn.x"), {}, SystemPaths{});
   EXPECT_EQ(why.cause.rfind("no FC target port has nn-0x1:pn-0x2 on this node", 0), 0u) << why.cause;
   EXPECT_TRUE(explain_failure(plan, 7, sys_error(ENXIO, "symlink", ""), {}, SystemPaths{}).cause.empty());
+  // The same errno from a tcp port's link is no FC diagnosis.
+  plan.steps[1].op.value = "tcp";
+  EXPECT_TRUE(
+      explain_failure(plan, 3, sys_error(ENXIO, "symlink", port + "/subsystems/nqn.x"), {}, SystemPaths{}).cause.empty());
 }
 
 TEST(DoctorDiagnose, NamespaceEnableFailures) {

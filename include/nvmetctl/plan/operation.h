@@ -9,8 +9,8 @@ enum class OpKind {
   Mkdir,
   Rmdir,
   Write,
-  Symlink,        // path = link, value = target; a port link's diagnosis may
-                  // carry the port's traddr in detail (explain_failure)
+  Symlink,        // path = link, value = target; for diagnosis, an fc port's
+                  // link carries the port's traddr in detail (explain_failure)
   Unlink,
   MountConfigfs,  // path = mount point
   LoadModule,     // path = module name

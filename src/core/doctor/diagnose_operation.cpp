@@ -122,14 +122,14 @@ Finding diagnose_link(const Operation& op, int e, const std::vector<LogEvent>& e
                     rdma ? rdma : tcp);
   if (e == ENODEV && rdma) return diagnose_rdma_no_device(object, rdma, network, devices);
   // nvmet-fc binds an nvmet port to the FC target port whose WWNs its
-  // traddr names: ENXIO when none has them, EALREADY when that one already
-  // serves another nvmet port.
-  const std::string fc_address = op.detail.empty() ? "the traddr of " + object : op.detail;
-  if (e == ENXIO)
+  // traddr names (in detail, for an fc port's link): ENXIO when none has
+  // them, EALREADY when that one already serves another nvmet port.
+  const std::string& fc_address = op.detail;
+  if (!fc_address.empty() && e == ENXIO)
     return {"fc-target-port-missing", F, object, "no FC target port has " + fc_address + " on this node", {},
             "set traddr of " + object + " to the nn-0x..:pn-0x.. of an FC target port here (an HBA in target "
             "mode; without hardware, one added through nvme-fcloop's add_target_port)"};
-  if (e == EALREADY)
+  if (!fc_address.empty() && e == EALREADY)
     return {"fc-target-port-taken", F, object,
             "the FC target port " + fc_address + " already serves another nvmet port (one nvmet port per FC port)",
             {}, "put the subsystems of both ports on one port in the file"};

@@ -8,16 +8,25 @@
 namespace nvmetctl {
 namespace {
 
-// The traddr a port link brings up: what the plan wrote to the port, or
-// what the port already had. Read from the plan first, since by the time the
-// failure is explained the rollback may have removed a port made by this run.
-std::string port_traddr_for_link(const Plan& plan, const Operation& link) {
+// A port attribute as the failed link saw it: the plan's last write before
+// the link, or what the port already had. The plan comes first, since by the
+// time the failure is explained the rollback may have removed the port.
+std::string port_attribute_at(const Plan& plan, std::size_t failed_step, const std::string& port_dir,
+                              const std::string& file) {
+  const std::string path = port_dir + "/" + file;
+  for (std::size_t i = failed_step; i-- > 0;)
+    if (plan.steps[i].op.kind == OpKind::Write && plan.steps[i].op.path == path) return plan.steps[i].op.value;
+  return sys_files::read_trimmed(path).value_or("");
+}
+
+// An fc port's link names the FC port it binds to in detail: ENXIO and
+// EALREADY on it are about that FC port.
+std::string fc_traddr_for_link(const Plan& plan, std::size_t failed_step, const Operation& link) {
   auto subsystems = link.path.rfind("/subsystems/");
   if (subsystems == std::string::npos || link.path.find("/ports/") == std::string::npos) return {};
-  const std::string traddr_file = link.path.substr(0, subsystems) + "/addr_traddr";
-  for (const Step& step : plan.steps)
-    if (step.op.kind == OpKind::Write && step.op.path == traddr_file) return step.op.value;
-  return sys_files::read_trimmed(traddr_file).value_or("");
+  const std::string port_dir = link.path.substr(0, subsystems);
+  if (port_attribute_at(plan, failed_step, port_dir, "addr_trtype") != "fc") return {};
+  return port_attribute_at(plan, failed_step, port_dir, "addr_traddr");
 }
 
 }  // namespace
@@ -26,7 +35,7 @@ FailureExplanation explain_failure(const Plan& plan, std::size_t failed_step, co
                                    const std::vector<KernelLogLine>& kernel_log, const SystemPaths& paths) {
   if (failed_step >= plan.steps.size()) return {};
   Operation op = plan.steps[failed_step].op;
-  if (op.kind == OpKind::Symlink && op.detail.empty()) op.detail = port_traddr_for_link(plan, op);
+  if (op.kind == OpKind::Symlink && op.detail.empty()) op.detail = fc_traddr_for_link(plan, failed_step, op);
   // Naming the interface an RDMA address lives on needs the network.
   std::unique_ptr<NetworkInfo> network;
   if (op.kind == OpKind::Symlink && error.errnum == ENODEV) network = make_system_network_info(paths);

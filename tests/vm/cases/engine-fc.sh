@@ -62,9 +62,10 @@ assert_eq "$(cat /sys/kernel/config/nvmet/ports/3/addr_adrfam)" fc "adrfam fille
 assert_eq "$(cat /sys/kernel/config/nvmet/ports/3/addr_traddr)" "$TARGET_TRADDR" "traddr"
 expect_ok nvme connect -t fc -a "$TARGET_TRADDR" -w "$HOST_TRADDR" -n "$NQN"
 DEV=$(nvme_dev_for_nqn "$NQN") || fail "no namespace device after an fc connect"
-for c in /sys/class/nvme/nvme*; do
-    if [[ "$(cat "$c/subsysnqn" 2>/dev/null)" == "$NQN" ]]; then assert_eq "$(cat "$c/transport")" fc "the host transport"; fi
-done
+transports=$(for c in /sys/class/nvme/nvme*; do
+    [[ "$(cat "$c/subsysnqn" 2>/dev/null)" != "$NQN" ]] || cat "$c/transport"
+done)
+assert_eq "$transports" fc "the transport of the one controller connected to $NQN"
 data_roundtrip "$DEV" "$DISK"
 
 step "a second apply with the host still connected: nothing to do"
@@ -72,6 +73,20 @@ expect_status 0 "$NVMETCTL" plan --detailed-exitcode "$WORK/target.yaml"
 expect_ok "$NVMETCTL" doctor
 assert_not_contains "$OUT" "FAIL"
 expect_ok nvme disconnect -n "$NQN"
+
+step "a second nvmet port on the same FC port: EALREADY, named, rolled back"
+cp "$WORK/target.yaml" "$WORK/taken.yaml"
+cat >>"$WORK/taken.yaml" <<YAML
+  - id: 4
+    trtype: fc
+    traddr: $TARGET_TRADDR
+    trsvcid: none
+    subsystems: [$NQN]
+YAML
+expect_status 4 "$NVMETCTL" apply "$WORK/taken.yaml"
+assert_contains "$OUT" "the FC target port $TARGET_TRADDR already serves another nvmet port"
+assert_not_exists /sys/kernel/config/nvmet/ports/4 "the refused port was rolled back"
+assert_exists "/sys/kernel/config/nvmet/ports/3/subsystems/$NQN" "port 3 still serves"
 
 step "export round-trips the fc port"
 expect_ok "$NVMETCTL" export
