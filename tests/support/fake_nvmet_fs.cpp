@@ -186,6 +186,8 @@ Expected<void> FakeNvmetFs::make_dir(const std::string& dir) {
   if (kind == None) return sys_error(EPERM, "mkdir", dir);  // no make hook
   unsigned long long number = 0;
   if (kind == Subsys && name == "nqn.2014-08.org.nvmexpress.discovery") return sys_error(EINVAL, "mkdir", dir);
+  if (kind == Subsys && exists(layout_.root() + "/discovery_nqn") && name == value(layout_.root() + "/discovery_nqn"))
+    return sys_error(EINVAL, "mkdir", dir);
   if (kind == Ns && (!parses_as_u32(name, number) || number == 0 || number >= 0xffffffffULL))
     return sys_error(EINVAL, "mkdir", dir);
   if (kind == Port && (!parses_as_u32(name, number) || number > 0xffff)) return sys_error(EINVAL, "mkdir", dir);
@@ -244,6 +246,15 @@ bool FakeNvmetFs::port_enabled(const std::string& port_dir) const {
 }
 
 Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::string& new_value) {
+  if (attr == layout_.root() + "/discovery_nqn") {
+    if (new_value.empty() || new_value.size() > 255) return sys_error(EINVAL, "write", attr);
+    // The kernel compares the first strlen(new) bytes of each subsystem's name.
+    auto subsystems = list(layout_.subsystems());
+    if (subsystems)
+      for (const auto& entry : *subsystems)
+        if (entry.name.compare(0, new_value.size(), new_value) == 0) return sys_error(EINVAL, "write", attr);
+    return {};
+  }
   std::string dir = parent_of(attr);
   std::string name = name_of(attr);
   std::string kind_dir = name_of(parent_of(dir));

@@ -101,6 +101,10 @@ struct RdmaLink {
 
 struct Target {
   int version = 1;
+  // The root discovery_nqn (6.9+): the NQN hosts discover under. nullopt:
+  // the file leaves it to the kernel.
+  std::optional<std::string> discovery_nqn;
+  SourceLocation discovery_nqn_where;
   std::vector<std::string> modules;  // extra modules to load
   std::vector<SourceLocation> modules_where;  // per entry, when read from a file
   std::vector<RdmaLink> rdma_links;

@@ -178,11 +178,11 @@ bool parse_rdma_link(Reader& r, const yaml_input::Node& node, const std::string&
   return true;  // kept even when invalid, so later indices match the file
 }
 
-// The top level: version, modules, rdma_links, hosts, subsystems, ports.
+// The top level: version, discovery_nqn, modules, rdma_links, hosts, subsystems, ports.
 void read_top_level(Reader& r, const yaml_input::Node& root, Target& t, const std::string& file_name,
                     Diagnostics& diagnostics) {
   bool has_version = false;
-  r.for_each_key(root, "", "the top level", {"version", "modules", "rdma_links", "hosts", "subsystems", "ports"},
+  r.for_each_key(root, "", "the top level", {"version", "discovery_nqn", "modules", "rdma_links", "hosts", "subsystems", "ports"},
                  std::nullopt,
                  [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     if (key == "version") {
@@ -192,6 +192,9 @@ void read_top_level(Reader& r, const yaml_input::Node& root, Target& t, const st
         r.error(value, "version", "unsupported version '" + input->text + "'; this nvmetctl reads version 1");
       else if (input)
         r.integer(value, "version", 1, 1);  // reports a quoted "1"
+    } else if (key == "discovery_nqn") {
+      t.discovery_nqn = r.string_value(value, "discovery_nqn");
+      t.discovery_nqn_where = r.where(value);
     } else if (key == "modules") {
       t.modules = r.name_list(value, "modules", t.modules_where);
     } else if (key == "rdma_links") {

@@ -48,6 +48,7 @@ class Checker {
     check_links();
     check_hosts();
     check_subsystems();
+    check_discovery_nqn();
     check_ports();
     check_modules();
   }
@@ -114,6 +115,29 @@ class Checker {
     struct stat st;
     if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077))
       d_.warning(where, key, "key file " + path + " is readable by other users; chmod 600 it");
+  }
+
+  // The kernel takes 1-255 bytes, and refuses the value while a subsystem's
+  // name begins with it (and a new subsystem named like it).
+  void check_discovery_nqn() {
+    if (!t_.discovery_nqn) return;
+    const std::string& nqn = *t_.discovery_nqn;
+    const SourceLocation& where = t_.discovery_nqn_where;
+    if (nqn.empty() || nqn.size() > 255) {
+      d_.error(where, "discovery_nqn", "must be 1 to 255 bytes, got " + std::to_string(nqn.size()));
+      return;
+    }
+    if (std::any_of(nqn.begin(), nqn.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+      d_.error(where, "discovery_nqn", "must not contain control characters");
+      return;
+    }
+    if (nqn.rfind("nqn.", 0) != 0)
+      d_.warning(where, "discovery_nqn", "'" + nqn + "' is not in nqn. form; the kernel accepts it, but hosts may not");
+    for (const Subsystem& s : t_.subsystems)
+      if (s.nqn.compare(0, nqn.size(), nqn) == 0)
+        d_.error(where, "discovery_nqn",
+                 "subsystem '" + s.nqn + "' begins with it; the kernel refuses a discovery NQN that a subsystem's "
+                 "name begins with");
   }
 
   void check_subsystems() {

@@ -42,6 +42,11 @@ class Reader {
     if (!root) return root.error();
     for (const auto& entry : *root)
       if (entry.type == EntryType::File) state.root_attrs.insert(entry.name);
+    if (state.root_attrs.count("discovery_nqn")) {
+      auto discovery_nqn = fs_.read(layout_.root() + "/discovery_nqn");
+      if (!discovery_nqn) return discovery_nqn.error();
+      state.target.discovery_nqn = *discovery_nqn;
+    }
     if (auto r = read_hosts(state.target); !r) return r.error();
     if (auto r = read_subsystems(state.target); !r) return r.error();
     if (auto r = read_ports(state.target); !r) return r.error();

@@ -121,6 +121,7 @@ nlohmann::json snapshot_to_json(const Target& target) {
   for (const Host& h : target.hosts) out["hosts"].push_back(host_json(h));
   for (const Subsystem& s : target.subsystems) out["subsystems"].push_back(subsystem_json(s));
   for (const Port& p : target.ports) out["ports"].push_back(port_json(p));
+  if (target.discovery_nqn) out["discovery_nqn"] = text(*target.discovery_nqn);
   return out;
 }
 
@@ -134,6 +135,8 @@ Expected<Target> snapshot_from_json(const nlohmann::json& doc, const std::string
     for (const json& h : doc.at("hosts")) t.hosts.push_back(host_of(h));
     for (const json& s : doc.at("subsystems")) t.subsystems.push_back(subsystem_of(s));
     for (const json& p : doc.at("ports")) t.ports.push_back(port_of(p));
+    // Absent from journals of nvmetctl before discovery_nqn was managed.
+    if (doc.contains("discovery_nqn")) t.discovery_nqn = text_of(doc.at("discovery_nqn"));
     return t;
   } catch (const std::exception& e) {
     return logic_error("read", where, std::string("not a snapshot nvmetctl wrote: ") + e.what());

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "nvmetctl/config/target_validator.h"
 #include "nvmetctl/model/attribute_table.h"
 #include "nvmetctl/util/parse_number.h"
 
@@ -61,6 +62,8 @@ void json_attrs(nlohmann::json& out, ObjectKind kind, const AttrMap& attrs) {
 
 Target exportable_target(const Target& live, const std::vector<RdmaDevice>& rdma_devices) {
   Target t;
+  // The kernel's own default is no choice of the node's.
+  if (live.discovery_nqn && *live.discovery_nqn != kDiscoveryNqn) t.discovery_nqn = live.discovery_nqn;
   for (const RdmaDevice& device : rdma_devices)
     if ((device.link_type == "rxe" || device.link_type == "siw") && !device.netdev.empty())
       t.rdma_links.push_back({device.name, device.link_type, device.netdev, {}});
@@ -176,6 +179,7 @@ void emit_list(YAML::Emitter& out, const char* key, const std::vector<T>& items,
 std::string target_to_yaml(const Target& t) {
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << 1;
+  if (t.discovery_nqn) out << YAML::Key << "discovery_nqn" << YAML::Value << *t.discovery_nqn;
   emit_list(out, "rdma_links", t.rdma_links, [](YAML::Emitter& o, const RdmaLink& l) {
     o << YAML::BeginMap << YAML::Key << "name" << YAML::Value << l.name << YAML::Key << "type" << YAML::Value << l.type
       << YAML::Key << "netdev" << YAML::Value << l.netdev << YAML::EndMap;
@@ -194,6 +198,7 @@ std::string target_to_yaml(const Target& t) {
 nlohmann::json target_to_json(const Target& t) {
   nlohmann::json out;
   out["version"] = 1;
+  if (t.discovery_nqn) out["discovery_nqn"] = *t.discovery_nqn;
   out["rdma_links"] = nlohmann::json::array();
   for (const RdmaLink& l : t.rdma_links) out["rdma_links"].push_back({{"name", l.name}, {"type", l.type}, {"netdev", l.netdev}});
   out["hosts"] = nlohmann::json::array();

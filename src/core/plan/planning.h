@@ -2,6 +2,7 @@
 // The configfs planner's parts, private to src/core/plan. Checks add plan
 // errors and make no steps; emitters make the steps for one kind of object.
 // Every part asks the Outcome what the target will be.
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -30,6 +31,13 @@ void check_capabilities(Planning& p);
 void check_frozen_identity(Planning& p);
 void warn_kernel_device_names(Planning& p);
 void check_passthru_exclusive(Planning& p, const Subsystem& desired);
+
+// emit_discovery_nqn.cpp: the root discovery_nqn, written last, or first
+// when the file creates a subsystem named like its current value.
+std::optional<std::string> discovery_nqn_change(const Planning& p);
+void check_discovery_nqn(Planning& p);
+bool discovery_nqn_goes_first(const Planning& p);
+void plan_discovery_nqn(Planning& p);
 
 // emit_links.cpp: unlinking first, linking last.
 void detach_links(Planning& p);

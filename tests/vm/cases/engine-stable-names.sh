@@ -17,7 +17,7 @@ step "udev makes /dev/disk/by-id for the guest's disk"
 /lib/systemd/systemd-udevd --daemon
 udevadm trigger --subsystem-match=block --action=add
 udevadm settle --timeout=30
-LINKS=$(for l in /dev/disk/by-id/*; do [[ "$(readlink -f "$l")" == "$DISK" ]] && echo "$l"; done)
+LINKS=$(for l in /dev/disk/by-id/*; do if [[ "$(readlink -f "$l")" == "$DISK" ]]; then echo "$l"; fi; done)
 [[ -n $LINKS ]] || fail "udev made no /dev/disk/by-id link for $DISK"
 log "links of $DISK: $(echo $LINKS)"
 
