@@ -63,7 +63,7 @@ DiscoveryRecord record(const std::string& subsystem, const FabricsAddress& addre
 }
 
 ProbeController controller(std::vector<VisibleNamespace> namespaces, const std::string& name = "") {
-  return ProbeController{name, std::move(namespaces)};
+  return ProbeController{name, std::move(namespaces), {}};
 }
 
 class CheckRunner : public ::testing::Test {

@@ -105,7 +105,7 @@ class LibnvmeHost : public FabricsHost {
                                     const HostIdentity& host, double settle_seconds) override {
     auto ctrl = add_controller(address, subsystem_nqn, host, true);
     if (!ctrl) return ctrl.error();
-    ProbeController probe{nvme_ctrl_get_name(*ctrl), {}};
+    ProbeController probe{nvme_ctrl_get_name(*ctrl), {}, {}};
     controllers_[probe.name] = *ctrl;
     // The controller exists now: a failed identify is the probe's finding,
     // and the controller is still ours to remove.
