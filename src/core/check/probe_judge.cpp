@@ -94,7 +94,7 @@ void ProbeJudge::judge_served(ProbeResult& result) {
     }
   }
   result.discovered = found.ok && lists(found.records, probe);
-  if (found.ok) judge_referrals(probe, found.records);
+  if (found.ok) judge_referrals(probe, &found.records);
   kernel_lines();
   auto controller = env_.host.connect(probe.connect, probe.subsystem_nqn, probe.host, env_.settle_seconds);
   if (!controller) {
@@ -122,18 +122,16 @@ void ProbeJudge::judge_served(ProbeResult& result) {
 
 // Referrals are the port's, the same in every host's log: judged from the
 // first log read through the port.
-void ProbeJudge::judge_referrals(const Probe& probe, const std::vector<DiscoveryRecord>& records) {
+// `records` nullptr: no log was read through the port, the referrals stay unjudged.
+void ProbeJudge::judge_referrals(const Probe& probe, const std::vector<DiscoveryRecord>* records) {
   if (probe.referrals.empty() || !referral_ports_.insert(probe.port_id).second) return;
   for (const ExpectedReferral& referral : probe.referrals)
-    report_.referrals.push_back({probe.port_id, referral, lists_referral(records, referral.address)});
+    report_.referrals.push_back(
+        {probe.port_id, referral, records && lists_referral(*records, referral.address), records != nullptr});
 }
 
 void ProbeJudge::note_unjudged_referrals(const std::vector<Probe>& probes) {
-  for (const Probe& probe : probes) {
-    if (probe.referrals.empty() || !referral_ports_.insert(probe.port_id).second) continue;
-    for (const ExpectedReferral& referral : probe.referrals)
-      report_.referrals.push_back({probe.port_id, referral, false, false});
-  }
+  for (const Probe& probe : probes) judge_referrals(probe, nullptr);
 }
 
 void ProbeJudge::compare_namespaces(ProbeResult& result, const ProbeController& controller) {

@@ -27,7 +27,7 @@ class ProbeJudge {
   const Discovery& discovery(const Probe& probe);
   void judge_served(ProbeResult& result);
   void judge_refused(ProbeResult& result);
-  void judge_referrals(const Probe& probe, const std::vector<DiscoveryRecord>& records);
+  void judge_referrals(const Probe& probe, const std::vector<DiscoveryRecord>* records);
   void compare_namespaces(ProbeResult& result, const ProbeController& controller);
   void take_down(ProbeResult& result);
   std::vector<std::string> kernel_lines();
