@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "nvmetctl/model/attribute_table.h"
+#include "nvmetctl/model/discovery_nqn_rule.h"
 #include "nvmetctl/util/parse_number.h"
 #include "nvmetctl/model/kernel_behaviour.h"
 
@@ -248,11 +249,10 @@ bool FakeNvmetFs::port_enabled(const std::string& port_dir) const {
 Expected<void> FakeNvmetFs::check_write(const std::string& attr, const std::string& new_value) {
   if (attr == layout_.root() + "/discovery_nqn") {
     if (new_value.empty() || new_value.size() > 255) return sys_error(EINVAL, "write", attr);
-    // The kernel compares the first strlen(new) bytes of each subsystem's name.
     auto subsystems = list(layout_.subsystems());
     if (subsystems)
       for (const auto& entry : *subsystems)
-        if (entry.name.compare(0, new_value.size(), new_value) == 0) return sys_error(EINVAL, "write", attr);
+        if (subsystem_blocks_discovery_nqn(entry.name, new_value)) return sys_error(EINVAL, "write", attr);
     return {};
   }
   std::string dir = parent_of(attr);

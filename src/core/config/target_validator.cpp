@@ -7,6 +7,7 @@
 
 #include "nvmetctl/config/key_secrets.h"
 #include "nvmetctl/config/value_syntax.h"
+#include "nvmetctl/model/discovery_nqn_rule.h"
 #include "nvmetctl/model/kernel_behaviour.h"
 #include "nvmetctl/model/port_listener.h"
 #include "nvmetctl/model/target_index.h"
@@ -134,7 +135,7 @@ class Checker {
     if (nqn.rfind("nqn.", 0) != 0)
       d_.warning(where, "discovery_nqn", "'" + nqn + "' is not in nqn. form; the kernel accepts it, but hosts may not");
     for (const Subsystem& s : t_.subsystems)
-      if (s.nqn.compare(0, nqn.size(), nqn) == 0)
+      if (subsystem_blocks_discovery_nqn(s.nqn, nqn))
         d_.error(where, "discovery_nqn",
                  "subsystem '" + s.nqn + "' begins with it; the kernel refuses a discovery NQN that a subsystem's "
                  "name begins with");

@@ -1,13 +1,12 @@
 // The root discovery_nqn (6.9+): one write, where the kernel takes it. The
 // kernel refuses the new value while a subsystem's name begins with it, and
 // refuses a new subsystem named like the current value.
+#include "nvmetctl/model/discovery_nqn_rule.h"
 #include "nvmetctl/model/kernel_behaviour.h"
 #include "planning.h"
 
 namespace nvmetctl {
 namespace {
-
-bool begins_with(const std::string& name, const std::string& prefix) { return name.compare(0, prefix.size(), prefix) == 0; }
 
 // Live subsystems the plan leaves in place: kept by the file, or undeclared
 // and not pruned.
@@ -43,7 +42,7 @@ void check_discovery_nqn(Planning& p) {
     return;
   }
   for (const std::string& nqn : subsystems_kept(p))
-    if (begins_with(nqn, *wanted))
+    if (subsystem_blocks_discovery_nqn(nqn, *wanted))
       p.problems.error(desired.discovery_nqn_where, "discovery_nqn",
                        "live subsystem '" + nqn + "' begins with it, and the kernel refuses a discovery NQN that a "
                        "subsystem's name begins with (remove the subsystem, or --prune it)");
