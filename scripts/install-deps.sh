@@ -11,12 +11,13 @@ set -euo pipefail
 build_pkgs=(
     cmake make g++ pkg-config
     libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libkmod-dev libmnl-dev libgtest-dev libnvme-dev libjson-c-dev libssl-dev libnftables-dev libsystemd-dev
+    libkeyutils-dev zlib1g-dev
 )
 vm_pkgs=(
     qemu-system-x86 busybox-static cpio xz-utils zstd gzip
     kmod nvme-cli rdma-core iproute2 strace nftables dmsetup
     util-linux coreutils diffutils perl-base python3 python3-prometheus-client ansible-core
-    udev
+    udev keyutils
 )
 # libFuzzer targets and the sanitized build (scripts/fuzz.sh, tests/fuzz/run-ci.sh):
 # clang, and its runtimes (libFuzzer, ASan, UBSan).
