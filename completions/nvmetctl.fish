@@ -62,6 +62,7 @@ complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l boot-dir 
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l dev-dir -x -a '(__fish_complete_directories)' -d 'Device nodes and udev disk/by-id links'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l lock-file -r -F -d 'Lock file'
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l run-dir -x -a '(__fish_complete_directories)' -d 'Crash journal directory'
+complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -l tls-keyring -x -d 'Kernel keyring of the hosts TLS PSKs'
 
 # Commands
 complete -c nvmetctl -n "not __fish_seen_subcommand_from $commands" -a validate -d 'Check a target file without touching the kernel'

@@ -13,6 +13,7 @@ struct SystemPaths {
   std::string debugfs = "/sys/kernel/debug";
   std::string modules_dir = "/lib/modules";      // where libkmod finds modules
   std::string lock_file = "/run/nvmetctl.lock";
+  std::string tls_keyring = ".nvme";               // the kernel keyring of NVMe TLS PSKs
   std::string run_dir = "/run/nvmetctl";         // the crash journal (tmpfs, root only)
   std::string boot = "/boot";                    // config-<release> for kernel options
   std::string dev = "/dev";                      // device nodes and udev's disk/by-id links

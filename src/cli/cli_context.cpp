@@ -19,7 +19,8 @@ RealSystem::RealSystem(const SystemPaths& paths)
       rdma(make_netlink_rdma_links(paths)),
       network(make_system_network_info(paths)),
       kernel_log(paths.kmsg),
-      engine{paths, fs, modules.get(), rdma.get(), network.get(), &mounter, &kernel_log} {
+      keyring(paths.tls_keyring),
+      engine{paths, fs, modules.get(), rdma.get(), network.get(), &mounter, &kernel_log, &keyring} {
   engine.crash_journal = true;
   engine.served_sizes = true;
 }

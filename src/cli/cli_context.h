@@ -12,6 +12,7 @@
 #include "nvmetctl/check/check_report.h"
 #include "nvmetctl/config/target_parser.h"
 #include "nvmetctl/engine/engine.h"
+#include "nvmetctl/tls/psk_keyring.h"
 #include "nvmetctl/net/network_info.h"
 #include "nvmetctl/system_paths.h"
 #include "nvmetctl/util/interrupt.h"
@@ -37,6 +38,7 @@ struct RealSystem {
   std::unique_ptr<NetworkInfo> network;
   RealConfigfsMounter mounter;
   KernelLog kernel_log;
+  KernelPskKeyring keyring;
   EngineContext engine;
 };
 

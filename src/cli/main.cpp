@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   app.add_option("--boot-dir", ctx.paths.boot, "where config-<release> lives")->group(paths)->envname("NVMETCTL_BOOT_DIR")->capture_default_str();
   app.add_option("--dev-dir", ctx.paths.dev, "device nodes and udev's disk/by-id links")->group(paths)->envname("NVMETCTL_DEV_DIR")->capture_default_str();
   app.add_option("--lock-file", ctx.paths.lock_file, "lock against concurrent runs")->group(paths)->envname("NVMETCTL_LOCK_FILE")->capture_default_str();
+  app.add_option("--tls-keyring", ctx.paths.tls_keyring, "kernel keyring of the hosts' TLS PSKs")->group(paths)->envname("NVMETCTL_TLS_KEYRING")->capture_default_str();
   app.add_option("--run-dir", ctx.paths.run_dir, "crash journal of apply and clear")->group(paths)->envname("NVMETCTL_RUN_DIR")->capture_default_str();
 
   cli::register_validate(app, ctx);

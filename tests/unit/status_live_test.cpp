@@ -25,7 +25,9 @@ using testing_support::TempDir;
 // port and one tcp port.
 Target live_target(const std::string& image) {
   Target t;
-  t.hosts.push_back({"nqn.host-a", {}, {}, {}, {}});
+  Host host;
+  host.nqn = "nqn.host-a";
+  t.hosts.push_back(host);
   Subsystem disk;
   disk.nqn = "nqn.2024-01.io.example:disk1";
   disk.attrs["attr_allow_any_host"] = "0";

@@ -7,6 +7,7 @@
 #include "nvmetctl/kernel/module_loader.h"
 #include "nvmetctl/plan/operation.h"
 #include "nvmetctl/rdma/rdma_links.h"
+#include "nvmetctl/tls/psk_keyring.h"
 
 namespace nvmetctl {
 
@@ -27,6 +28,7 @@ struct Environment {
   RdmaLinks* rdma = nullptr;
   ConfigfsMounter* mounter = nullptr;
   KernelLog* kernel_log = nullptr;
+  PskKeyring* keyring = nullptr;
 };
 
 Expected<void> run_operation(Environment& env, const Operation& op);

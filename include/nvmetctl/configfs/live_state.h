@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "nvmetctl/configfs/config_fs.h"
 #include "nvmetctl/configfs/nvmet_layout.h"
@@ -24,6 +25,22 @@ struct NamespaceGrowth {
   bool operator==(const NamespaceGrowth&) const = default;
 };
 
+// The kernel's .nvme keyring, as far as the target's keys go. Not from
+// configfs: the engine fills it (tls/psk_keyring.h).
+struct LiveTlsKey {
+  std::int32_t serial = 0;
+  std::string identity;
+  PskIdentity id;
+  std::optional<SecretBytes> key;  // read only where the file declares the key
+};
+struct LiveTlsKeys {
+  bool read = false;     // false: keys are not managed in this run
+  bool keyring = false;  // the .nvme keyring exists
+  std::string error;     // the keyring exists but could not be listed
+  std::vector<LiveTlsKey> keys;
+  const LiveTlsKey* find(const std::string& identity) const;
+};
+
 struct LiveState {
   bool configfs_mounted = false;     // <mount>/ exists and is configfs-like
   bool nvmet_loaded = false;         // <mount>/nvmet exists
@@ -36,6 +53,7 @@ struct LiveState {
   // Not from configfs: the file's device paths that are kernel names
   // (/dev/sdb), each with the udev link naming the same device.
   std::map<std::string, std::string> stable_device_names;
+  LiveTlsKeys tls;
 };
 
 // What the reader may skip: plan needs only the attributes the file declares,

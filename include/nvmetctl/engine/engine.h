@@ -29,6 +29,8 @@ struct EngineContext {
   NetworkInfo* network = nullptr;
   ConfigfsMounter* mounter = nullptr;
   KernelLog* kernel_log = nullptr;
+  // The .nvme keyring for hosts' TLS PSKs; nullptr: keys are not managed.
+  PskKeyring* keyring = nullptr;
   // apply and clear keep the crash journal in paths.run_dir (engine/journal.h).
   bool crash_journal = false;
   // plan and apply compare namespace devices with the sizes the kernel
@@ -36,7 +38,7 @@ struct EngineContext {
   bool served_sizes = false;
 
   NvmetLayout layout() const { return NvmetLayout(paths.configfs); }
-  Environment environment() { return {fs, modules, rdma, mounter, kernel_log}; }
+  Environment environment() { return {fs, modules, rdma, mounter, kernel_log, keyring}; }
 };
 
 struct FullPlan {

@@ -36,4 +36,10 @@ RollbackCheck check_rolled_back(const Target& snapshot, const ConfigFs& fs, cons
 // links once, and only when a completed step touched one.
 std::vector<std::string> rdma_link_drift(const Plan& plan, std::size_t completed, RdmaLinks* rdma);
 
+// TLS PSKs are outside configfs too (engine/tls_key_drift.cpp). After a run:
+// each key it added holds the file's key, each it removed is gone. After a
+// rollback of steps [0, completed): each identity holds what it held before.
+std::vector<std::string> tls_key_drift_after_run(const Plan& plan, PskKeyring* keyring);
+std::vector<std::string> tls_key_drift_after_rollback(const Plan& plan, std::size_t completed, PskKeyring* keyring);
+
 }  // namespace nvmetctl

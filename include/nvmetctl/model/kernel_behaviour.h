@@ -25,6 +25,7 @@ enum class KernelRule {
   DefaultVersion21,                   // a new subsystem reports NVMe 2.1 (1.3 before)
   UnsetTrtypeNotTransportZero,        // an unset trtype no longer fails as 'transport type 0'
   PassthruRefusedBesideAnyNamespace,  // passthru/enable refused beside a disabled namespace too
+  NvmeTlsKeyring,                     // the .nvme keyring for NVMe/TCP TLS PSKs
   RdmaListenerDiesWithItsDevice,      // an rdma port whose RDMA device went away listens no more, even
                                       // once the device is back, until it is disabled and enabled
 };

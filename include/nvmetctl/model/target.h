@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "nvmetctl/tls/tls_psk.h"
+
 namespace nvmetctl {
 
 struct SourceLocation {
@@ -32,6 +34,12 @@ struct Host {
   std::map<std::string, std::string> key_files;  // configfs attr -> file path
   SourceLocation where;
   AttrLocations attr_where;
+  // NVMe/TCP TLS: the host's PSK in the interchange format, by file. Not in
+  // configfs: it goes to the kernel's .nvme keyring, once per subsystem that
+  // allows the host (tls/tls_psk.h).
+  std::optional<std::string> tls_psk_file;
+  SourceLocation tls_psk_where;
+  std::optional<ConfiguredPsk> tls_psk;  // read from tls_psk_file at plan time
 };
 
 struct Namespace {

@@ -17,6 +17,12 @@ enum class OpKind {
   UnloadModule,
   AddRdmaLink,    // path = link name, value = type, detail = netdev
   RemoveRdmaLink, // path = link name
+  // TLS PSKs in the kernel's .nvme keyring (tls/psk_keyring.h), path = the
+  // key's identity. Add: value = the key in hex (a secret: the step is
+  // marked so), detail = the serial of the key it displaces, if any.
+  AddTlsKey,
+  RemoveTlsKey,   // the key now holding the identity
+  RelinkTlsKey,   // detail = serial of a key this run took out (rollback)
 };
 
 struct Operation {

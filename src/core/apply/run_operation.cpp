@@ -12,6 +12,48 @@ Expected<void> RealConfigfsMounter::mount(const std::string& mount_point) {
   return {};
 }
 
+namespace {
+
+std::int32_t serial_of(const std::string& text) {
+  std::int32_t serial = 0;
+  for (char c : text) serial = serial * 10 + (c - '0');
+  return serial;
+}
+
+Expected<std::int32_t> serial_holding(PskKeyring& keyring, const std::string& identity) {
+  auto entries = keyring.list();
+  if (!entries) return entries.error();
+  for (const KeyringEntry& e : *entries)
+    if (e.type == "psk" && e.description == identity) return e.serial;
+  return logic_error("find TLS PSK", identity, "no such key in the keyring");
+}
+
+Expected<void> run_tls_key_operation(PskKeyring& keyring, const Operation& op) {
+  switch (op.kind) {
+    case OpKind::AddTlsKey: {
+      // The displaced key is kept alive, so a rollback can put it back.
+      if (!op.detail.empty())
+        if (auto kept = keyring.unlink(serial_of(op.detail)); !kept) return kept;
+      auto added = keyring.add(op.path, secret_from_hex(op.value));
+      if (!added) {
+        // A failed step is not undone by the rollback: put the old key back here.
+        if (!op.detail.empty()) (void)keyring.relink(serial_of(op.detail));
+        return added.error();
+      }
+      return {};
+    }
+    case OpKind::RemoveTlsKey: {
+      auto serial = serial_holding(keyring, op.path);
+      if (!serial) return serial.error();
+      return keyring.unlink(*serial);
+    }
+    case OpKind::RelinkTlsKey: return keyring.relink(serial_of(op.detail));
+    default: return logic_error("run", op.path, "not a TLS key operation");
+  }
+}
+
+}  // namespace
+
 Expected<void> run_operation(Environment& env, const Operation& op) {
   switch (op.kind) {
     case OpKind::Mkdir: return env.fs.make_dir(op.path);
@@ -37,6 +79,11 @@ Expected<void> run_operation(Environment& env, const Operation& op) {
     case OpKind::RemoveRdmaLink:
       if (!env.rdma) return logic_error("remove rdma link", op.path, "no RDMA netlink configured");
       return env.rdma->remove(op.path);
+    case OpKind::AddTlsKey:
+    case OpKind::RemoveTlsKey:
+    case OpKind::RelinkTlsKey:
+      if (!env.keyring) return logic_error(op_kind_name(op.kind), op.path, "no keyring configured");
+      return run_tls_key_operation(*env.keyring, op);
   }
   return logic_error("run", op.path, "unknown operation");
 }

@@ -53,6 +53,30 @@ Expected<std::string> write_key_file(const std::string& dir, const std::string& 
   return path;
 }
 
+namespace {
+
+void load_tls_psk(Host& host, Diagnostics& diagnostics) {
+  const std::string& path = *host.tls_psk_file;
+  std::string field = "host " + host.nqn + " tls_psk_file";
+  auto text = read_key_file(path);
+  if (!text) {
+    diagnostics.error(host.tls_psk_where, field, text.error().describe());
+    return;
+  }
+  auto psk = parse_psk_interchange(*text);
+  if (!psk) {
+    diagnostics.error(host.tls_psk_where, field,
+                      "key file " + path + ": " + psk.error().reason + " (e.g. from 'nvme gen-tls-key')");
+    return;
+  }
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077))
+    diagnostics.warning(host.tls_psk_where, field, "key file " + path + " is readable by other users; chmod 600 it");
+  host.tls_psk = std::move(*psk);
+}
+
+}  // namespace
+
 void load_key_secrets(Target& target, Diagnostics& diagnostics) {
   for (Host& host : target.hosts) {
     for (const auto& [attr, path] : host.key_files) {
@@ -64,6 +88,7 @@ void load_key_secrets(Target& target, Diagnostics& diagnostics) {
       }
       host.attrs[attr] = *key;
     }
+    if (host.tls_psk_file) load_tls_psk(host, diagnostics);
   }
 }
 

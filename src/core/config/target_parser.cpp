@@ -131,11 +131,18 @@ bool parse_port(Reader& r, const yaml_input::Node& node, const std::string& fiel
 }
 
 bool parse_host(Reader& r, const yaml_input::Node& node, const std::string& field, Host& h) {
-  bool ok = r.for_each_key(node, field, "a host", {"nqn"}, ObjectKind::Host,
+  bool ok = r.for_each_key(node, field, "a host", {"nqn", "tls_psk_file"}, ObjectKind::Host,
                            [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     std::string sub = field + "." + key;
     if (key == "nqn") {
       if (auto nqn = r.string_value(value, sub)) h.nqn = *nqn;
+      return;
+    }
+    if (key == "tls_psk_file") {
+      if (auto path = r.string_value(value, sub)) {
+        h.tls_psk_file = *path;
+        h.tls_psk_where = r.where(value);
+      }
       return;
     }
     const AttributeSpec* spec = find_attribute_by_key(ObjectKind::Host, key);

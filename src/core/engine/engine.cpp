@@ -8,6 +8,7 @@
 #include "nvmetctl/kernel/kernel_facts_reader.h"
 #include "nvmetctl/plan/port_address_checks.h"
 #include "nvmetctl/util/phase_profile.h"
+#include "nvmetctl/tls/live_tls_keys.h"
 #include "nvmetctl/util/stable_device_name.h"
 #include "run_journal.h"
 
@@ -43,11 +44,23 @@ std::map<std::string, std::string> find_stable_device_names(const Target& desire
   return out;
 }
 
-Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, bool full_read, RunFacts& run) {
+// The keyring is read only when the plan can touch a key: the file declares
+// one, or --prune may take a removed object's keys with it.
+bool manages_tls_keys(const Target& desired, const PlanOptions& options) {
+  if (options.prune) return true;
+  return std::any_of(desired.hosts.begin(), desired.hosts.end(), [](const Host& h) { return h.tls_psk_file.has_value(); });
+}
+
+Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, const PlanOptions& options, bool full_read,
+                                  RunFacts& run) {
   ReadScope scope;
   scope.all_attributes = full_read;
   scope.declared = &desired;
   auto live = read_live_state(ctx.fs, ctx.layout(), scope);
+  if (live && ctx.keyring && manages_tls_keys(desired, options)) {
+    ProfiledPhase profiled("facts: tls keys");
+    live->tls = read_live_tls_keys(*ctx.keyring, wanted_tls_identities(desired, live->target));
+  }
   if (live) {
     if (!run.stable_device_names) run.stable_device_names = find_stable_device_names(desired, ctx.paths);
     live->stable_device_names = *run.stable_device_names;
@@ -105,7 +118,7 @@ bool nothing_live(const LiveState& live) {
 
 Expected<FullPlan> full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options, bool full_read,
                              RunFacts& run) {
-  auto live = read_live_for(desired, ctx, full_read, run);
+  auto live = read_live_for(desired, ctx, options, full_read, run);
   if (!live) return live.error();
   SystemFacts facts = gather_system_facts(desired, ctx, *live);
   KernelFacts kernel = read_kernel_facts(ctx.paths, facts.kernel_release);
@@ -114,7 +127,7 @@ Expected<FullPlan> full_plan(const Target& desired, EngineContext& ctx, const Pl
   // (a recreated subsystem keeps its passthru, firmware, ...), which only a
   // full read has: plan again from one, so the plan shows what apply does.
   if (full_read || !carries_undeclared_attributes(plan.plan)) return plan;
-  auto full = read_live_for(desired, ctx, true, run);
+  auto full = read_live_for(desired, ctx, options, true, run);
   if (!full) return full.error();
   return plan_with_facts(desired, std::move(*full), std::move(plan.facts), std::move(plan.kernel), ctx, options,
                          &plan.listeners);
@@ -189,7 +202,7 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
   // them; on a node with no target yet, the quick read was the whole tree.
   FullPlan full = std::move(*quick);
   if (!nothing_live(full.live)) {
-    auto snapshot_live = read_live_for(desired, ctx, true, run);
+    auto snapshot_live = read_live_for(desired, ctx, options, true, run);
     if (!snapshot_live) return read_failed(snapshot_live.error());
     ListenerFacts listeners = std::move(full.listeners);
     full = plan_with_facts(desired, std::move(*snapshot_live), std::move(full.facts), std::move(full.kernel), ctx,
@@ -210,8 +223,15 @@ ApplyReport apply_target(const Target& desired, EngineContext& ctx, const PlanOp
   return done;
 }
 
-Expected<Plan> plan_clear(EngineContext& ctx, const ClearOptions& options) {
+// clear: every key of a subsystem it removes goes too.
+static Expected<LiveState> read_live_for_clear(EngineContext& ctx) {
   auto live = read_live_state(ctx.fs, ctx.layout(), ReadScope{});
+  if (live && ctx.keyring) live->tls = read_live_tls_keys(*ctx.keyring, {});
+  return live;
+}
+
+Expected<Plan> plan_clear(EngineContext& ctx, const ClearOptions& options) {
+  auto live = read_live_for_clear(ctx);
   if (!live) return live.error();
   Plan plan = plan_teardown(*live, ctx.layout());
   add_clear_extras(plan, ctx, options);
@@ -220,7 +240,7 @@ Expected<Plan> plan_clear(EngineContext& ctx, const ClearOptions& options) {
 
 ApplyReport clear_target(EngineContext& ctx, const ClearOptions& options, const std::atomic<bool>* interrupted) {
   ApplyReport report;
-  auto live = read_live_state(ctx.fs, ctx.layout(), ReadScope{});
+  auto live = read_live_for_clear(ctx);
   if (!live) return read_failed(live.error());
   Plan plan = plan_teardown(*live, ctx.layout());
   add_clear_extras(plan, ctx, options);

@@ -12,6 +12,8 @@ void roll_back_and_check(ApplyReport& report, const Target& snapshot, EngineCont
   report.rollback_drift = std::move(check.drift);
   for (std::string& line : rdma_link_drift(report.plan, report.completed, ctx.rdma))
     report.rollback_drift.push_back(std::move(line));
+  for (std::string& line : tls_key_drift_after_rollback(report.plan, report.completed, ctx.keyring))
+    report.rollback_drift.push_back(std::move(line));
   report.rollback_kept = std::move(check.kept);
   report.status = report.rollback.errors.empty() && report.rollback_drift.empty()
                       ? ApplyStatus::FailedRolledBack
@@ -43,7 +45,11 @@ ApplyReport execute_with_rollback(Plan plan, const Target& snapshot, EngineConte
   ExecutionResult run = execute_plan(report.plan, env, interrupted, journal.marker());
   report.completed = run.completed;
   report.failure = run.failure;
-  if (!run.failure) report.verify_drift = verify();
+  if (!run.failure) {
+    report.verify_drift = verify();
+    for (std::string& line : tls_key_drift_after_run(report.plan, ctx.keyring))
+      report.verify_drift.push_back(std::move(line));
+  }
   // Still inside the journal: a crash during the confirmation is rolled back
   // by the next run like one during a step.
   if (!run.failure && report.verify_drift.empty() && confirm) {

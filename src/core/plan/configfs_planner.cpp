@@ -21,7 +21,9 @@ Plan plan_configfs(const Outcome& outcome, const NvmetLayout& layout) {
   check_frozen_identity(p);
   warn_kernel_device_names(p);
   check_discovery_nqn(p);
+  check_tls_keys(p);
   const bool discovery_nqn_first = discovery_nqn_goes_first(p);
+  plan_tls_key_additions(p);
   detach_links(p);
   remove_recreated_subsystems(p);
   if (discovery_nqn_first) plan_discovery_nqn(p);
@@ -35,6 +37,7 @@ Plan plan_configfs(const Outcome& outcome, const NvmetLayout& layout) {
   if (outcome.options().prune) prune(p);
   else list_unmanaged(outcome, plan);
   if (!discovery_nqn_first) plan_discovery_nqn(p);
+  plan_tls_key_removals(p);
   return plan;
 }
 

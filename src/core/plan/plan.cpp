@@ -16,6 +16,9 @@ const char* op_kind_name(OpKind kind) {
     case OpKind::UnloadModule: return "unload module";
     case OpKind::AddRdmaLink: return "add rdma link";
     case OpKind::RemoveRdmaLink: return "remove rdma link";
+    case OpKind::AddTlsKey: return "add tls key";
+    case OpKind::RemoveTlsKey: return "remove tls key";
+    case OpKind::RelinkTlsKey: return "relink tls key";
   }
   return "?";
 }

@@ -39,6 +39,12 @@ void check_discovery_nqn(Planning& p);
 bool discovery_nqn_goes_first(const Planning& p);
 void plan_discovery_nqn(Planning& p);
 
+// emit_tls_keys.cpp: hosts' TLS PSKs in the .nvme keyring, added first,
+// removed last.
+void check_tls_keys(Planning& p);
+void plan_tls_key_additions(Planning& p);
+void plan_tls_key_removals(Planning& p);
+
 // emit_links.cpp: unlinking first, linking last.
 void detach_links(Planning& p);
 void attach_links(Planning& p);

@@ -106,6 +106,15 @@ probe_discovery_nqn_attribute() {
     fi
 }
 
+# nvmet is loaded (above): where nvme-keyring exists, it came with it.
+probe_nvme_tls_keyring() {
+    if grep -qE ' keyring +\.nvme: ' /proc/keys; then
+        KERNEL=yes NOTE="/proc/keys lists the .nvme keyring"
+    else
+        KERNEL=no NOTE="no .nvme keyring in /proc/keys; $(config_line CONFIG_NVME_KEYRING)"
+    fi
+}
+
 probe_cntlid_min_may_equal_max() {
     local s=$NVMET_CFS/subsystems/$PFX:cntlid
     mkdir "$s"
