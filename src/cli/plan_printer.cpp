@@ -22,7 +22,7 @@ std::string describe(const Step& step, const NvmetLayout& layout) {
     case OpKind::MountConfigfs: return "mount configfs on " + op.path;
     case OpKind::AddRdmaLink: return "add rdma link " + op.path + " type " + op.value + " netdev " + op.detail;
     case OpKind::RemoveRdmaLink: return "remove rdma link " + op.path;
-    case OpKind::AddTlsKey: return "add TLS PSK '" + op.path + "' to .nvme (from " + step.object + ")";
+    case OpKind::AddTlsKey: return (op.detail.empty() ? "add TLS PSK '" : "replace TLS PSK '") + op.path + "' in .nvme";
     case OpKind::RemoveTlsKey: return "remove TLS PSK '" + op.path + "' from .nvme";
     case OpKind::RelinkTlsKey: return "put back TLS PSK '" + op.path + "' into .nvme";
   }
