@@ -450,5 +450,79 @@ TEST_F(DoctorChecksTest, EveryReportedIdIsInTheCatalog) {
     EXPECT_NE(find_finding_kind(finding.id), nullptr) << finding.id;
 }
 
+// A TLS port: subsystem kNqn allows host-a and host-b; tls1.3 on port 1.
+class DoctorTlsTest : public DoctorChecksTest {
+ protected:
+  void SetUp() override {
+    DoctorChecksTest::SetUp();
+    in_.modules["nvmet-tcp"] = ModuleState::Loaded;
+    Subsystem& s = subsystem();
+    s.attrs["attr_allow_any_host"] = "0";
+    s.allowed_hosts = std::vector<std::string>{"nqn.host-a", "nqn.host-b"};
+    Port& p = port(1, "tcp", "127.0.0.1", true);
+    p.attrs["addr_tsas"] = "tls1.3";
+    p.attrs["addr_treq"] = "required";
+    in_.tls = DoctorInputs::TlsFacts{};
+    in_.tls->keyring = true;
+    in_.tls->handshake_daemons = {"tlshd (pid 77)"};
+    in_.tls->psk_identities = {"NVMe0R01 nqn.host-a " + std::string(kNqn), "NVMe0R02 nqn.host-b " + std::string(kNqn)};
+  }
+};
+
+TEST_F(DoctorTlsTest, KeyringDaemonAndAKeyPerHostIsOk) {
+  Findings f = run_checks(in_);
+  EXPECT_FALSE(f.has_failures()) << format_findings(f, true);
+  const Finding& ok = expect(f, "tls-ok", "port 1", FindingSeverity::Ok);
+  EXPECT_NE(ok.what.find("tlshd (pid 77)"), std::string::npos);
+}
+
+TEST_F(DoctorTlsTest, NoHandshakeDaemonFailsARequiredPortWithTheKernelsLine) {
+  in_.tls->handshake_daemons.clear();
+  log("nvmet_tcp: failed to start TLS, err=-3");
+  Findings f = run_checks(in_);
+  const Finding& x = expect(f, "tls-no-handshake-daemon", "port 1");
+  EXPECT_NE(x.fix.find("tlshd"), std::string::npos);
+  std::string evidence;
+  for (const auto& e : x.evidence) evidence += e + "\n";
+  EXPECT_NE(evidence.find("failed to start TLS, err=-3"), std::string::npos) << evidence;
+  EXPECT_FALSE(f.has("tls-ok"));
+}
+
+TEST_F(DoctorTlsTest, WithTreqNotRequiredTheSameProblemsAreWarnings) {
+  in_.live->target.ports.back().attrs["addr_treq"] = "not required";
+  in_.tls->handshake_daemons.clear();
+  in_.tls->psk_identities.clear();
+  Findings f = run_checks(in_);
+  expect(f, "tls-no-handshake-daemon", "port 1", FindingSeverity::Warning);
+  expect(f, "tls-host-without-psk", "port 1", FindingSeverity::Warning);
+}
+
+TEST_F(DoctorTlsTest, AHostWithoutItsPskIsNamed) {
+  in_.tls->psk_identities.erase("NVMe0R02 nqn.host-b " + std::string(kNqn));
+  Findings f = run_checks(in_);
+  const Finding& x = expect(f, "tls-host-without-psk", "port 1");
+  EXPECT_NE(x.what.find("host nqn.host-b is allowed on " + std::string(kNqn)), std::string::npos) << x.what;
+  EXPECT_NE(x.fix.find("tls_psk_file"), std::string::npos);
+  EXPECT_EQ(f.count(FindingSeverity::Failure), 1) << format_findings(f, true);
+}
+
+TEST_F(DoctorTlsTest, NoKeyringIsOneFailureNotOnePerHost) {
+  in_.tls->keyring = false;
+  in_.tls->psk_identities.clear();
+  Findings f = run_checks(in_);
+  expect(f, "tls-keyring-missing", "port 1");
+  EXPECT_FALSE(f.has("tls-host-without-psk"));
+}
+
+TEST_F(DoctorTlsTest, APortWithoutTlsIsNotJudged) {
+  in_.live->target.ports.back().attrs["addr_tsas"] = "none";
+  in_.tls->keyring = false;
+  in_.tls->handshake_daemons.clear();
+  Findings f = run_checks(in_);
+  EXPECT_FALSE(f.has("tls-keyring-missing"));
+  EXPECT_FALSE(f.has("tls-no-handshake-daemon"));
+  EXPECT_FALSE(f.has("tls-ok"));
+}
+
 }  // namespace
 }  // namespace nvmetctl::doctor

@@ -9,6 +9,8 @@
 #include "nvmetctl/engine/engine.h"
 #include "module_loader_fake.h"
 #include "network_info_fake.h"
+#include "psk_keyring_fake.h"
+#include "temp_dir.h"
 #include "rdma_links_fake.h"
 
 namespace nvmetctl::doctor {
@@ -124,6 +126,38 @@ TEST_F(DoctorGatherTest, KernelLogFromAKmsgFileIsTiedToThePort) {
   for (const auto& e : rdma->evidence) tied |= e == "kernel log: [   70.731955] nvmet_rdma: binding CM ID to 10.0.0.1:4420 failed (-19)";
   EXPECT_TRUE(tied);
   std::remove(kmsg.c_str());
+}
+
+// A TLS port: the keyring's psk identities and the processes named tlshd
+// are gathered; other processes and other key types are not.
+TEST_F(DoctorGatherTest, TlsPortGathersKeyringIdentitiesAndHandshakeDaemons) {
+  NvmetLayout l = fs_.layout();
+  ASSERT_TRUE(fs_.make_dir(l.port(2)));
+  ASSERT_TRUE(fs_.write(l.port(2) + "/addr_trtype", "tcp"));
+  ASSERT_TRUE(fs_.write(l.port(2) + "/addr_tsas", "tls1.3"));
+  testing_support::TempDir proc;
+  proc.write("77/comm", "tlshd\n");
+  proc.write("78/comm", "sshd\n");
+  proc.write("self/comm", "tlshd\n");
+  paths_.proc = proc.path();
+  FakePskKeyring keyring;
+  keyring.preload("psk", "NVMe0R01 nqn.host-a " + std::string(kNqn), SecretBytes({1, 2}));
+  keyring.preload("user", "something else", SecretBytes({3}));
+  EngineContext ctx = context();
+  ctx.keyring = &keyring;
+  DoctorInputs in = gather_inputs(ctx, "");
+  ASSERT_TRUE(in.tls.has_value());
+  EXPECT_TRUE(in.tls->keyring);
+  EXPECT_EQ(in.tls->psk_identities, (std::set<std::string>{"NVMe0R01 nqn.host-a " + std::string(kNqn)}));
+  EXPECT_EQ(in.tls->handshake_daemons, std::vector<std::string>{"tlshd (pid 77)"});
+  EXPECT_TRUE(keyring.reads().empty()) << "the doctor never reads a key";
+}
+
+TEST_F(DoctorGatherTest, NoTlsPortNoTlsFacts) {
+  FakePskKeyring keyring;
+  EngineContext ctx = context();
+  ctx.keyring = &keyring;
+  EXPECT_FALSE(gather_inputs(ctx, "").tls.has_value());
 }
 
 }  // namespace

@@ -25,6 +25,14 @@ TEST(DoctorLogEvents, TiesRdmaBindFailuresToAddressPortAndErrno) {
   EXPECT_EQ(events[1].errnum, 99);
 }
 
+TEST(DoctorLogEvents, TlsNotStartedCarriesItsErrnoEvenWhenHostile) {
+  auto events = parse({"nvmet_tcp: failed to start TLS, err=-3", "nvmet_tcp: failed to start TLS, err=-99999999999999999999"});
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].kind, LogEventKind::TlsNotStarted);
+  EXPECT_EQ(events[0].errnum, 3);
+  EXPECT_EQ(events[1].errnum, 1);  // out of range: no errno, no crash
+}
+
 // The patterns are std::regex, which recurses per character: a line far
 // longer than any kernel record (a --kmsg file) must not reach them.
 TEST(DoctorLogEvents, ALineLongerThanAnyKernelRecordIsNoEvent) {

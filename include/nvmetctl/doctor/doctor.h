@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,16 @@ struct DoctorInputs {
   std::vector<TcpSocket> tcp_sockets;
   SocketHolders socket_holders;
 
+  // NVMe/TCP TLS, gathered only when a port has tsas tls1.3: the .nvme
+  // keyring's psk identities (never the keys) and the handshake daemons.
+  struct TlsFacts {
+    bool keyring = false;
+    std::string keyring_error;             // the keyring exists but cannot be listed
+    std::set<std::string> psk_identities;  // "NVMe0R01 <host> <subsystem>"
+    std::vector<std::string> handshake_daemons;  // "tlshd (pid N)"
+  };
+  std::optional<TlsFacts> tls;
+
   // doctor FILE: the pre-flight.
   std::string file;
   std::optional<Target> desired;   // parsed and valid
@@ -106,6 +117,7 @@ void check_namespaces(const DoctorInputs& in, Findings& out);
 void check_subsystems(const DoctorInputs& in, Findings& out);
 void check_rdma_links(const DoctorInputs& in, Findings& out);
 void check_connect_log(const DoctorInputs& in, Findings& out);  // hosts refused
+void check_tls(const DoctorInputs& in, Findings& out);          // keyring, tlshd, hosts' PSKs
 void check_file(const DoctorInputs& in, Findings& out);         // pre-flight + drift
 
 Findings run_checks(const DoctorInputs& in);

@@ -26,6 +26,7 @@ enum class LogEventKind {
   IdentityFrozen,           // nvmet: Can't set serial number. X is already assigned
   DebugfsFailed,            // nvmet: failed to create debugfs directory
   PassthruConflict,         // nvmet: cannot enable both passthru and regular namespaces for a single subsystem
+  TlsNotStarted,            // nvmet_tcp: failed to start TLS, err=-E (-3: no handshake daemon)
 };
 
 struct LogEvent {

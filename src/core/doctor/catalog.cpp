@@ -60,6 +60,12 @@ constexpr std::array kCatalog{
                 "passthru and regular namespaces in one subsystem: the kernel enables only one kind"},
     FindingKind{"host-not-allowed", "the kernel refused a host's connect: not in allowed_hosts"},
     FindingKind{"connect-invalid-subsystem", "a host asked for a subsystem that is missing or not on that port"},
+    // NVMe/TCP TLS
+    FindingKind{"tls-keyring-missing", "a TLS port, but the kernel has no .nvme keyring: no host's PSK can be found"},
+    FindingKind{"tls-no-handshake-daemon",
+                "a TLS port, but no tlshd runs: the kernel drops every TLS connect (failed to start TLS, err=-3)"},
+    FindingKind{"tls-host-without-psk", "a host allowed through a TLS port has no PSK for that subsystem in .nvme"},
+    FindingKind{"tls-ok", "the TLS port has the keyring, a handshake daemon and a PSK for every allowed host"},
     // RDMA links
     FindingKind{"rdma-link-down", "an rxe/siw link is not ACTIVE"},
     FindingKind{"rdma-link-no-address", "an rxe/siw link's netdev has no IP address"},

@@ -59,6 +59,7 @@ Findings run_checks(const DoctorInputs& in) {
   check_subsystems(in, out);
   check_rdma_links(in, out);
   check_connect_log(in, out);
+  check_tls(in, out);
   check_file(in, out);
   merge_duplicates(out);
   return out;

@@ -20,6 +20,7 @@
 #include "nvmetctl/engine/engine.h"
 #include "nvmetctl/kernel/kernel_facts_reader.h"
 #include "nvmetctl/kernel/module_names.h"
+#include "nvmetctl/tls/psk_keyring.h"
 #include "nvmetctl/util/block_device_sysfs.h"
 #include "nvmetctl/util/sys_files.h"
 
@@ -92,6 +93,38 @@ void gather_tcp_listeners(const SystemPaths& paths, DoctorInputs& in) {
   if (services.empty()) return;
   in.tcp_sockets = read_tcp_sockets(paths.proc);
   in.socket_holders = listener_holders(paths.proc, in.tcp_sockets, services);
+}
+
+// "tlshd (pid N)" for each process named tlshd.
+std::vector<std::string> handshake_daemons(const SystemPaths& paths) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(paths.proc, ec)) {
+    std::string pid = entry.path().filename().string();
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (sys_files::read_trimmed(entry.path().string() + "/comm").value_or("") == "tlshd")
+      found.push_back("tlshd (pid " + pid + ")");
+  }
+  return found;
+}
+
+// Only a port with tsas tls1.3 needs the keyring and a handshake daemon.
+void gather_tls(EngineContext& ctx, DoctorInputs& in) {
+  if (!in.live) return;
+  bool tls_port = false;
+  for (const Port& p : in.live->target.ports)
+    tls_port = tls_port || attr_value(p.attrs, "addr_tsas") == "tls1.3";
+  if (!tls_port) return;
+  DoctorInputs::TlsFacts tls;
+  if (ctx.keyring && ctx.keyring->available()) {
+    tls.keyring = true;
+    auto entries = ctx.keyring->list();
+    if (!entries) tls.keyring_error = entries.error().describe();
+    else
+      for (const KeyringEntry& e : nvme_psk_entries(*entries)) tls.psk_identities.insert(e.description);
+  }
+  tls.handshake_daemons = handshake_daemons(ctx.paths);
+  in.tls = std::move(tls);
 }
 
 void gather_interrupted_run(const SystemPaths& paths, DoctorInputs& in) {
@@ -226,6 +259,7 @@ DoctorInputs gather_inputs(EngineContext& ctx, const std::string& file) {
   if (!file.empty()) gather_file(ctx, file, in);
   gather_devices(ctx.paths, in);
   gather_tcp_listeners(ctx.paths, in);
+  gather_tls(ctx, in);
   return in;
 }
 

@@ -109,6 +109,8 @@ const std::vector<Pattern>& patterns() {
         [](const std::smatch&, LogEvent&) {});
     add(LogEventKind::PassthruConflict, R"(nvmet: cannot enable both passthru and regular namespaces)",
         [](const std::smatch&, LogEvent&) {});
+    add(LogEventKind::TlsNotStarted, R"(nvmet_tcp: failed to start TLS, err=(-?\d+))",
+        [](const std::smatch& m, LogEvent& e) { e.errnum = errno_of(m[1]); });
     return p;
   }();
   return list;

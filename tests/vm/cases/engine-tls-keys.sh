@@ -12,6 +12,7 @@
 # is refused at the host's tls_psk_file.
 source "$(dirname "$0")/../lib.sh"
 source "$VM_LIB_DIR/engine/common.sh"
+source "$VM_LIB_DIR/doctor/common.sh"
 require_nvmetctl
 
 NQN=nqn.2024-01.io.nvmetctl:tls-a
@@ -111,6 +112,21 @@ if nvme connect -t tcp -a 127.0.0.1 -s 4441 -n "$NQN" --hostnqn "$HOST" >"$WORK/
     fail "a plain connect to a treq-required TLS port succeeded"
 fi
 assert_kmsg "nvmet_tcp: failed to"
+
+step "doctor: no tlshd, and host2 allowed through the TLS port without a key"
+expect_status 7 "$NVMETCTL" doctor -o json
+finding tls-no-handshake-daemon "port 1" "tlshd" failure
+finding tls-host-without-psk "port 1" "tls_psk_file" failure
+assert_contains "$OUT" "host $HOST2 is allowed on $NQN2"
+assert_not_contains "$OUT" "host $HOST is allowed on"
+assert_contains "$OUT" "failed to start TLS, err=-3"
+cp /bin/sleep "$WORK/tlshd"
+"$WORK/tlshd" 600 &
+tlshd_pid=$!
+expect_status 7 "$NVMETCTL" doctor -o json
+assert_not_contains "$OUT" "tls-no-handshake-daemon"
+finding tls-host-without-psk "port 1"
+kill "$tlshd_pid"
 
 step "a new key file replaces both keys"
 new_key "$WORK/b.psk"
