@@ -37,6 +37,11 @@ void register_export(CLI::App& app, CliContext& ctx) {
       ProfiledPhase profiled("format");
       Target exported = exportable_target(live->target, devices);
       if (*stable_paths) use_stable_device_names(exported, ctx.paths.dev);
+      // Kept, not dropped: an attribute of a newer kernel survives export ->
+      // apply. stderr, so the exported text stays clean on stdout.
+      for (const std::string& name : extra_attribute_names(exported))
+        std::cerr << "nvmetctl: warning: " << name << " is an attribute file this nvmetctl does not know; "
+                  << "kept under extra_attributes, written back as is\n";
       if (*format == "nvmetcli") text = json_text(target_to_nvmetcli(exported));
       else if (ctx.json()) text = json_text(target_to_json(exported));
       else text = target_to_yaml(exported);

@@ -102,7 +102,7 @@ Expected<std::string> FakeNvmetFs::read(const std::string& attr) const {
   auto it = nodes_.find(attr);
   if (it == nodes_.end()) return sys_error(ENOENT, "read", attr);
   if (it->second.type != EntryType::File) return sys_error(EISDIR, "read", attr);
-  if (name_of(attr) == "revalidate_size") return sys_error(EACCES, "read", attr);
+  if (name_of(attr) == "revalidate_size" || write_only_.count(attr)) return sys_error(EACCES, "read", attr);
   return it->second.value;
 }
 
@@ -135,6 +135,7 @@ void FakeNvmetFs::populate_subsystem(const std::string& path) {
     if (std::string(spec->file) == "attr_firmware") initial = options_.kernel.str() + ".0";
     add_file(path + "/" + spec->file, initial);
   }
+  add_newer_attributes(ObjectKind::Subsystem, path);
   add_dir(path + "/namespaces", true);
   add_dir(path + "/allowed_hosts", true);
   if (options_.passthru) {
@@ -156,6 +157,16 @@ void FakeNvmetFs::populate_namespace(const std::string& path) {
     add_file(path + "/" + spec->file, initial);
   }
   add_file(path + "/revalidate_size", "");
+  add_newer_attributes(ObjectKind::Namespace, path);
+}
+
+void FakeNvmetFs::add_newer_attributes(ObjectKind kind, const std::string& dir) {
+  auto it = options_.newer_attributes.find(kind);
+  if (it == options_.newer_attributes.end()) return;
+  for (const auto& [file, initial] : it->second) {
+    add_file(dir + "/" + file, initial);
+    if (initial.empty()) write_only_.insert(dir + "/" + file);
+  }
 }
 
 void FakeNvmetFs::populate_port(const std::string& path) {
@@ -163,6 +174,7 @@ void FakeNvmetFs::populate_port(const std::string& path) {
     if (spec->since > options_.kernel) continue;
     add_file(path + "/" + spec->file, spec->fresh_default ? spec->fresh_default : "");
   }
+  add_newer_attributes(ObjectKind::Port, path);
   add_dir(path + "/subsystems", true);
   add_dir(path + "/referrals", true);
   add_dir(path + "/ana_groups", true);
@@ -202,6 +214,7 @@ Expected<void> FakeNvmetFs::make_dir(const std::string& dir) {
       if (options_.auth)
         for (const AttributeSpec* spec : attributes_of(ObjectKind::Host))
           add_file(dir + "/" + spec->file, spec->fresh_default ? spec->fresh_default : "");
+      add_newer_attributes(ObjectKind::Host, dir);
       break;
     case Subsys: populate_subsystem(dir); break;
     case Ns: populate_namespace(dir); break;

@@ -12,6 +12,7 @@
 #include "nvmetctl/configfs/config_fs.h"
 #include "nvmetctl/configfs/nvmet_layout.h"
 #include "nvmetctl/model/kernel_version.h"
+#include "nvmetctl/model/attribute_table.h"
 #include "nvmetctl/model/target.h"
 
 namespace nvmetctl {
@@ -25,6 +26,10 @@ class FakeNvmetFs final : public ConfigFs {
     bool passthru = true;    // CONFIG_NVME_TARGET_PASSTHRU
     std::set<std::string> transports{"rdma", "tcp", "loop"};
     std::set<std::string> devices{"/dev/nvme0n1", "/dev/nullb0", "/dev/loop0"};
+    // A newer kernel's attribute files, unknown to the table, on every new
+    // object of the kind: file -> fresh value ("" for a write-only file,
+    // which cannot be read).
+    std::map<ObjectKind, std::map<std::string, std::string>> newer_attributes;
   };
 
   // What the guest's emulated NVMe controller reports (QEMU: 1.4).
@@ -77,6 +82,7 @@ class FakeNvmetFs final : public ConfigFs {
   void populate_subsystem(const std::string& path);
   void populate_namespace(const std::string& path);
   void populate_port(const std::string& path);
+  void add_newer_attributes(ObjectKind kind, const std::string& dir);
   bool port_enabled(const std::string& port_dir) const;
   bool has_links_to(const std::string& target) const;
   std::string value(const std::string& path) const;
@@ -92,6 +98,7 @@ class FakeNvmetFs final : public ConfigFs {
   NvmetLayout layout_;
   Options options_;
   std::map<std::string, Node> nodes_;
+  std::set<std::string> write_only_;  // newer attributes without a show
   std::set<std::string> discovered_;
   std::map<int, int> fail_nth_;
   struct PathFault {

@@ -15,6 +15,10 @@ namespace nvmetctl {
 // kernel-chosen port parameters and secrets dropped.
 Target exportable_target(const Target& live, const std::vector<RdmaDevice>& rdma_devices);
 
+// "subsystem nqn.x: attr_new" for each attribute file this nvmetctl does not
+// know, which the export keeps under extra_attributes.
+std::vector<std::string> extra_attribute_names(const Target& target);
+
 std::string target_to_yaml(const Target& target);
 nlohmann::json target_to_json(const Target& target);
 

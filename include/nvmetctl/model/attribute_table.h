@@ -65,6 +65,13 @@ bool attribute_values_equal(const AttributeSpec& spec, const std::string& desire
 // again. Any other attribute's "(null)" is a value like another.
 bool is_unset_path(const AttributeSpec& spec, const std::string& value);
 
+// An attribute file the table does not know (a newer kernel's): the file
+// declares it under `extra_attributes:` and export keeps it there. It is
+// compared and written as the kernel shows it, with no rule of nvmetctl's.
+bool is_extra_attribute(ObjectKind kind, const std::string& file);
+// Its name as configfs could have it: [a-z][a-z0-9_]*, at most 64 bytes.
+bool is_attribute_file_name(const std::string& file);
+
 // The order attributes of one object must be written in: trtype before tsas
 // before treq, identity before anything that could expose the subsystem.
 int attribute_write_rank(const AttributeSpec& spec);

@@ -25,7 +25,7 @@ using yaml_input::subfield;
 
 bool parse_namespace(Reader& r, const yaml_input::Node& node, const std::string& field, Namespace& ns) {
   bool has_nsid = false;
-  bool ok = r.for_each_key(node, field, "a namespace", {"nsid"}, ObjectKind::Namespace,
+  bool ok = r.for_each_key(node, field, "a namespace", {"nsid", "extra_attributes"}, ObjectKind::Namespace,
                            [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     if (key == "nsid") {
       if (auto nsid = r.integer(value, field + ".nsid", 1, 4294967294LL)) {
@@ -37,6 +37,8 @@ bool parse_namespace(Reader& r, const yaml_input::Node& node, const std::string&
       }
       return;
     }
+    if (key == "extra_attributes")
+      return r.extra_attributes(ObjectKind::Namespace, value, field + "." + key, ns.attrs, ns.attr_where);
     r.attribute(ObjectKind::Namespace, key, value, field + "." + key, ns.attrs, ns.attr_where);
   });
   if (ok && !has_nsid) r.error(node, field, "missing required key 'nsid'");
@@ -45,14 +47,16 @@ bool parse_namespace(Reader& r, const yaml_input::Node& node, const std::string&
 
 bool parse_passthru(Reader& r, const yaml_input::Node& node, const std::string& field, Passthru& pt) {
   pt.where = r.where(node);
-  return r.for_each_key(node, field, "passthru", {}, ObjectKind::Passthru,
+  return r.for_each_key(node, field, "passthru", {"extra_attributes"}, ObjectKind::Passthru,
                         [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
+    if (key == "extra_attributes")
+      return r.extra_attributes(ObjectKind::Passthru, value, field + "." + key, pt.attrs, pt.attr_where);
     r.attribute(ObjectKind::Passthru, key, value, field + "." + key, pt.attrs, pt.attr_where);
   });
 }
 
 bool parse_subsystem(Reader& r, const yaml_input::Node& node, const std::string& field, Subsystem& s) {
-  bool ok = r.for_each_key(node, field, "a subsystem", {"nqn", "namespaces", "allowed_hosts", "passthru"},
+  bool ok = r.for_each_key(node, field, "a subsystem", {"nqn", "namespaces", "allowed_hosts", "passthru", "extra_attributes"},
                            ObjectKind::Subsystem,
                            [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     std::string sub = field + "." + key;
@@ -67,6 +71,8 @@ bool parse_subsystem(Reader& r, const yaml_input::Node& node, const std::string&
     } else if (key == "passthru") {
       Passthru pt;
       if (parse_passthru(r, value, sub, pt)) s.passthru = pt;
+    } else if (key == "extra_attributes") {
+      r.extra_attributes(ObjectKind::Subsystem, value, sub, s.attrs, s.attr_where);
     } else {
       r.attribute(ObjectKind::Subsystem, key, value, sub, s.attrs, s.attr_where);
     }
@@ -103,7 +109,7 @@ bool parse_ana_group(Reader& r, const yaml_input::Node& node, const std::string&
 
 bool parse_port(Reader& r, const yaml_input::Node& node, const std::string& field, Port& p) {
   bool has_id = false;
-  bool ok = r.for_each_key(node, field, "a port", {"id", "subsystems", "referrals", "ana_groups"},
+  bool ok = r.for_each_key(node, field, "a port", {"id", "subsystems", "referrals", "ana_groups", "extra_attributes"},
                            ObjectKind::Port,
                            [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     std::string sub = field + "." + key;
@@ -122,6 +128,8 @@ bool parse_port(Reader& r, const yaml_input::Node& node, const std::string& fiel
       r.sequence(value, sub, p.ana_groups, [&](const yaml_input::Node& n, const std::string& f, AnaGroup& g) {
         return parse_ana_group(r, n, f, g);
       });
+    } else if (key == "extra_attributes") {
+      r.extra_attributes(ObjectKind::Port, value, sub, p.attrs, p.attr_where);
     } else {
       r.attribute(ObjectKind::Port, key, value, sub, p.attrs, p.attr_where);
     }
@@ -131,13 +139,14 @@ bool parse_port(Reader& r, const yaml_input::Node& node, const std::string& fiel
 }
 
 bool parse_host(Reader& r, const yaml_input::Node& node, const std::string& field, Host& h) {
-  bool ok = r.for_each_key(node, field, "a host", {"nqn", "tls_psk_file"}, ObjectKind::Host,
+  bool ok = r.for_each_key(node, field, "a host", {"nqn", "tls_psk_file", "extra_attributes"}, ObjectKind::Host,
                            [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     std::string sub = field + "." + key;
     if (key == "nqn") {
       if (auto nqn = r.string_value(value, sub)) h.nqn = *nqn;
       return;
     }
+    if (key == "extra_attributes") return r.extra_attributes(ObjectKind::Host, value, sub, h.attrs, h.attr_where);
     if (key == "tls_psk_file") {
       if (auto path = r.string_value(value, sub)) {
         h.tls_psk_file = *path;

@@ -127,6 +127,45 @@ class Reader {
     locations[spec->file] = where(value);
   }
 
+  // `extra_attributes: {file: value}`: attribute files this nvmetctl does not
+  // know, kept in `attrs` under their file name. Each gets a warning: the
+  // kernel alone judges the value.
+  void extra_attributes(ObjectKind kind, const Node& map, const std::string& field, AttrMap& attrs,
+                        AttrLocations& locations) {
+    if (!map.IsMap()) {
+      error(map, field, "expected a mapping of attribute file names to values");
+      return;
+    }
+    for (const auto& [key_at, value_at] : map.entries()) {
+      const Node& key_node = *key_at;
+      std::string file = key_node.IsScalar() ? key_node.Scalar() : "";
+      std::string sub = subfield(field, file);
+      if (!is_attribute_file_name(file)) {
+        error(key_node, field, "'" + file + "' is no configfs attribute file name ([a-z][a-z0-9_]*, at most 64)");
+        continue;
+      }
+      if (const AttributeSpec* spec = find_attribute_by_file(kind, file)) {
+        error(key_node, sub, std::string("nvmetctl knows this attribute: write it as '") + spec->key + "'");
+        continue;
+      }
+      if (attrs.count(file)) {
+        error(key_node, sub, "duplicate key");
+        continue;
+      }
+      auto value = string_value(*value_at, sub);
+      if (!value) continue;
+      if (value->find('\n') != std::string::npos || value->size() > 4096) {
+        error(*value_at, sub, "a configfs attribute value is one line of at most 4096 bytes");
+        continue;
+      }
+      attrs[file] = *value;
+      locations[file] = where(*value_at);
+      diagnostics_.warning(where(key_node), sub,
+                           "attribute file '" + file + "' of " + object_kind_name(kind) +
+                               " is unknown to this nvmetctl: written as is, checked by the kernel alone");
+    }
+  }
+
   // Entries that are no single value are reported and left out; `where` gets
   // the location of each entry kept.
   std::vector<std::string> name_list(const Node& node, const std::string& field,

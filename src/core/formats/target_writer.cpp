@@ -22,6 +22,8 @@ AttrMap exportable_attrs(ObjectKind kind, const AttrMap& live, bool port_enabled
       while (!value.empty() && value.back() == ' ') value.pop_back();
     out[spec->file] = value;
   }
+  for (const auto& [file, value] : live)
+    if (is_extra_attribute(kind, file) && !value.empty()) out[file] = value;
   return out;
 }
 
@@ -32,6 +34,13 @@ void emit_attrs(ObjectKind kind, const AttrMap& attrs, Sink sink) {
     auto it = attrs.find(spec->file);
     if (it != attrs.end()) sink(*spec, it->second);
   }
+}
+
+AttrMap extras_of(ObjectKind kind, const AttrMap& attrs) {
+  AttrMap extras;
+  for (const auto& [file, value] : attrs)
+    if (is_extra_attribute(kind, file)) extras[file] = value;
+  return extras;
 }
 
 // A live integer that no 64-bit type holds is written as the kernel shows
@@ -48,6 +57,12 @@ void yaml_attrs(YAML::Emitter& out, ObjectKind kind, const AttrMap& attrs) {
     else if (auto number = integer_of(spec, value)) out << *number;
     else out << value;
   });
+  AttrMap extras = extras_of(kind, attrs);
+  if (extras.empty()) return;
+  out << YAML::Key << "extra_attributes" << YAML::Value << YAML::BeginMap;
+  // Quoted: the value is the kernel's text, never a YAML number or boolean.
+  for (const auto& [file, value] : extras) out << YAML::Key << file << YAML::Value << YAML::DoubleQuoted << value;
+  out << YAML::EndMap;
 }
 
 void json_attrs(nlohmann::json& out, ObjectKind kind, const AttrMap& attrs) {
@@ -56,6 +71,8 @@ void json_attrs(nlohmann::json& out, ObjectKind kind, const AttrMap& attrs) {
     else if (auto number = integer_of(spec, value)) out[spec.key] = *number;
     else out[spec.key] = value;
   });
+  AttrMap extras = extras_of(kind, attrs);
+  if (!extras.empty()) out["extra_attributes"] = extras;
 }
 
 }  // namespace
@@ -175,6 +192,22 @@ void emit_list(YAML::Emitter& out, const char* key, const std::vector<T>& items,
 }
 
 }  // namespace
+
+std::vector<std::string> extra_attribute_names(const Target& t) {
+  std::vector<std::string> names;
+  auto add = [&](ObjectKind kind, const AttrMap& attrs, const std::string& object) {
+    for (const auto& [file, value] : extras_of(kind, attrs)) names.push_back(object + ": " + file);
+  };
+  for (const Host& h : t.hosts) add(ObjectKind::Host, h.attrs, "host " + h.nqn);
+  for (const Subsystem& s : t.subsystems) {
+    add(ObjectKind::Subsystem, s.attrs, "subsystem " + s.nqn);
+    for (const Namespace& ns : s.namespaces)
+      add(ObjectKind::Namespace, ns.attrs, "namespace " + std::to_string(ns.nsid) + " of " + s.nqn);
+    if (s.passthru) add(ObjectKind::Passthru, s.passthru->attrs, "passthru of " + s.nqn);
+  }
+  for (const Port& p : t.ports) add(ObjectKind::Port, p.attrs, "port " + std::to_string(p.id));
+  return names;
+}
 
 std::string target_to_yaml(const Target& t) {
   YAML::Emitter out;

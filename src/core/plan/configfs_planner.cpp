@@ -33,6 +33,7 @@ Plan plan_configfs(const Outcome& outcome, const NvmetLayout& layout) {
   // inaccessible until the group is made. Ports are linked only later.
   for (const Port& port : outcome.desired().ports) plan_port(p, port);
   for (const Subsystem& s : outcome.desired().subsystems) plan_subsystem(p, s);
+  plan_extra_attributes(p);
   attach_links(p);
   if (outcome.options().prune) prune(p);
   else list_unmanaged(outcome, plan);

@@ -14,11 +14,16 @@ void check_attrs_supported(Planning& p, ObjectKind kind, const AttrMap& attrs, c
   auto seen = files.find(kind);
   for (const auto& [file, value] : attrs) {
     const AttributeSpec* spec = find_attribute_by_file(kind, file);
-    if (!spec) continue;
     bool listed = seen != files.end() && !seen->second.empty();
     bool present = listed && seen->second.count(file);
     if (present) continue;
     SourceLocation loc = attr_location(where, file, fallback);
+    if (!spec) {
+      if (listed)
+        p.problems.error(loc, object + ".extra_attributes." + file,
+                         "this kernel has no attribute file '" + file + "' for a " + object_kind_name(kind));
+      continue;
+    }
     std::string key = object + "." + spec->key;
     bool too_old = kernel.version.known() && spec->since > kernel.version;
     std::optional<bool> option = spec->needs_config ? kernel.config.built(spec->needs_config) : std::nullopt;

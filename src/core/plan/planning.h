@@ -45,6 +45,10 @@ void check_tls_keys(Planning& p);
 void plan_tls_key_additions(Planning& p);
 void plan_tls_key_removals(Planning& p);
 
+// emit_extra_attributes.cpp: attribute files this nvmetctl does not know,
+// written after every object's own attributes, before the links.
+void plan_extra_attributes(Planning& p);
+
 // emit_links.cpp: unlinking first, linking last.
 void detach_links(Planning& p);
 void attach_links(Planning& p);
