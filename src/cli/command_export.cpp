@@ -42,6 +42,9 @@ void register_export(CLI::App& app, CliContext& ctx) {
       for (const std::string& name : extra_attribute_names(exported))
         std::cerr << "nvmetctl: warning: " << name << " is an attribute file this nvmetctl does not know; "
                   << "kept under extra_attributes, written back as is\n";
+      if (*format == "nvmetcli" && exported.discovery_nqn)
+        std::cerr << "nvmetctl: warning: discovery_nqn " << *exported.discovery_nqn
+                  << " is not exported: nvmetcli's format has no field for it (export --format yaml keeps it)\n";
       if (*format == "nvmetcli") text = json_text(target_to_nvmetcli(exported));
       else if (ctx.json()) text = json_text(target_to_json(exported));
       else text = target_to_yaml(exported);

@@ -208,11 +208,20 @@ TEST(NvmetcliImport, NumbersBeyondInt64AreOutOfRange) {
       << testing::PrintToString(imported.errors);
 }
 
-TEST(NvmetcliImport, UnknownAttributesAreSkippedWithAWarning) {
-  auto imported = import_ok(R"({"subsystems": [{"nqn": "nqn.a", "attr": {"colour": "red"}}], "extra": 1})");
+// An attribute nvmetctl does not know (a newer kernel's) is kept as an
+// extra attribute; what cannot be an attribute file name is skipped.
+TEST(NvmetcliImport, UnknownAttributesAreKeptAsExtraAttributesWithAWarning) {
+  auto imported = import_ok(
+      R"({"subsystems": [{"nqn": "nqn.a", "attr": {"colour": "red", "Bad-Name": "x"}}], "extra": 1})");
   EXPECT_TRUE(has_text(imported.warnings, "subsystems[0].attr.colour"));
+  EXPECT_TRUE(has_text(imported.warnings, "kept under extra_attributes"));
+  EXPECT_TRUE(has_text(imported.warnings, "'attr_Bad-Name' in nvmetctl; skipped"));
   EXPECT_TRUE(has_text(imported.warnings, "extra"));
   ASSERT_EQ(imported.target.subsystems.size(), 1u);
+  EXPECT_EQ(imported.target.subsystems[0].attrs.at("attr_colour"), "red");
+  EXPECT_EQ(imported.target.subsystems[0].attrs.count("attr_Bad-Name"), 0u);
+  EXPECT_NE(target_to_yaml(imported.target).find("extra_attributes:\n      attr_colour: \"red\""), std::string::npos)
+      << target_to_yaml(imported.target);
 }
 
 TEST(NvmetcliImport, UnsetValuesAreSkipped) {

@@ -82,7 +82,7 @@ class Importer {
              AttrMap& attrs, const std::string& host_nqn = {}) {
     if (value.is_null()) return;
     const AttributeSpec* spec = find_attribute_by_file(kind, file);
-    if (!spec) {
+    if (!spec && !is_attribute_file_name(file)) {
       warn(where, std::string("no ") + object_kind_name(kind) + " attribute '" + file + "' in nvmetctl; skipped");
       return;
     }
@@ -90,6 +90,12 @@ class Importer {
     if (!raw) return;
     std::string text = trim(*raw);
     if (text.empty() || text == "(null)") return;  // never set
+    if (!spec) {  // a newer kernel's attribute: kept, as export keeps it
+      warn(where, std::string(object_kind_name(kind)) + " attribute '" + file +
+                      "' is unknown to this nvmetctl; kept under extra_attributes, written as is");
+      attrs[file] = text;
+      return;
+    }
     if (spec->type == ValueType::Secret) {
       out_.inline_keys.push_back({host_nqn, file, text});
       return;

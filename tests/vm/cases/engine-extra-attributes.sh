@@ -28,6 +28,13 @@ assert_contains "$(cat "$WORK/exported.yaml")" 'attr_ieee_oui: "0x123456"'
 expect_ok older "$NVMETCTL" validate "$WORK/exported.yaml"
 assert_contains "$OUT" "attribute file 'attr_ieee_oui' of subsystem is unknown to this nvmetctl"
 
+step "the same through nvmetcli's format: exported grouped (attr.ieee_oui), imported back as an extra attribute"
+older "$NVMETCTL" export --format nvmetcli >"$WORK/exported.json" 2>/dev/null
+assert_contains "$(cat "$WORK/exported.json")" '"ieee_oui": "0x123456"'
+expect_ok older "$NVMETCTL" import-nvmetcli "$WORK/exported.json"
+assert_contains "$OUT" "attribute 'attr_ieee_oui' is unknown to this nvmetctl; kept under extra_attributes"
+assert_contains "$OUT" 'attr_ieee_oui: "0x123456"'
+
 step "clear, then apply the export: the kernel has the value again; a second apply changes nothing"
 expect_ok "$NVMETCTL" clear
 assert_not_exists "$SUBSYS"
