@@ -37,7 +37,9 @@ banner "Installing packages"
 scripts/install-deps.sh
 
 banner "Configuring and building (./build)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# A unity build (16 sources per unit) compiles in under half the time on 2
+# cores; developers' builds stay file by file (the default).
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16
 if ! cmake --build build -j2; then
     echo "BUILD FAILED" >&2
     echo "0 passed, 1 failed"

@@ -27,7 +27,8 @@ scripts/install-deps.sh build fuzz
 
 banner "Configuring and building ($out: clang, ASan + UBSan + libFuzzer, Debug -O1)"
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$out" -DNVMETCTL_SANITIZE=ON -DNVMETCTL_FUZZ=ON \
-    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" >/dev/null
+    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+    -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 >/dev/null
 if ! cmake --build "$out" -j"$jobs" --target nvmetctl_unit_tests "${targets[@]/#/fuzz_}"; then
     echo "BUILD FAILED" >&2
     echo "0 passed, 1 failed"

@@ -17,6 +17,11 @@ inline std::string subsystem_object(const std::string& nqn) { return "subsystem 
 inline NvmetLayout layout(const DoctorInputs& in) { return NvmetLayout(in.paths.configfs); }
 
 inline std::string log_evidence(const KernelLogLine& line) { return "kernel log: " + line.stamped(); }
+// The last `max` of the events, as evidence: the newest say what is wrong now.
+inline void add_log(Finding& f, const std::vector<const LogEvent*>& events, std::size_t max = 2) {
+  std::size_t from = events.size() > max ? events.size() - max : 0;
+  for (std::size_t i = from; i < events.size(); ++i) f.evidence.push_back(log_evidence(events[i]->line));
+}
 
 // "read <path>: '<value>'"
 inline std::string read_evidence(const std::string& path, const std::string& value) {

@@ -17,11 +17,6 @@ std::vector<const LogEvent*> open_failures(const std::vector<LogEvent>& events, 
   return found;
 }
 
-void add_log(Finding& f, const std::vector<const LogEvent*>& events) {
-  std::size_t from = events.size() > 2 ? events.size() - 2 : 0;
-  for (std::size_t i = from; i < events.size(); ++i) f.evidence.push_back(log_evidence(events[i]->line));
-}
-
 const LogEvent* last_with(const std::vector<const LogEvent*>& events, int errnum) {
   for (auto it = events.rbegin(); it != events.rend(); ++it)
     if ((*it)->errnum == errnum) return *it;

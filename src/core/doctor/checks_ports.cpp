@@ -56,11 +56,6 @@ std::vector<const LogEvent*> events_for(const std::vector<LogEvent>& events, con
   return found;
 }
 
-void add_log(Finding& f, const std::vector<const LogEvent*>& events, std::size_t max = 2) {
-  std::size_t from = events.size() > max ? events.size() - max : 0;
-  for (std::size_t i = from; i < events.size(); ++i) f.evidence.push_back(log_evidence(events[i]->line));
-}
-
 std::vector<const LogEvent*> with_errno(const std::vector<const LogEvent*>& events, int errnum) {
   std::vector<const LogEvent*> found;
   for (auto* e : events)

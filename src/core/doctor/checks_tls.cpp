@@ -24,12 +24,11 @@ bool has_psk(const DoctorInputs::TlsFacts& tls, const std::string& host, const s
 }
 
 void add_tls_log(const DoctorInputs& in, Finding& f, int errnum) {
-  std::vector<std::string> lines;
-  for (const LogEvent& e : parse_log_events(in.kernel_log))
-    if (e.kind == LogEventKind::TlsNotStarted && (errnum == 0 || e.errnum == errnum))
-      lines.push_back(log_evidence(e.line));
-  std::size_t from = lines.size() > 2 ? lines.size() - 2 : 0;
-  f.evidence.insert(f.evidence.end(), lines.begin() + static_cast<long>(from), lines.end());
+  std::vector<LogEvent> events = parse_log_events(in.kernel_log);
+  std::vector<const LogEvent*> matching;
+  for (const LogEvent& e : events)
+    if (e.kind == LogEventKind::TlsNotStarted && e.errnum == errnum) matching.push_back(&e);
+  add_log(f, matching);
 }
 
 class TlsPortChecker {
