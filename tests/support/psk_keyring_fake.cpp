@@ -22,20 +22,14 @@ std::int32_t FakePskKeyring::preload(const std::string& type, const std::string&
 }
 
 FakePskKeyring& FakePskKeyring::fail_next(const std::string& operation, int errnum, int skip) {
-  failures_[operation] = {errnum, skip};
+  faults_.fail_next(operation, errnum, skip);
   return *this;
 }
 
 bool FakePskKeyring::take_failure(const std::string& operation, int& errnum) {
-  auto it = failures_.find(operation);
-  if (it == failures_.end()) return false;
-  if (it->second.skip > 0) {
-    --it->second.skip;
-    return false;
-  }
-  errnum = it->second.errnum;
-  failures_.erase(it);
-  return true;
+  auto fault = faults_.take(operation);
+  if (fault) errnum = *fault;
+  return fault.has_value();
 }
 
 Expected<std::vector<KeyringEntry>> FakePskKeyring::list() {

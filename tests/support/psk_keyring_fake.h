@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nvmetctl/tls/psk_keyring.h"
+#include "scheduled_faults.h"
 
 namespace nvmetctl {
 
@@ -48,11 +49,7 @@ class FakePskKeyring final : public PskKeyring {
   bool available_ = true;
   std::map<std::int32_t, Key> keys_;
   std::int32_t next_serial_ = 1000;
-  struct Failure {
-    int errnum = 0;
-    int skip = 0;
-  };
-  std::map<std::string, Failure> failures_;
+  ScheduledFaults faults_;
   std::vector<std::int32_t> reads_;
 };
 

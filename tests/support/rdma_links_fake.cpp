@@ -34,20 +34,14 @@ FakeRdmaLinks& FakeRdmaLinks::make_type_unavailable(const std::string& type) {
 }
 
 FakeRdmaLinks& FakeRdmaLinks::fail_next(const std::string& operation, int errnum, int skip) {
-  failures_[operation] = {errnum, skip};
+  faults_.fail_next(operation, errnum, skip);
   return *this;
 }
 
 bool FakeRdmaLinks::take_failure(const std::string& operation, int& errnum) {
-  auto failure = failures_.find(operation);
-  if (failure == failures_.end()) return false;
-  if (failure->second.skip > 0) {
-    --failure->second.skip;
-    return false;
-  }
-  errnum = failure->second.errnum;
-  failures_.erase(failure);
-  return true;
+  auto fault = faults_.take(operation);
+  if (fault) errnum = *fault;
+  return fault.has_value();
 }
 
 Expected<std::vector<RdmaDevice>> FakeRdmaLinks::list() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nvmetctl/rdma/rdma_links.h"
+#include "scheduled_faults.h"
 
 namespace nvmetctl {
 
@@ -38,11 +39,7 @@ class FakeRdmaLinks final : public RdmaLinks {
 
   std::set<std::string> netdevs_;
   std::set<std::string> unavailable_types_;
-  struct Failure {
-    int errnum = 0;
-    int skip = 0;
-  };
-  std::map<std::string, Failure> failures_;
+  ScheduledFaults faults_;
   std::vector<RdmaDevice> devices_;
   std::vector<std::string> calls_;
   std::uint32_t next_index_ = 1;

@@ -59,27 +59,25 @@ TEST(TlsPsk, EachSubsystemGetsItsOwnKey) {
 }
 
 TEST(TlsPsk, MalformedKeysAreRefusedWithoutQuotingTheKey) {
-  EXPECT_NE(parse_error("DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:").find("interchange format"),
-            std::string::npos);
-  EXPECT_NE(parse_error("NVMeTLSkey-1:03:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:").find("unknown hash '03'"),
-            std::string::npos);
-  EXPECT_NE(parse_error("NVMeTLSkey-1:1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:").find("two digits"),
-            std::string::npos);
-  EXPECT_NE(parse_error("NVMeTLSkey-1:01:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR").find("end with ':'"),
-            std::string::npos);
-  EXPECT_NE(parse_error("NVMeTLSkey-1:01:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:x").find("end with ':'"),
-            std::string::npos);
-  EXPECT_NE(parse_error("NVMeTLSkey-1:01:AAEC*wQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:").find("base64"),
-            std::string::npos);
-  EXPECT_NE(parse_error("NVMeTLSkey-1:01:AAECAwQF:").find("holds 2 bytes"), std::string::npos);
-  // A 48-byte key that claims SHA-256.
-  EXPECT_NE(parse_error("NVMeTLSkey-1:01:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vcSEgBQ==:")
-                .find("needs a 32-byte key"),
-            std::string::npos);
-  // One character changed: the CRC catches it.
-  std::string reason = parse_error("NVMeTLSkey-1:01:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaS:");
-  EXPECT_NE(reason.find("CRC-32"), std::string::npos);
-  EXPECT_EQ(reason.find("AAEC"), std::string::npos);
+  const std::string body = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR";
+  const std::pair<std::string, std::string> cases[] = {
+      {"DHHC-1:00:" + body + ":", "interchange format"},
+      {"NVMeTLSkey-1:03:" + body + ":", "unknown hash '03'"},
+      {"NVMeTLSkey-1:1:" + body + ":", "two digits"},
+      {"NVMeTLSkey-1:01:" + body, "end with ':'"},
+      {"NVMeTLSkey-1:01:" + body + ":x", "end with ':'"},
+      {"NVMeTLSkey-1:01:AAEC*wQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:", "base64"},
+      {"NVMeTLSkey-1:01:AAECAwQF:", "holds 2 bytes"},
+      // A 48-byte key that claims SHA-256.
+      {std::string(kSha384Key).replace(14, 1, "1"), "needs a 32-byte key"},
+      // One character changed: the CRC catches it.
+      {"NVMeTLSkey-1:01:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaS:", "CRC-32"},
+  };
+  for (const auto& [key, reason] : cases) {
+    std::string said = parse_error(key);
+    EXPECT_NE(said.find(reason), std::string::npos) << key << ": " << said;
+    EXPECT_EQ(said.find("AAEC"), std::string::npos) << said;
+  }
 }
 
 TEST(TlsPsk, IdentityRoundTripsAndForeignDescriptionsAreNotOurs) {
