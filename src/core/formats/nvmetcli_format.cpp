@@ -241,21 +241,29 @@ class Importer {
 };
 
 // One object's attributes in nvmetcli's shape: grouped by prefix, strings.
+// Known attributes first; then the ones this nvmetctl does not know, each
+// only where its key is free: a newer kernel's file named like a group
+// ("attr") or inside a plain key ("enable_x") has no place in this shape.
 json grouped_attrs(ObjectKind kind, const AttrMap& attrs, const std::vector<std::string>& always_groups) {
   json out = json::object();
   for (const auto& group : always_groups) out[group] = json::object();
-  for (const auto& [file, value] : attrs) {
-    const AttributeSpec* spec = find_attribute_by_file(kind, file);
-    if (spec && spec->type == ValueType::Secret) continue;  // never written
-    if (kTopLevelNumbers.count(file)) {
-      long long number = 0;
-      if (parse_decimal(value, number)) out[file] = number;
-      else out[file] = value;
-      continue;
+  for (bool known : {true, false}) {
+    for (const auto& [file, value] : attrs) {
+      const AttributeSpec* spec = find_attribute_by_file(kind, file);
+      if ((spec != nullptr) != known) continue;
+      if (spec && spec->type == ValueType::Secret) continue;  // never written
+      if (kTopLevelNumbers.count(file)) {
+        long long number = 0;
+        if (parse_decimal(value, number)) out[file] = number;
+        else out[file] = value;
+        continue;
+      }
+      auto underscore = file.find('_');
+      std::string key = underscore == std::string::npos ? file : file.substr(0, underscore);
+      if (!known && out.contains(key) && out[key].is_object() != (underscore != std::string::npos)) continue;
+      if (underscore == std::string::npos) out[file] = value;
+      else out[key][file.substr(underscore + 1)] = value;
     }
-    auto underscore = file.find('_');
-    if (underscore == std::string::npos) out[file] = value;
-    else out[file.substr(0, underscore)][file.substr(underscore + 1)] = value;
   }
   return out;
 }
