@@ -95,6 +95,18 @@ TEST(ExtraAttributes, ExportKeepsThemAndTheExportReappliesAsANoOp) {
   EXPECT_TRUE(f.plan(parse_ok(yaml)).empty());
 }
 
+TEST(ExtraAttributes, ExportKeepsOnlyWhatTheFileFormatTakesBack) {
+  Target live;
+  Subsystem s;
+  s.nqn = kNqn;
+  s.attrs = {{"attr_ok", "1"}, {"Bad Name", "1"}, {"attr_lines", "a\nb"}, {"attr_huge", std::string(5000, 'x')}};
+  live.subsystems.push_back(s);
+  Target exported = exportable_target(live, {});
+  EXPECT_EQ(exported.subsystems[0].attrs, (AttrMap{{"attr_ok", "1"}}));
+  ParsedTarget back = parse_target_text(target_to_yaml(exported), "exported.yaml");
+  EXPECT_FALSE(back.diagnostics.has_errors());
+}
+
 // Which files a subsystem has is known once one exists; before, the apply
 // finds out (ENOENT) and rolls back.
 TEST(ExtraAttributes, AKernelWithoutTheFileRefusesThePlanAtTheKey) {

@@ -22,8 +22,12 @@ AttrMap exportable_attrs(ObjectKind kind, const AttrMap& live, bool port_enabled
       while (!value.empty() && value.back() == ' ') value.pop_back();
     out[spec->file] = value;
   }
+  // What the file format could not take back (a name no configfs attribute
+  // has, a value of more than one line) is no attribute worth keeping.
   for (const auto& [file, value] : live)
-    if (is_extra_attribute(kind, file) && !value.empty()) out[file] = value;
+    if (is_extra_attribute(kind, file) && is_attribute_file_name(file) && !value.empty() &&
+        value.find('\n') == std::string::npos && value.size() <= 4096)
+      out[file] = value;
   return out;
 }
 
