@@ -127,6 +127,13 @@ expect_status 7 "$NVMETCTL" doctor -o json
 assert_not_contains "$OUT" "tls-no-handshake-daemon"
 finding tls-host-without-psk "port 1"
 kill "$tlshd_pid"
+# A keyring the kernel does not have (--tls-keyring names another): doctor
+# says so once for the port, and a plan that needs keys is refused.
+expect_status 7 env NVMETCTL_TLS_KEYRING=.no-such-keyring "$NVMETCTL" doctor -o json
+finding tls-keyring-missing "port 1" "nvme-keyring" failure
+assert_not_contains "$OUT" "tls-host-without-psk"
+expect_status 3 env NVMETCTL_TLS_KEYRING=.no-such-keyring "$NVMETCTL" plan "$WORK/tls.yaml"
+assert_contains "$OUT" "tls_psk_file: the kernel has no .nvme keyring"
 
 step "a new key file replaces both keys"
 new_key "$WORK/b.psk"
