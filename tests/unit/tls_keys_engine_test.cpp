@@ -205,6 +205,18 @@ TEST(TlsKeys, FilesWithoutTlsKeysNeverTouchTheKeyring) {
   EXPECT_EQ(f.keyring.linked_identities().size(), 1u);
 }
 
+TEST(TlsKeys, AKeyFileNoSubsystemUsesIsAWarningAtItsLine) {
+  TlsFixture f;
+  Plan plan = f.plan(f.desired({}));
+  EXPECT_FALSE(plan.blocked());
+  EXPECT_TRUE(key_steps(plan).empty());
+  ASSERT_EQ(plan.problems.all().size(), 1u);
+  std::string text = plan.problems.all().front().format();
+  EXPECT_NE(text.find("test.yaml:4:"), std::string::npos) << text;
+  EXPECT_NE(text.find("no subsystem of the file lets this host in"), std::string::npos) << text;
+  EXPECT_TRUE(f.plan(f.desired()).problems.all().empty());
+}
+
 TEST(TlsKeys, VerifyNamesAKeyTheKeyringDoesNotHold) {
   FakePskKeyring keyring;
   Plan plan;

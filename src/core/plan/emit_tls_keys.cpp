@@ -2,6 +2,8 @@
 // port does not serve a host without its key: keys are added before the
 // configfs steps (a host that connects as soon as its port listens finds
 // its key) and removed after them (a host keeps its key while it has access).
+#include <algorithm>
+
 #include "nvmetctl/model/kernel_behaviour.h"
 #include "nvmetctl/tls/live_tls_keys.h"
 #include "planning.h"
@@ -58,7 +60,13 @@ void check_tls_keys(Planning& p) {
 void plan_tls_key_additions(Planning& p) {
   const LiveTlsKeys& live = p.outcome.live_state().tls;
   if (!live.read) return;
-  for (const WantedTlsKey& wanted : wanted_tls_keys(p.outcome.desired(), p.outcome.live())) {
+  std::vector<WantedTlsKey> keys = wanted_tls_keys(p.outcome.desired(), p.outcome.live());
+  // A key no subsystem lets in is a file that says more than it does.
+  for (const Host& host : p.outcome.desired().hosts)
+    if (host.tls_psk && std::none_of(keys.begin(), keys.end(), [&](const WantedTlsKey& k) { return k.host == &host; }))
+      p.problems.warning(host.tls_psk_where, "host " + host.nqn + " tls_psk_file",
+                         "no subsystem of the file lets this host in, so no TLS PSK is added for it");
+  for (const WantedTlsKey& wanted : keys) {
     const Host& host = *wanted.host;
     auto psk = derive_tls_psk(*host.tls_psk, host.nqn, wanted.subsystem_nqn);
     if (!psk) {

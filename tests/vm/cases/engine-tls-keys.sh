@@ -153,6 +153,12 @@ expect_key "$WORK/b.psk" "$NQN"
 expect_key "$WORK/b.psk" "$NQN2"
 assert_eq 2 "$(psk_lines | wc -l)" "psk keys in /proc/keys"
 
+step "a key file no subsystem uses: a warning at its line, no key"
+write_target "$WORK/unused.yaml" "$WORK/b.psk" "$HOST2"
+sed -i "s/allowed_hosts: \[$HOST\]/allowed_hosts: [$HOST2]/" "$WORK/unused.yaml"
+expect_ok "$NVMETCTL" plan "$WORK/unused.yaml"
+assert_contains "$OUT" "unused.yaml:4:19: warning: host $HOST tls_psk_file: no subsystem of the file lets this host in"
+
 step "a host that loses access to a subsystem loses its key for it"
 write_target "$WORK/narrow.yaml" "$WORK/b.psk" "$HOST2"
 expect_ok "$NVMETCTL" apply "$WORK/narrow.yaml"
