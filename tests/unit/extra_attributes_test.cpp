@@ -95,6 +95,51 @@ TEST(ExtraAttributes, ExportKeepsThemAndTheExportReappliesAsANoOp) {
   EXPECT_TRUE(f.plan(parse_ok(yaml)).empty());
 }
 
+// The kernel takes most namespace and referral writes only while disabled:
+// a new one is enabled after its unknown files are written.
+TEST(ExtraAttributes, ANewNamespaceIsEnabledAfterThem) {
+  FakeNvmetFs::Options options;
+  options.newer_attributes[ObjectKind::Namespace] = {{"ns_knob", "0"}};
+  EngineFixture f(options);
+  Target t = parse_ok(std::string("version: 1\nsubsystems:\n  - nqn: ") + kNqn +
+                      "\n    namespaces:\n      - {nsid: 1, device_path: /dev/nullb0, enable: true,"
+                      " extra_attributes: {ns_knob: \"3\"}}\n");
+  Plan plan = f.plan(t);
+  std::string dir = f.fs.layout().namespace_dir(kNqn, 1);
+  auto at = [&](const std::string& path) {
+    for (std::size_t i = 0; i < plan.steps.size(); ++i)
+      if (plan.steps[i].op.path == path) return i;
+    return plan.steps.size();
+  };
+  ASSERT_LT(at(dir + "/ns_knob"), plan.steps.size());
+  EXPECT_LT(at(dir + "/ns_knob"), at(dir + "/enable"));
+  ASSERT_EQ(f.apply(t).status, ApplyStatus::Applied);
+  EXPECT_EQ(*f.fs.read(dir + "/ns_knob"), "3");
+  EXPECT_EQ(*f.fs.read(dir + "/enable"), "1");
+}
+
+// A referral's unknown file too: export writes it, the parser takes it back.
+TEST(ExtraAttributes, AReferralsUnknownFileRoundTrips) {
+  Target live;
+  Port port;
+  port.id = 1;
+  port.attrs = {{"addr_trtype", "tcp"}, {"addr_adrfam", "ipv4"}, {"addr_traddr", "10.0.0.1"}, {"addr_trsvcid", "4420"}};
+  Referral ref;
+  ref.name = "r1";
+  ref.attrs = {{"addr_trtype", "tcp"}, {"addr_adrfam", "ipv4"}, {"addr_traddr", "10.0.0.2"},
+               {"addr_trsvcid", "4420"}, {"addr_portid", "2"}, {"enable", "1"}, {"addr_new", "7"}};
+  port.referrals.push_back(ref);
+  live.ports.push_back(port);
+  Target exported = exportable_target(live, {});
+  EXPECT_EQ(extra_attribute_names(exported), std::vector<std::string>{"referral r1 of port 1: addr_new"});
+  std::string yaml = target_to_yaml(exported);
+  ParsedTarget back = parse_target_text(yaml, "exported.yaml");
+  for (const auto& d : back.diagnostics.all()) EXPECT_NE(d.severity, Severity::Error) << d.format() << "\n" << yaml;
+  ASSERT_EQ(back.target.ports.size(), 1u);
+  ASSERT_EQ(back.target.ports[0].referrals.size(), 1u);
+  EXPECT_EQ(back.target.ports[0].referrals[0].attrs.at("addr_new"), "7");
+}
+
 TEST(ExtraAttributes, ExportKeepsOnlyWhatTheFileFormatTakesBack) {
   Target live;
   Subsystem s;

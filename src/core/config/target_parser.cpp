@@ -82,12 +82,14 @@ bool parse_subsystem(Reader& r, const yaml_input::Node& node, const std::string&
 }
 
 bool parse_referral(Reader& r, const yaml_input::Node& node, const std::string& field, Referral& ref) {
-  bool ok = r.for_each_key(node, field, "a referral", {"name"}, ObjectKind::Referral,
+  bool ok = r.for_each_key(node, field, "a referral", {"name", "extra_attributes"}, ObjectKind::Referral,
                            [&](const std::string& key, const yaml_input::Node&, const yaml_input::Node& value) {
     if (key == "name") {
       if (auto name = r.string_value(value, field + ".name")) ref.name = *name;
       return;
     }
+    if (key == "extra_attributes")
+      return r.extra_attributes(ObjectKind::Referral, value, field + "." + key, ref.attrs, ref.attr_where);
     r.attribute(ObjectKind::Referral, key, value, field + "." + key, ref.attrs, ref.attr_where);
   });
   if (ok && ref.name.empty()) r.error(node, field, "missing required key 'name'");

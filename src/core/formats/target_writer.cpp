@@ -209,7 +209,11 @@ std::vector<std::string> extra_attribute_names(const Target& t) {
       add(ObjectKind::Namespace, ns.attrs, "namespace " + std::to_string(ns.nsid) + " of " + s.nqn);
     if (s.passthru) add(ObjectKind::Passthru, s.passthru->attrs, "passthru of " + s.nqn);
   }
-  for (const Port& p : t.ports) add(ObjectKind::Port, p.attrs, "port " + std::to_string(p.id));
+  for (const Port& p : t.ports) {
+    add(ObjectKind::Port, p.attrs, "port " + std::to_string(p.id));
+    for (const Referral& r : p.referrals)
+      add(ObjectKind::Referral, r.attrs, "referral " + r.name + " of port " + std::to_string(p.id));
+  }
   return names;
 }
 

@@ -138,7 +138,8 @@ std::vector<AttributeSpec> without_forgotten(std::vector<AttributeSpec> t) {
   std::string list = std::string(",") + env + ",";
   std::erase_if(t, [&](const AttributeSpec& spec) {
     std::string kind = spec.kind == K::Subsystem ? "subsystem" : spec.kind == K::Namespace ? "namespace"
-                     : spec.kind == K::Port ? "port" : spec.kind == K::Host ? "host" : "other";
+                     : spec.kind == K::Port ? "port" : spec.kind == K::Host ? "host"
+                     : spec.kind == K::Referral ? "referral" : "other";
     return list.find("," + kind + ":" + spec.file + ",") != std::string::npos;
   });
   return t;

@@ -18,6 +18,18 @@ std::string trimmed(std::string text) {
 // `live`: the object's attributes now, or null when this run makes it.
 void write_extras(Planning& p, ObjectKind kind, const std::string& dir, const AttrMap& desired, const AttrMap* live,
                   const std::string& object) {
+  bool any = false;
+  for (const auto& [file, value] : desired) any = any || is_extra_attribute(kind, file);
+  if (!any) return;
+  // A new namespace, passthru or referral is enabled only after them: the
+  // kernel takes most writes to these only while they are disabled.
+  bool enables = kind == ObjectKind::Namespace || kind == ObjectKind::Passthru || kind == ObjectKind::Referral;
+  if (!live && enables && attr_value(desired, "enable") == "1") {
+    for (const auto& [file, value] : desired)
+      if (is_extra_attribute(kind, file)) p.steps.emit(ChangeKind::Create, {OpKind::Write, dir + "/" + file, value, {}}, object);
+    p.steps.defer_write(dir + "/enable", "1");
+    return;
+  }
   for (const auto& [file, value] : desired) {
     if (!is_extra_attribute(kind, file)) continue;
     std::string path = dir + "/" + file;
@@ -56,6 +68,14 @@ void plan_extra_attributes(Planning& p) {
     const Port* live = o.live().find_port(port.id);
     write_extras(p, ObjectKind::Port, p.layout.port(port.id), port.attrs, live ? &live->attrs : nullptr,
                  port_object(port.id));
+    for (const Referral& ref : port.referrals) {
+      const Referral* live_ref = nullptr;
+      if (live)
+        for (const Referral& r : live->referrals)
+          if (r.name == ref.name) live_ref = &r;
+      write_extras(p, ObjectKind::Referral, p.layout.referral(port.id, ref.name), ref.attrs,
+                   live_ref ? &live_ref->attrs : nullptr, port_object(port.id) + " referral " + ref.name);
+    }
   }
   for (const Subsystem& s : o.desired().subsystems) {
     // A recreated subsystem is new: everything of it is written again.

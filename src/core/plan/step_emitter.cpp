@@ -74,4 +74,15 @@ Step& StepEmitter::rmdir(ChangeKind change, ObjectKind kind, const std::string& 
   return emit(change, {OpKind::Rmdir, dir, {}, {}}, object, recreate_ops(kind, dir, live_attrs), std::move(disruption));
 }
 
+void StepEmitter::defer_write(const std::string& path, const std::string& value) {
+  auto& steps = plan_.steps;
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    if (it->op.kind != OpKind::Write || it->op.path != path || it->op.value != value) continue;
+    Step moved = std::move(*it);
+    steps.erase(std::next(it).base());
+    steps.push_back(std::move(moved));
+    return;
+  }
+}
+
 }  // namespace nvmetctl

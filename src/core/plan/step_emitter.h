@@ -34,6 +34,9 @@ class StepEmitter {
   // The undo recreates the object as it was read.
   Step& rmdir(ChangeKind change, ObjectKind kind, const std::string& dir, const AttrMap& live_attrs,
               const std::string& object, std::string disruption = {});
+  // Moves the last write of `value` to `path` (with its undo) to the end of
+  // the plan so far: a new object's enable, after writes that need it off.
+  void defer_write(const std::string& path, const std::string& value);
 
  private:
   Plan& plan_;

@@ -12,10 +12,11 @@ require_nvmetctl
 NQN=nqn.2024-01.io.nvmetctl:extra
 DISK=$(nvme_disk)
 SUBSYS=$NVMET_CFS/subsystems/$NQN
-older() { NVMETCTL_TEST_FORGET_ATTRIBUTES=subsystem:attr_ieee_oui "$@"; }
+older() { NVMETCTL_TEST_FORGET_ATTRIBUTES=subsystem:attr_ieee_oui,referral:addr_treq "$@"; }
 
 step "a subsystem with ieee_oui set, by an nvmetctl that knows it"
-write_one_export "$WORK/full.yaml" "$NQN" "$DISK" tcp 127.0.0.1 4450
+write_one_export "$WORK/full.yaml" "$NQN" "$DISK" tcp 127.0.0.1 4450 "referrals:" \
+    "  - {name: r1, trtype: tcp, adrfam: ipv4, traddr: 127.0.0.1, trsvcid: 4460, portid: 2, treq: required, enable: true}"
 sed -i "s/^    allow_any_host: true$/    allow_any_host: true\n    ieee_oui: 0x123456/" "$WORK/full.yaml"
 expect_ok "$NVMETCTL" apply "$WORK/full.yaml"
 assert_file_eq "$SUBSYS/attr_ieee_oui" 0x123456
@@ -25,6 +26,8 @@ older "$NVMETCTL" export >"$WORK/exported.yaml" 2>"$WORK/export.err" || fail "ex
 assert_contains "$(cat "$WORK/export.err")" "subsystem $NQN: attr_ieee_oui is an attribute file this nvmetctl does not know"
 assert_contains "$(cat "$WORK/exported.yaml")" 'extra_attributes:'
 assert_contains "$(cat "$WORK/exported.yaml")" 'attr_ieee_oui: "0x123456"'
+assert_contains "$(cat "$WORK/export.err")" "referral r1 of port 1: addr_treq is an attribute file this nvmetctl does not know"
+assert_contains "$(cat "$WORK/exported.yaml")" 'addr_treq: "required"'
 expect_ok older "$NVMETCTL" validate "$WORK/exported.yaml"
 assert_contains "$OUT" "attribute file 'attr_ieee_oui' of subsystem is unknown to this nvmetctl"
 
@@ -41,6 +44,7 @@ assert_not_exists "$SUBSYS"
 expect_ok older "$NVMETCTL" apply "$WORK/exported.yaml"
 assert_contains "$OUT" "write  subsystems/$NQN/attr_ieee_oui = '0x123456'"
 assert_file_eq "$SUBSYS/attr_ieee_oui" 0x123456
+assert_file_eq "$NVMET_CFS/ports/1/referrals/r1/addr_treq" required
 expect_status 0 older "$NVMETCTL" plan --detailed-exitcode "$WORK/exported.yaml"
 
 step "a changed value is an update from the kernel's value; a failed apply puts it back"
