@@ -54,5 +54,7 @@ class KernelPskKeyring final : public PskKeyring {
 
 // The psk entries whose identity names this host and subsystem pair form.
 std::vector<KeyringEntry> nvme_psk_entries(const std::vector<KeyringEntry>& entries);
+// The psk key linked under this identity, or nullptr.
+const KeyringEntry* find_psk_entry(const std::vector<KeyringEntry>& entries, const std::string& identity);
 
 }  // namespace nvmetctl

@@ -23,8 +23,7 @@ std::int32_t serial_of(const std::string& text) {
 Expected<std::int32_t> serial_holding(PskKeyring& keyring, const std::string& identity) {
   auto entries = keyring.list();
   if (!entries) return entries.error();
-  for (const KeyringEntry& e : *entries)
-    if (e.type == "psk" && e.description == identity) return e.serial;
+  if (const KeyringEntry* entry = find_psk_entry(*entries, identity)) return entry->serial;
   return logic_error("find TLS PSK", identity, "no such key in the keyring");
 }
 

@@ -11,12 +11,6 @@ bool is_key_op(const Operation& op) {
   return op.kind == OpKind::AddTlsKey || op.kind == OpKind::RemoveTlsKey || op.kind == OpKind::RelinkTlsKey;
 }
 
-const KeyringEntry* holding(const std::vector<KeyringEntry>& entries, const std::string& identity) {
-  auto it = std::find_if(entries.begin(), entries.end(),
-                         [&](const KeyringEntry& e) { return e.type == "psk" && e.description == identity; });
-  return it == entries.end() ? nullptr : &*it;
-}
-
 std::string serial_text(std::int32_t serial) { return std::to_string(serial); }
 
 }  // namespace
@@ -29,7 +23,7 @@ std::vector<std::string> tls_key_drift_after_run(const Plan& plan, PskKeyring* k
   std::vector<std::string> drift;
   for (const Step& step : plan.steps) {
     const Operation& op = step.op;
-    const KeyringEntry* now = holding(*entries, op.path);
+    const KeyringEntry* now = find_psk_entry(*entries, op.path);
     if (op.kind == OpKind::AddTlsKey) {
       if (!now) {
         drift.push_back("TLS PSK '" + op.path + "': missing from the keyring");
@@ -56,7 +50,7 @@ std::vector<std::string> tls_key_drift_after_rollback(const Plan& plan, std::siz
   std::vector<std::string> drift;
   for (std::size_t i = 0; i < completed; ++i) {
     const Operation& op = plan.steps[i].op;
-    const KeyringEntry* now = holding(*entries, op.path);
+    const KeyringEntry* now = find_psk_entry(*entries, op.path);
     // The key that held the identity before the run, if any.
     std::string before = op.kind == OpKind::RemoveTlsKey || op.kind == OpKind::AddTlsKey ? op.detail : "";
     if (!is_key_op(op) || op.kind == OpKind::RelinkTlsKey) continue;

@@ -109,4 +109,10 @@ std::vector<KeyringEntry> nvme_psk_entries(const std::vector<KeyringEntry>& entr
   return psks;
 }
 
+const KeyringEntry* find_psk_entry(const std::vector<KeyringEntry>& entries, const std::string& identity) {
+  for (const KeyringEntry& e : entries)
+    if (e.type == kPskType && e.description == identity) return &e;
+  return nullptr;
+}
+
 }  // namespace nvmetctl
