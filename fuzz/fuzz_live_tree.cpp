@@ -15,6 +15,7 @@
 // newline, \t a tab, \\ a backslash and \xHH any byte.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "module_loader_fake.h"
 #include "nvmetctl/configfs/live_state.h"
@@ -244,7 +246,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto live = read_live_state(in.tree, layout, ReadScope{});
   if (live) {
     Target exported = exportable_target(live->target, in.devices);
-    (void)target_to_yaml(exported);
+    // What export prints must read back as YAML whatever the kernel's values were.
+    std::string yaml = target_to_yaml(exported);
+    try {
+      (void)YAML::Load(yaml);
+    } catch (const YAML::Exception& e) {
+      std::fprintf(stderr, "exported YAML does not read back: %s\n%s", e.what(), yaml.c_str());
+      std::abort();
+    }
     const auto replace = nlohmann::json::error_handler_t::replace;
     (void)target_to_json(exported).dump(2, ' ', false, replace);
     (void)target_to_nvmetcli(exported).dump(2, ' ', false, replace);

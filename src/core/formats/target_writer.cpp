@@ -1,8 +1,8 @@
 #include "nvmetctl/formats/target_writer.h"
 
-#include <yaml-cpp/yaml.h>
 
 #include "nvmetctl/config/target_validator.h"
+#include "nvmetctl/formats/yaml_text_writer.h"
 #include "nvmetctl/model/attribute_table.h"
 #include "nvmetctl/util/parse_number.h"
 
@@ -54,19 +54,23 @@ std::optional<long long> integer_of(const AttributeSpec& spec, const std::string
   return parse_number<long long>(value);
 }
 
-void yaml_attrs(YAML::Emitter& out, ObjectKind kind, const AttrMap& attrs) {
+void yaml_attrs(YamlTextWriter& out, ObjectKind kind, const AttrMap& attrs) {
   emit_attrs(kind, attrs, [&](const AttributeSpec& spec, const std::string& value) {
-    out << YAML::Key << spec.key << YAML::Value;
-    if (spec.type == ValueType::Bool) out << (value == "1");
-    else if (auto number = integer_of(spec, value)) out << *number;
-    else out << value;
+    out.key(spec.key);
+    if (spec.type == ValueType::Bool) out.value(value == "1");
+    else if (auto number = integer_of(spec, value)) out.value(static_cast<std::int64_t>(*number));
+    else out.value(value);
   });
   AttrMap extras = extras_of(kind, attrs);
   if (extras.empty()) return;
-  out << YAML::Key << "extra_attributes" << YAML::Value << YAML::BeginMap;
+  out.key("extra_attributes");
+  out.begin_map();
   // Quoted: the value is the kernel's text, never a YAML number or boolean.
-  for (const auto& [file, value] : extras) out << YAML::Key << file << YAML::Value << YAML::DoubleQuoted << value;
-  out << YAML::EndMap;
+  for (const auto& [file, value] : extras) {
+    out.key(file);
+    out.quoted_value(value);
+  }
+  out.end_map();
 }
 
 void json_attrs(nlohmann::json& out, ObjectKind kind, const AttrMap& attrs) {
@@ -140,59 +144,83 @@ Target exportable_target(const Target& live, const std::vector<RdmaDevice>& rdma
 
 namespace {
 
-void emit_subsystem(YAML::Emitter& out, const Subsystem& s) {
-  out << YAML::BeginMap << YAML::Key << "nqn" << YAML::Value << s.nqn;
+void emit_subsystem(YamlTextWriter& out, const Subsystem& s) {
+  out.begin_map();
+  out.key("nqn");
+  out.value(s.nqn);
   yaml_attrs(out, ObjectKind::Subsystem, s.attrs);
-  if (s.allowed_hosts) out << YAML::Key << "allowed_hosts" << YAML::Value << YAML::Flow << *s.allowed_hosts;
+  if (s.allowed_hosts) {
+    out.key("allowed_hosts");
+    out.flow_sequence(*s.allowed_hosts);
+  }
   if (!s.namespaces.empty()) {
-    out << YAML::Key << "namespaces" << YAML::Value << YAML::BeginSeq;
+    out.key("namespaces");
+    out.begin_sequence();
     for (const Namespace& ns : s.namespaces) {
-      out << YAML::BeginMap << YAML::Key << "nsid" << YAML::Value << ns.nsid;
+      out.begin_map();
+      out.key("nsid");
+      out.value(static_cast<std::uint64_t>(ns.nsid));
       yaml_attrs(out, ObjectKind::Namespace, ns.attrs);
-      out << YAML::EndMap;
+      out.end_map();
     }
-    out << YAML::EndSeq;
+    out.end_sequence();
   }
   if (s.passthru) {
-    out << YAML::Key << "passthru" << YAML::Value << YAML::BeginMap;
+    out.key("passthru");
+    out.begin_map();
     yaml_attrs(out, ObjectKind::Passthru, s.passthru->attrs);
-    out << YAML::EndMap;
+    out.end_map();
   }
-  out << YAML::EndMap;
+  out.end_map();
 }
 
-void emit_port(YAML::Emitter& out, const Port& p) {
-  out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << p.id;
+void emit_port(YamlTextWriter& out, const Port& p) {
+  out.begin_map();
+  out.key("id");
+  out.value(static_cast<std::int64_t>(p.id));
   yaml_attrs(out, ObjectKind::Port, p.attrs);
-  if (p.subsystems) out << YAML::Key << "subsystems" << YAML::Value << YAML::Flow << *p.subsystems;
+  if (p.subsystems) {
+    out.key("subsystems");
+    out.flow_sequence(*p.subsystems);
+  }
   if (!p.referrals.empty()) {
-    out << YAML::Key << "referrals" << YAML::Value << YAML::BeginSeq;
+    out.key("referrals");
+    out.begin_sequence();
     for (const Referral& r : p.referrals) {
-      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << r.name;
+      out.begin_map();
+      out.key("name");
+      out.value(r.name);
       yaml_attrs(out, ObjectKind::Referral, r.attrs);
-      out << YAML::EndMap;
+      out.end_map();
     }
-    out << YAML::EndSeq;
+    out.end_sequence();
   }
   if (!p.ana_groups.empty()) {
-    out << YAML::Key << "ana_groups" << YAML::Value << YAML::BeginSeq;
+    out.key("ana_groups");
+    out.begin_sequence();
     for (const AnaGroup& g : p.ana_groups) {
-      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << g.id;
-      if (g.attrs.count("ana_state")) out << YAML::Key << "state" << YAML::Value << g.attrs.at("ana_state");
-      out << YAML::EndMap;
+      out.begin_map();
+      out.key("id");
+      out.value(static_cast<std::int64_t>(g.id));
+      if (g.attrs.count("ana_state")) {
+        out.key("state");
+        out.value(g.attrs.at("ana_state"));
+      }
+      out.end_map();
     }
-    out << YAML::EndSeq;
+    out.end_sequence();
   }
-  out << YAML::EndMap;
+  out.end_map();
 }
 
 // A top-level list, left out when empty.
 template <class T, class Emit>
-void emit_list(YAML::Emitter& out, const char* key, const std::vector<T>& items, Emit emit) {
+void emit_list(YamlTextWriter& out, const char* key, const std::vector<T>& items, Emit emit) {
   if (items.empty()) return;
-  out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+  out.key(key);
+  out.begin_sequence();
   for (const T& item : items) emit(out, item);
-  out << YAML::EndSeq;
+  out.end_sequence();
 }
 
 }  // namespace
@@ -218,22 +246,35 @@ std::vector<std::string> extra_attribute_names(const Target& t) {
 }
 
 std::string target_to_yaml(const Target& t) {
-  YAML::Emitter out;
-  out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << 1;
-  if (t.discovery_nqn) out << YAML::Key << "discovery_nqn" << YAML::Value << *t.discovery_nqn;
-  emit_list(out, "rdma_links", t.rdma_links, [](YAML::Emitter& o, const RdmaLink& l) {
-    o << YAML::BeginMap << YAML::Key << "name" << YAML::Value << l.name << YAML::Key << "type" << YAML::Value << l.type
-      << YAML::Key << "netdev" << YAML::Value << l.netdev << YAML::EndMap;
+  YamlTextWriter out;
+  out.begin_map();
+  out.key("version");
+  out.value(std::int64_t{1});
+  if (t.discovery_nqn) {
+    out.key("discovery_nqn");
+    out.value(*t.discovery_nqn);
+  }
+  emit_list(out, "rdma_links", t.rdma_links, [](YamlTextWriter& o, const RdmaLink& l) {
+    o.begin_map();
+    o.key("name");
+    o.value(l.name);
+    o.key("type");
+    o.value(l.type);
+    o.key("netdev");
+    o.value(l.netdev);
+    o.end_map();
   });
-  emit_list(out, "hosts", t.hosts, [](YAML::Emitter& o, const Host& h) {
-    o << YAML::BeginMap << YAML::Key << "nqn" << YAML::Value << h.nqn;
+  emit_list(out, "hosts", t.hosts, [](YamlTextWriter& o, const Host& h) {
+    o.begin_map();
+    o.key("nqn");
+    o.value(h.nqn);
     yaml_attrs(o, ObjectKind::Host, h.attrs);
-    o << YAML::EndMap;
+    o.end_map();
   });
   emit_list(out, "subsystems", t.subsystems, emit_subsystem);
   emit_list(out, "ports", t.ports, emit_port);
-  out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
+  out.end_map();
+  return out.text() + "\n";
 }
 
 nlohmann::json target_to_json(const Target& t) {

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include "nvmetctl/util/unique_fd.h"
+
 namespace nvmetctl {
 namespace {
 
@@ -22,26 +24,12 @@ std::string size_text(std::size_t bytes) {
   return bytes % kMiB == 0 ? std::to_string(bytes / kMiB) + " MiB" : std::to_string(bytes) + " bytes";
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 Expected<std::string> read_text_file(const std::string& path, std::size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO would wait for a writer; a regular file
   // ignores the flag.
-  Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (fd.get() < 0) return sys_error(errno, "read", path);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return sys_error(errno, "read", path);

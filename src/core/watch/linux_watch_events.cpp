@@ -24,6 +24,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "nvmetctl/util/unique_fd.h"
 #include "nvmetctl/watch/watch_events.h"
 
 namespace nvmetctl {
@@ -32,22 +33,6 @@ namespace {
 // udev's own multicast group on NETLINK_KOBJECT_UEVENT, beside the kernel's (1).
 constexpr unsigned kKernelUevents = 1, kUdevUevents = 2;
 
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  Fd& operator=(Fd&& other) noexcept {
-    std::swap(fd_, other.fd_);
-    return *this;
-  }
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 class LinuxWatchEvents final : public WatchEvents {
  public:
@@ -86,20 +71,20 @@ class LinuxWatchEvents final : public WatchEvents {
   }
 
   Expected<void> open(const std::string& file) {
-    epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
+    epoll_ = UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
     if (epoll_.get() < 0) return sys_error(errno, "epoll_create1", "");
     route_ = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (!route_) return sys_error(errno, "open", "rtnetlink socket");
     if (mnl_socket_bind(route_, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR, MNL_SOCKET_AUTOPID) < 0)
       return sys_error(errno, "bind", "rtnetlink socket");
-    uevents_ = Fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT));
+    uevents_ = UniqueFd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT));
     if (uevents_.get() < 0) return sys_error(errno, "open", "uevent socket");
     sockaddr_nl address{};
     address.nl_family = AF_NETLINK;
     address.nl_groups = kKernelUevents | kUdevUevents;
     if (::bind(uevents_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) < 0)
       return sys_error(errno, "bind", "uevent socket");
-    inotify_ = Fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    inotify_ = UniqueFd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     if (inotify_.get() < 0) return sys_error(errno, "inotify_init1", "");
     std::filesystem::path path(file);
     name_ = path.filename().string();
@@ -110,7 +95,7 @@ class LinuxWatchEvents final : public WatchEvents {
     sigemptyset(&blocked_);
     for (int signal : {SIGTERM, SIGINT, SIGQUIT, SIGHUP}) sigaddset(&blocked_, signal);
     if (::sigprocmask(SIG_BLOCK, &blocked_, nullptr) < 0) return sys_error(errno, "sigprocmask", "");
-    signals_ = Fd(::signalfd(-1, &blocked_, SFD_NONBLOCK | SFD_CLOEXEC));
+    signals_ = UniqueFd(::signalfd(-1, &blocked_, SFD_NONBLOCK | SFD_CLOEXEC));
     if (signals_.get() < 0) return sys_error(errno, "signalfd", "");
     for (int fd : {mnl_socket_get_fd(route_), uevents_.get(), inotify_.get(), signals_.get()}) {
       epoll_event event{};
@@ -195,7 +180,7 @@ class LinuxWatchEvents final : public WatchEvents {
   }
 
  private:
-  Fd epoll_, uevents_, inotify_, signals_;
+  UniqueFd epoll_, uevents_, inotify_, signals_;
   mnl_socket* route_ = nullptr;
   std::string name_;
   int file_watch_ = -1;

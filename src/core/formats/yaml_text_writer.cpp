@@ -1,0 +1,170 @@
+#include "nvmetctl/formats/yaml_text_writer.h"
+
+#include <array>
+#include <cstdio>
+
+namespace nvmetctl {
+namespace {
+
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// Characters that never start an indicator, a comment or a flow item.
+bool plain_inner(char c) {
+  return is_alnum(c) || c == '.' || c == '_' || c == '/' || c == '-' || c == ':' || c == '+' || c == '=' || c == '@' ||
+         c == '(' || c == ')' || c == ' ';
+}
+
+// Words some YAML reader (1.1 or 1.2) takes for null or a boolean.
+bool is_special_word(std::string_view s) {
+  static constexpr std::array<std::string_view, 26> kWords = {
+      "null", "Null", "NULL", "~",  "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES",
+      "no",   "No",   "NO",   "on", "On",   "ON",   "off",  "Off",   "OFF",   "y",     "Y",   "n",   "N"};
+  for (std::string_view word : kWords)
+    if (s == word) return true;
+  return false;
+}
+
+bool plain_is_safe(std::string_view s) {
+  if (s.empty() || is_special_word(s)) return false;
+  if (!is_alnum(s.front()) && s.front() != '/' && s.front() != '.' && s.front() != '_' && s.front() != '(')
+    return false;
+  if (s.back() == ' ' || s.back() == ':') return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!plain_inner(s[i])) return false;
+    if (s[i] == ':' && s[i + 1] == ' ') return false;  // a key; s.back() is no ':', so i + 1 exists
+  }
+  return true;
+}
+
+// Length of the UTF-8 sequence at s[i], 0 when the bytes there are none.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char lead = byte(i);
+  std::size_t length = lead >= 0xf0 && lead <= 0xf4   ? 4
+                       : lead >= 0xe0 && lead <= 0xef ? 3
+                       : lead >= 0xc2 && lead <= 0xdf ? 2
+                                                      : 0;
+  if (length == 0 || i + length > s.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k)
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+  unsigned second = byte(i + 1);
+  if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second > 0x9f) || (lead == 0xf0 && second < 0x90) ||
+      (lead == 0xf4 && second > 0x8f))
+    return 0;  // overlong, a surrogate, or beyond U+10FFFF
+  return length;
+}
+
+}  // namespace
+
+std::string yaml_double_quoted(std::string_view value) {
+  std::string out = "\"";
+  out.reserve(value.size() + 2);
+  for (std::size_t i = 0; i < value.size();) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x80) {
+      std::size_t length = utf8_length(value, i);
+      if (length == 0) {
+        out += "\xef\xbf\xbd";  // U+FFFD
+        ++i;
+      } else {
+        out.append(value.substr(i, length));
+        i += length;
+      }
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+          out += escaped;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string yaml_scalar_text(std::string_view value) {
+  return plain_is_safe(value) ? std::string(value) : yaml_double_quoted(value);
+}
+
+void YamlTextWriter::start_line(int indent) {
+  if (after_dash_) {
+    after_dash_ = false;
+    return;
+  }
+  if (!out_.empty()) out_ += '\n';
+  out_.append(static_cast<std::size_t>(indent), ' ');
+}
+
+void YamlTextWriter::key(std::string_view name) {
+  Level& map = levels_.back();
+  start_line(map.indent);
+  map.empty = false;
+  out_ += yaml_scalar_text(name);
+  out_ += ':';
+}
+
+void YamlTextWriter::scalar_value(const std::string& text) {
+  out_ += ' ';
+  out_ += text;
+}
+
+void YamlTextWriter::flow_sequence(const std::vector<std::string>& items) {
+  out_ += " [";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out_ += ", ";
+    out_ += yaml_scalar_text(items[i]);
+  }
+  out_ += ']';
+}
+
+void YamlTextWriter::begin_map() {
+  if (!levels_.empty() && !levels_.back().is_map) {
+    Level& sequence = levels_.back();
+    start_line(sequence.indent);
+    sequence.empty = false;
+    out_ += "- ";
+    after_dash_ = true;
+  }
+  levels_.push_back({true, child_indent()});
+}
+
+void YamlTextWriter::end_map() {
+  Level map = levels_.back();
+  levels_.pop_back();
+  if (!map.empty) return;
+  start_line(map.indent);
+  out_ += "{}";
+}
+
+void YamlTextWriter::begin_sequence() { levels_.push_back({false, child_indent()}); }
+
+void YamlTextWriter::end_sequence() {
+  Level sequence = levels_.back();
+  levels_.pop_back();
+  if (!sequence.empty) return;
+  start_line(sequence.indent);
+  out_ += "[]";
+}
+
+}  // namespace nvmetctl
