@@ -18,7 +18,8 @@ Expected<void> ensure_private_dir(const std::string& dir, unsigned mode);
 // export --output (as nvmetcli's saveconfig does).
 Expected<void> write_file_atomically(const std::string& path, const std::string& content, unsigned mode);
 
-// An append-only file of lines, each on disk (fsync) before append returns.
+// An append-only file of lines, each in the file (one write(2), not fsynced:
+// see append_line) before append returns.
 class AppendFile {
  public:
   AppendFile() = default;

@@ -1,5 +1,7 @@
 #include "nvmetctl/engine/served_sizes.h"
 
+#include <map>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +34,23 @@ std::set<NamespaceKey> resized_by(const Plan& applied, const Target& desired, co
   return out;
 }
 
+// Many namespaces may share one backing device (or file): its size is read
+// once a pass (stat, then sysfs), not once a namespace. Never kept between
+// passes: the size may have changed in between, which is what is checked.
+class DeviceSizes {
+ public:
+  explicit DeviceSizes(const SystemPaths& paths) : paths_(paths) {}
+  std::optional<std::uint64_t> of(const std::string& device) {
+    auto [it, fresh] = sizes_.try_emplace(device);
+    if (fresh) it->second = backing_device_size(device, paths_);
+    return it->second;
+  }
+
+ private:
+  const SystemPaths& paths_;
+  std::map<std::string, std::optional<std::uint64_t>> sizes_;
+};
+
 }  // namespace
 
 std::string served_sizes_path(const SystemPaths& paths) { return paths.run_dir + "/served-sizes.json"; }
@@ -59,6 +78,7 @@ std::map<NamespaceKey, NamespaceGrowth> find_resized_namespaces(const Target& de
                                                                 const ServedSizes& served, const SystemPaths& paths) {
   std::map<NamespaceKey, NamespaceGrowth> out;
   if (served.empty()) return out;
+  DeviceSizes sizes(paths);
   for (const Subsystem& s : desired.subsystems) {
     const Subsystem* live_s = live.find_subsystem(s.nqn);
     if (!live_s) continue;
@@ -68,7 +88,7 @@ std::map<NamespaceKey, NamespaceGrowth> find_resized_namespaces(const Target& de
       auto record = served.find({s.nqn, ns.nsid});
       std::string device = attr_value(live_ns->attrs, "device_path");
       if (record == served.end() || record->second.device != device) continue;
-      auto now = backing_device_size(device, paths);
+      auto now = sizes.of(device);
       if (now && *now != record->second.bytes) out[{s.nqn, ns.nsid}] = {record->second.bytes, *now};
     }
   }
@@ -78,6 +98,7 @@ std::map<NamespaceKey, NamespaceGrowth> find_resized_namespaces(const Target& de
 ServedSizes sizes_after_apply(const Target& desired, const Plan& applied, const ServedSizes& before,
                               const SystemPaths& paths) {
   ServedSizes out;
+  DeviceSizes sizes(paths);
   std::set<NamespaceKey> fresh = resized_by(applied, desired, NvmetLayout(paths.configfs));
   for (const Subsystem& s : desired.subsystems)
     for (const Namespace& ns : s.namespaces) {
@@ -89,7 +110,7 @@ ServedSizes sizes_after_apply(const Target& desired, const Plan& applied, const 
         out[key] = kept->second;
         continue;
       }
-      if (auto bytes = backing_device_size(device, paths)) out[key] = {device, *bytes};
+      if (auto bytes = sizes.of(device)) out[key] = {device, *bytes};
     }
   return out;
 }
