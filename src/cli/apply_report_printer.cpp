@@ -109,7 +109,9 @@ int print_apply_report(const CliContext& ctx, const ApplyReport& report, const N
   if (report.sizes_error) doc["sizes_error"] = report.sizes_error->describe();
   report_diagnostics(ctx, report.plan.problems, ctx.json() ? &doc : nullptr);
   doc["status"] = status_name(report.status);
-  doc["plan"] = plan_to_json(report.plan, layout);
+  // Only JSON prints it: the text report prints the plan itself, and a
+  // cold apply's plan has thousands of steps.
+  if (ctx.json()) doc["plan"] = plan_to_json(report.plan, layout);
   doc["completed_operations"] = report.completed;
   bool failed = report.status == ApplyStatus::FailedRolledBack || report.status == ApplyStatus::FailedRollbackIncomplete;
   FailureSummary failure = summarize_failure(ctx, report, layout, doc, file);
