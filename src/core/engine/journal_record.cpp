@@ -5,15 +5,24 @@
 namespace nvmetctl {
 
 nlohmann::json journal_record_to_json(const JournalRecord& record) {
-  nlohmann::json steps = nlohmann::json::array();
   // Paths come from configfs names and may hold any byte: replace what is
   // not UTF-8 (the steps are for people; the snapshot is exact).
-  for (const JournalStep& s : record.steps)
-    steps.push_back({{"change", s.change}, {"operation", s.operation}, {"path", s.path}, {"object", s.object}});
+  // Built in place: an initializer list copies each value twice, which made
+  // this a tenth of a cold apply's userland time at 1024x4 (issue 16).
+  nlohmann::json::array_t steps;
+  steps.reserve(record.steps.size());
+  for (const JournalStep& s : record.steps) {
+    nlohmann::json::object_t step;
+    step.emplace("change", s.change);
+    step.emplace("operation", s.operation);
+    step.emplace("path", s.path);
+    step.emplace("object", s.object);
+    steps.emplace_back(std::move(step));
+  }
   return {{"format", record.format},   {"pid", record.pid},
           {"pid_start", record.pid_start}, {"started", record.started},
           {"command", record.command}, {"snapshot", snapshot_to_json(record.snapshot)},
-          {"steps", steps}};
+          {"steps", std::move(steps)}};
 }
 
 Expected<JournalRecord> journal_record_from_json(const nlohmann::json& doc, const std::string& where) {

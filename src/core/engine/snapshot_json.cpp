@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "nvmetctl/config/value_syntax.h"
+
 namespace nvmetctl {
 namespace {
 
@@ -10,18 +12,15 @@ using nlohmann::json;
 // A string nlohmann can dump (valid UTF-8) as itself; any other as
 // {"hex": "..."}, so no byte is lost or replaced.
 json text(const std::string& s) {
-  try {
-    (void)json(s).dump();
-    return s;
-  } catch (const json::type_error&) {
-    std::string hex;
-    char byte[3];
-    for (char c : s) {
-      std::snprintf(byte, sizeof byte, "%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      hex += byte;
-    }
-    return json{{"hex", hex}};
+  // nlohmann's dump refuses exactly what is not strict UTF-8.
+  if (is_valid_utf8(s)) return s;
+  std::string hex;
+  char byte[3];
+  for (char c : s) {
+    std::snprintf(byte, sizeof byte, "%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+    hex += byte;
   }
+  return json{{"hex", hex}};
 }
 
 std::string text_of(const json& j) {
