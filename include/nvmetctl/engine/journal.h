@@ -13,7 +13,7 @@
 #include "nvmetctl/expected.h"
 #include "nvmetctl/model/target.h"
 #include "nvmetctl/plan/plan.h"
-#include "nvmetctl/util/durable_file.h"
+#include "nvmetctl/engine/step_marks.h"
 
 namespace nvmetctl {
 
@@ -66,7 +66,7 @@ class CrashJournal {
 
  private:
   std::string dir_, proc_;
-  AppendFile steps_;
+  StepMarks steps_;
 };
 
 // "an interrupted run was found (pid N, started T): K of M steps done"

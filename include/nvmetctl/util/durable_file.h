@@ -18,27 +18,6 @@ Expected<void> ensure_private_dir(const std::string& dir, unsigned mode);
 // export --output (as nvmetcli's saveconfig does).
 Expected<void> write_file_atomically(const std::string& path, const std::string& content, unsigned mode);
 
-// An append-only file of lines, each in the file (one write(2), not fsynced:
-// see append_line) before append returns.
-class AppendFile {
- public:
-  AppendFile() = default;
-  ~AppendFile();
-  AppendFile(AppendFile&& other) noexcept;
-  AppendFile& operator=(AppendFile&& other) noexcept;
-  AppendFile(const AppendFile&) = delete;
-  AppendFile& operator=(const AppendFile&) = delete;
-
-  // Creates or truncates it (mode for a new file).
-  static Expected<AppendFile> create(const std::string& path, unsigned mode);
-  Expected<void> append_line(const std::string& line);
-  bool is_open() const { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-  std::string path_;
-};
-
 // unlink; a file already gone is fine.
 Expected<void> remove_file(const std::string& path);
 

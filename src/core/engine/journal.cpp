@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "nvmetctl/engine/journal_record.h"
+#include "nvmetctl/util/durable_file.h"
 #include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl {
@@ -64,17 +65,17 @@ Expected<void> CrashJournal::begin(const std::string& command, const Target& sna
   record.steps = journal_steps_of(plan);
   // The steps file first: a record without it would read as steps done by
   // an older run.
-  auto steps = AppendFile::create(steps_path(), kFileMode);
+  auto steps = StepMarks::create(steps_path(), kFileMode, record.steps.size());
   if (!steps) return steps.error();
   steps_ = std::move(*steps);
   std::string text = journal_record_to_json(record).dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
   return write_file_atomically(record_path(), text + "\n", kFileMode);
 }
 
-Expected<void> CrashJournal::mark(std::size_t index) { return steps_.append_line(std::to_string(index)); }
+Expected<void> CrashJournal::mark(std::size_t index) { return steps_.mark(index); }
 
 Expected<void> CrashJournal::remove() {
-  steps_ = AppendFile();
+  steps_ = StepMarks();
   // The record first: steps without a record are ignored.
   if (auto removed = remove_file(record_path()); !removed) return removed;
   return remove_file(steps_path());
@@ -82,11 +83,11 @@ Expected<void> CrashJournal::remove() {
 
 Expected<void> CrashJournal::restore(const JournalRecord& record) {
   if (auto dir = ensure_private_dir(dir_, kDirMode); !dir) return dir;
-  auto steps = AppendFile::create(steps_path(), kFileMode);
+  auto steps = StepMarks::create(steps_path(), kFileMode, record.steps.size());
   if (!steps) return steps.error();
-  for (std::size_t i = 0; i < record.done; ++i)
-    if (auto marked = steps->append_line(std::to_string(i)); !marked) return marked;
-  steps_ = AppendFile();
+  for (std::size_t i = 0; i < record.done && i < record.steps.size(); ++i)
+    if (auto marked = steps->mark(i); !marked) return marked;
+  steps_ = StepMarks();
   std::string text = journal_record_to_json(record).dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
   return write_file_atomically(record_path(), text + "\n", kFileMode);
 }

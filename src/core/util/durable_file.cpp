@@ -70,42 +70,6 @@ Expected<void> write_file_atomically(const std::string& path, const std::string&
   return sync_dir(parent_of(path));
 }
 
-AppendFile::~AppendFile() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-AppendFile::AppendFile(AppendFile&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)) { other.fd_ = -1; }
-
-AppendFile& AppendFile::operator=(AppendFile&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = other.fd_;
-    path_ = std::move(other.path_);
-    other.fd_ = -1;
-  }
-  return *this;
-}
-
-Expected<AppendFile> AppendFile::create(const std::string& path, unsigned mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW | O_CLOEXEC, mode);
-  if (fd < 0) return sys_error(errno, "create", path);
-  AppendFile file;
-  file.fd_ = fd;
-  file.path_ = path;
-  if (auto synced = sync_dir(parent_of(path)); !synced) return synced.error();
-  return file;
-}
-
-Expected<void> AppendFile::append_line(const std::string& line) {
-  if (fd_ < 0) return logic_error("append to", path_, "not open");
-  // One write(2) per line: O_APPEND keeps a line whole. No fsync: a line
-  // write(2) returned for is in the page cache, which outlives the process
-  // (a kill, a crash of nvmetctl); only a kernel crash loses it, and that
-  // loses configfs too, so there is nothing left to roll back. Under
-  // emulation the fsync cost as much as the configfs write it recorded.
-  return write_all(fd_, line + "\n", path_);
-}
-
 Expected<void> remove_file(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return sys_error(errno, "remove", path);
   return {};
