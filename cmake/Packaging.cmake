@@ -108,11 +108,15 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Library dependencies from the binary when dpkg-shlibdeps is there, else the
 # Debian 12 names of what it links.
+# The libraries opened when first needed (util/shared_library) are no link
+# dependency dpkg-shlibdeps could see: they are named here either way.
 find_program(DPKG_SHLIBDEPS_EXECUTABLE dpkg-shlibdeps)
+set(NVMETCTL_OPENED_WHEN_NEEDED_PACKAGES "libkmod2, libnftables1, libsystemd0")
 if(DPKG_SHLIBDEPS_EXECUTABLE)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "${NVMETCTL_OPENED_WHEN_NEEDED_PACKAGES}")
 else()
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libstdc++6, libgcc-s1, libyaml-cpp0.7, libkmod2, libmnl0, libnvme1, libnftables1, libsystemd0")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libstdc++6, libgcc-s1, libyaml-cpp0.7, libmnl0, libnvme1, libkeyutils1, libssl3, zlib1g, ${NVMETCTL_OPENED_WHEN_NEEDED_PACKAGES}")
 endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "kmod, nvme-cli")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion, rdma-core")

@@ -4,10 +4,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <set>
-
-#include <systemd/sd-daemon.h>
 
 #include "cli_context.h"
 #include "live_status.h"
@@ -17,6 +17,7 @@
 #include "nvmetctl/status/prometheus_text.h"
 #include "nvmetctl/util/durable_file.h"
 #include "nvmetctl/util/text_file.h"
+#include "nvmetctl/watch/systemd_notify.h"
 #include "nvmetctl/watch/watch_agent.h"
 
 namespace nvmetctl::cli {
@@ -217,10 +218,14 @@ void register_watch(CLI::App& app, CliContext& ctx) {
     WatchSettings settings;
     settings.repair = args->repair;
     settings.drift_interval = std::chrono::milliseconds(static_cast<long long>(args->drift_interval * 1000));
+    auto systemd = std::make_shared<SystemdNotify>(SystemdNotify::open());
+    if (systemd->load_error() && std::getenv("NOTIFY_SOCKET"))
+      std::cerr << "nvmetctl: warning: " << systemd->load_error()->describe()
+                << ": systemd will not hear that the agent is ready\n";
     // Under systemd's watchdog, the loop never sleeps longer than half of it.
-    std::uint64_t watchdog_usec = 0;
-    bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
-    if (watchdog) settings.longest_sleep = std::chrono::milliseconds(std::max<std::uint64_t>(watchdog_usec / 2000, 1));
+    auto watchdog_usec = systemd->watchdog_usec();
+    bool watchdog = watchdog_usec.has_value();
+    if (watchdog) settings.longest_sleep = std::chrono::milliseconds(std::max<std::uint64_t>(*watchdog_usec / 2000, 1));
     const bool json = ctx.json();
     WatchWorld world;
     world.load = [args] { return load_file(args->file); };
@@ -248,9 +253,9 @@ void register_watch(CLI::App& app, CliContext& ctx) {
       if (json) std::cout << entry.to_json().dump() << std::endl;
       else std::cerr << "nvmetctl watch: " << entry.to_text() << std::endl;
     };
-    world.ready = [] { sd_notify(0, "READY=1\nSTATUS=target applied; watching"); };
-    world.alive = [watchdog] {
-      if (watchdog) sd_notify(0, "WATCHDOG=1");
+    world.ready = [systemd] { systemd->notify("READY=1\nSTATUS=target applied; watching"); };
+    world.alive = [systemd, watchdog] {
+      if (watchdog) systemd->notify("WATCHDOG=1");
     };
     world.now = [] { return std::chrono::steady_clock::now(); };
     MetricsPublisher metrics(system, args->metrics_file);
@@ -262,7 +267,7 @@ void register_watch(CLI::App& app, CliContext& ctx) {
       };
     world.log({"start", args->file, "watching", 0, 0, {}});
     ctx.exit_status = run_watch(world, **events, settings);
-    sd_notify(0, "STOPPING=1");
+    systemd->notify("STOPPING=1");
   });
 }
 

@@ -8,22 +8,68 @@
 #include <cstdarg>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "module_sysfs.h"
 #include "nvmetctl/kernel/module_failure.h"
 #include "nvmetctl/kernel/module_loader.h"
+#include "nvmetctl/util/shared_library.h"
 
 namespace nvmetctl {
 namespace {
 
+// Opened when first needed (util/shared_library): a module that is loaded
+// already answers from /sys/module, so most runs never ask libkmod.
+// clang-format off
+#define NVMETCTL_KMOD_FUNCTIONS(X) \
+  X(kmod_new) \
+  X(kmod_unref) \
+  X(kmod_set_log_fn) \
+  X(kmod_module_new_from_lookup) \
+  X(kmod_module_new_from_name) \
+  X(kmod_module_get_module) \
+  X(kmod_module_unref_list) \
+  X(kmod_module_unref) \
+  X(kmod_module_get_name) \
+  X(kmod_module_get_initstate) \
+  X(kmod_module_get_path) \
+  X(kmod_module_probe_insert_module) \
+  X(kmod_module_remove_module) \
+  X(kmod_module_get_install_commands)
+// clang-format on
+
+struct Kmod {
+  NVMETCTL_KMOD_FUNCTIONS(NVMETCTL_LIBRARY_FUNCTION)
+};
+
+// Set by open_libkmod; every call below runs after a context was made.
+const Kmod* libkmod = nullptr;
+
+Expected<Kmod> open_kmod_library() {
+  auto library = SharedLibrary::open(NVMETCTL_LIBKMOD_SONAME, "libkmod2");
+  if (!library) return library.error();
+  Kmod kmod;
+#define NVMETCTL_BIND_KMOD(name) NVMETCTL_BIND(*library, kmod, name)
+  NVMETCTL_KMOD_FUNCTIONS(NVMETCTL_BIND_KMOD)
+#undef NVMETCTL_BIND_KMOD
+  return kmod;
+}
+
+Expected<void> open_libkmod() {
+  static const Expected<Kmod> opened = open_kmod_library();
+  if (!opened) return opened.error();
+  libkmod = &*opened;
+  return {};
+}
+
 struct ModuleUnref {
-  void operator()(kmod_module* mod) const { kmod_module_unref(mod); }
+  void operator()(kmod_module* mod) const { libkmod->kmod_module_unref(mod); }
 };
 using ModulePtr = std::unique_ptr<kmod_module, ModuleUnref>;
 
 struct ContextUnref {
-  void operator()(kmod_ctx* ctx) const { kmod_unref(ctx); }
+  void operator()(kmod_ctx* ctx) const { libkmod->kmod_unref(ctx); }
 };
 using ContextPtr = std::unique_ptr<kmod_ctx, ContextUnref>;
 
@@ -43,8 +89,7 @@ struct ProbeTrace {
 thread_local ProbeTrace* active_trace = nullptr;
 
 void record_step(kmod_module* mod, bool install_command, const char* /*options*/) {
-  if (active_trace != nullptr)
-    active_trace->steps.push_back({kmod_module_get_name(mod), install_command});
+  if (active_trace != nullptr) active_trace->steps.push_back({libkmod->kmod_module_get_name(mod), install_command});
 }
 
 // Runs a modprobe.d `install` line like libkmod would, but reports failure
@@ -52,7 +97,7 @@ void record_step(kmod_module* mod, bool install_command, const char* /*options*/
 // kernel rejecting the module.
 int run_install_line(kmod_module* mod, const char* command, void* data) {
   auto* trace = static_cast<ProbeTrace*>(data);
-  setenv("MODPROBE_MODULE", kmod_module_get_name(mod), 1);
+  setenv("MODPROBE_MODULE", libkmod->kmod_module_get_name(mod), 1);
   int status = std::system(command);
   unsetenv("MODPROBE_MODULE");
   if (status == 0) return 0;
@@ -115,8 +160,8 @@ class KmodModuleLoader final : public ModuleLoader {
 
     ProbeTrace trace;
     active_trace = &trace;
-    int rc = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, nullptr,
-                                             run_install_line, &trace, record_step);
+    int rc = libkmod->kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, nullptr, run_install_line,
+                                                      &trace, record_step);
     active_trace = nullptr;
 
     if (rc > 0) return failure(kModuleRefusedByConfigErrno, "load module", name);
@@ -151,16 +196,15 @@ class KmodModuleLoader final : public ModuleLoader {
       target = std::move(*found);
     } else {
       kmod_module* by_name = nullptr;
-      if (int rc = kmod_module_new_from_name(context(), kernel_name.c_str(), &by_name); rc < 0)
+      if (int rc = libkmod->kmod_module_new_from_name(context(), kernel_name.c_str(), &by_name); rc < 0)
         return failure(-rc, "unload module", name);
       target.reset(by_name);
     }
-    int rc = kmod_module_remove_module(target.get(), KMOD_REMOVE_NOLOG);
+    int rc = libkmod->kmod_module_remove_module(target.get(), KMOD_REMOVE_NOLOG);
     if (rc == 0 || rc == -ENOENT) return {};
     SysError error = failure(-rc, "unload module", name);
     if (rc == -EAGAIN || rc == -EBUSY)
-      error.reason = "module " +
-                     module_sysfs::describe_in_use(module_sysfs::usage(paths_, kernel_name));
+      error.reason = "module " + module_sysfs::describe_in_use(module_sysfs::usage(paths_, kernel_name));
     return error;
   }
 
@@ -168,41 +212,44 @@ class KmodModuleLoader final : public ModuleLoader {
   // First module the name resolves to (aliases may name several; nvmet's
   // aliases name one). A null pointer means "libkmod knows no such module".
   Expected<ModulePtr> lookup(const std::string& name, const std::string& action) {
-    if (!context()) return failure(ENOMEM, action, name);
+    if (!context())
+      return library_error_ ? SysError{library_error_->errnum, action, name, library_error_->describe()}
+                            : failure(ENOMEM, action, name);
     kmod_list* list = nullptr;
-    int rc = kmod_module_new_from_lookup(context(), name.c_str(), &list);
+    int rc = libkmod->kmod_module_new_from_lookup(context(), name.c_str(), &list);
     // Lookup errors concern the name, not a module: keep them out of the
     // load-failure vocabulary, where EINVAL means a rejected module.
     if (rc == -EINVAL) return SysError{EINVAL, action, name, "not a valid module name or alias"};
     if (rc < 0) return sys_error(-rc, action, name);
-    ModulePtr first(list != nullptr ? kmod_module_get_module(list) : nullptr);
-    kmod_module_unref_list(list);
+    ModulePtr first(list != nullptr ? libkmod->kmod_module_get_module(list) : nullptr);
+    libkmod->kmod_module_unref_list(list);
     return first;
   }
 
   static std::string canonical_name(kmod_module* mod, const std::string& requested) {
-    return mod != nullptr ? kmod_module_get_name(mod) : normalize_module_name(requested);
+    return mod != nullptr ? libkmod->kmod_module_get_name(mod) : normalize_module_name(requested);
   }
 
   ModuleState state_of(kmod_module* mod, const std::string& requested) const {
     // modules.builtin is the authority on built-ins; /sys/module has no
     // entry for built-ins without parameters.
-    if (mod != nullptr && kmod_module_get_initstate(mod) == KMOD_MODULE_BUILTIN)
-      return ModuleState::BuiltIn;
+    if (mod != nullptr && libkmod->kmod_module_get_initstate(mod) == KMOD_MODULE_BUILTIN) return ModuleState::BuiltIn;
     switch (module_sysfs::presence(paths_, canonical_name(mod, requested))) {
-      case module_sysfs::Presence::Loadable: return ModuleState::Loaded;
-      case module_sysfs::Presence::BuiltIn: return ModuleState::BuiltIn;
-      case module_sysfs::Presence::Absent: break;
+      case module_sysfs::Presence::Loadable:
+        return ModuleState::Loaded;
+      case module_sysfs::Presence::BuiltIn:
+        return ModuleState::BuiltIn;
+      case module_sysfs::Presence::Absent:
+        break;
     }
     // A modprobe.d alias may point at a module that is not installed.
-    if (mod != nullptr && kmod_module_get_path(mod) != nullptr) return ModuleState::NotLoaded;
+    if (mod != nullptr && libkmod->kmod_module_get_path(mod) != nullptr) return ModuleState::NotLoaded;
     return ModuleState::Unavailable;
   }
 
   SysError failure(int errnum, const std::string& action, const std::string& name) const {
     return SysError{errnum, action, name,
-                    module_failure_reason(errnum, release_,
-                                          read_module_environment(paths_, release_))};
+                    module_failure_reason(errnum, release_, read_module_environment(paths_, release_))};
   }
 
   SysError probe_failure(int errnum, const std::string& name, const std::string& kernel_name,
@@ -210,10 +257,9 @@ class KmodModuleLoader final : public ModuleLoader {
     const std::string failed = trace.steps.empty() ? kernel_name : trace.steps.back().module;
     if (errnum == kModuleRefusedByConfigErrno && !trace.failed_command.empty()) {
       SysError error = failure(errnum, "load module", name);
-      error.reason = "modprobe configuration runs `install " + failed + " " +
-                     trace.failed_command + "` instead of loading it, and that failed";
-      if (trace.command_status > 0)
-        error.reason += " (exit status " + std::to_string(trace.command_status) + ")";
+      error.reason = "modprobe configuration runs `install " + failed + " " + trace.failed_command +
+                     "` instead of loading it, and that failed";
+      if (trace.command_status > 0) error.reason += " (exit status " + std::to_string(trace.command_status) + ")";
       return error;
     }
     // The kernel says ENOENT for "Unknown symbol"; libkmod says ENOENT for a
@@ -226,18 +272,18 @@ class KmodModuleLoader final : public ModuleLoader {
 
   bool failed_module_file_exists(const std::string& kernel_name) const {
     kmod_module* raw = nullptr;
-    if (kmod_module_new_from_name(context(), kernel_name.c_str(), &raw) < 0) return false;
+    if (!context() || libkmod->kmod_module_new_from_name(context(), kernel_name.c_str(), &raw) < 0) return false;
     ModulePtr mod(raw);
-    return file_exists(kmod_module_get_path(mod.get()));
+    return file_exists(libkmod->kmod_module_get_path(mod.get()));
   }
 
   SysError refused_by_install_line(const std::string& name, const std::string& kernel_name) const {
     SysError error = failure(kModuleRefusedByConfigErrno, "load module", name);
     kmod_module* raw = nullptr;
     std::string command;
-    if (kmod_module_new_from_name(context(), kernel_name.c_str(), &raw) >= 0) {
+    if (context() && libkmod->kmod_module_new_from_name(context(), kernel_name.c_str(), &raw) >= 0) {
       ModulePtr mod(raw);
-      if (const char* line = kmod_module_get_install_commands(mod.get())) command = line;
+      if (const char* line = libkmod->kmod_module_get_install_commands(mod.get())) command = line;
     }
     error.reason = "modprobe configuration runs `install " + kernel_name + " " + command +
                    "` instead of loading it, and that did not load it";
@@ -251,16 +297,21 @@ class KmodModuleLoader final : public ModuleLoader {
   kmod_ctx* context() const {
     if (!ctx_tried_) {
       ctx_tried_ = true;
+      if (auto opened = open_libkmod(); !opened) {
+        library_error_ = opened.error();
+        return nullptr;
+      }
       const std::string dirname = paths_.modules_dir + "/" + release_;
       // nullptr config paths: the system's modprobe.d directories, as modprobe.
-      ctx_.reset(kmod_new(dirname.c_str(), nullptr));
-      if (ctx_) kmod_set_log_fn(ctx_.get(), discard_log, nullptr);
+      ctx_.reset(libkmod->kmod_new(dirname.c_str(), nullptr));
+      if (ctx_) libkmod->kmod_set_log_fn(ctx_.get(), discard_log, nullptr);
     }
     return ctx_.get();
   }
 
   mutable ContextPtr ctx_;
   mutable bool ctx_tried_ = false;
+  mutable std::optional<SysError> library_error_;
 };
 
 }  // namespace

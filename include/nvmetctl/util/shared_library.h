@@ -1,0 +1,44 @@
+#pragma once
+// A library only some runs need (libkmod when a module must be loaded,
+// libnvme for check, libnftables for doctor --probe, libsystemd for watch),
+// opened when first needed instead of by the dynamic loader at every start.
+// Each such library and what it pulls in (lzma, zstd, gcrypt, gmp, json-c,
+// ...) cost every run its mapping and relocations: under emulation a
+// quarter of what `export` of a small target takes (issue 16).
+//
+// The functions are declared by the library's own header, so each slot has
+// the header's type: NVMETCTL_LIBRARY_FUNCTION declares one, and
+// NVMETCTL_BIND binds one or returns the error naming it.
+#include <string>
+
+#include "nvmetctl/expected.h"
+
+namespace nvmetctl {
+
+class SharedLibrary {
+ public:
+  // dlopen(soname) once a process; `package` is the Debian package that
+  // ships it, for the error's reason. The handle is never closed.
+  static Expected<SharedLibrary> open(const std::string& soname, const std::string& package);
+
+  template <class Function>
+  Expected<void> bind(Function*& slot, const char* name) const {
+    void* address = lookup(name);
+    if (address == nullptr) return missing(name);
+    slot = reinterpret_cast<Function*>(address);
+    return {};
+  }
+
+ private:
+  void* lookup(const char* name) const;
+  SysError missing(const char* name) const;
+
+  void* handle_ = nullptr;
+  std::string soname_;
+};
+
+#define NVMETCTL_LIBRARY_FUNCTION(name) decltype(&::name) name = nullptr;
+#define NVMETCTL_BIND(library, api, name) \
+  if (auto bound = (library).bind((api).name, #name); !bound) return bound.error();
+
+}  // namespace nvmetctl
