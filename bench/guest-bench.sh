@@ -72,6 +72,7 @@ for size in $SIZES; do
     parse=$(repeated "$NVMETCTL" validate "$file")  # the file alone: what plan spends before configfs
     export_s=$(repeated "$NVMETCTL" export)
     start_s=$(repeated "$NVMETCTL" --version)  # what any run pays: exec, dynamic linking, exit
+    floor_s=$(repeated "$RAW" start)           # the same for a C++ program that only starts
     noop_m=$(counted "$WORK/noop.strace" "$NVMETCTL" apply "$file")
     plan_m=$(counted "$WORK/plan.strace" "$NVMETCTL" plan "$file")
     export_m=$(counted "$WORK/export.strace" "$NVMETCTL" export)
@@ -94,14 +95,20 @@ for size in $SIZES; do
     row "raw read of the tree" "$tree_read" "-"
     row "yaml-cpp load alone" "$yaml" "-"
     row "nvmetctl --version" "$start_s" "-"
+    row "raw tool started, nothing done" "$floor_s" "-"
     printf '         (median of %d runs each)\n' "$repeats"
     awk -v cold="$cold" -v noop="$noop" -v plan="$plan" -v export_s="$export_s" -v parse="$parse" \
-        -v replay="$replay" -v read="$raw_read" -v tree="$tree_read" -v yaml="$yaml" 'BEGIN {
+        -v replay="$replay" -v read="$raw_read" -v tree="$tree_read" -v yaml="$yaml" -v floor="$floor_s" 'BEGIN {
         printf "         cold apply / (replay + parse) = %.2f   (target <= 1.5)\n", cold / (replay + parse)
         printf "         no-op apply / (read + parse)  = %.2f   (target <= 1.5)\n", noop / (read + parse)
         printf "         plan / (read + parse)         = %.2f   (target <= 1.5)\n", plan / (read + parse)
         printf "         export / read of the tree     = %.2f   (target <= 1.5)\n", export_s / tree
-        printf "         validate / yaml-cpp load      = %.2f\n", parse / yaml }'
+        printf "         validate / yaml-cpp load      = %.2f\n", parse / yaml
+        # What the limits leave out and nvmetctl cannot: the verify re-reads
+        # what the run wrote (a safety check, costing a raw read of its
+        # writes), and every run is a process that starts.
+        printf "         cold apply / (replay + parse + read of its writes) = %.2f   (the verify counted)\n", cold / (replay + parse + read)
+        printf "         export / (read of the tree + a C++ start)          = %.2f   (the start counted)\n", export_s / (tree + floor) }'
     printf '\n%sx4 cold apply, by phase:\n' "$size"
     sed -n '/^profile/,$p' "$WORK/cold.profile" | tail -n +2
     printf '%sx4 no-op apply, by phase:\n' "$size"
