@@ -232,5 +232,23 @@ TEST(TlsKeys, VerifyNamesAKeyTheKeyringDoesNotHold) {
   EXPECT_NE(drift[0].find("another key"), std::string::npos);
 }
 
+// The step names the key it displaces by serial; a serial that is no number
+// is refused, never read as some other key's (read digit by digit, "99:"
+// came out as serial 1000 and unlinked a key the step never named).
+TEST(TlsKeys, AMalformedDisplacedSerialIsRefusedNotReadAsAnotherKey) {
+  FakePskKeyring keyring;
+  std::int32_t held = keyring.preload("psk", "NVMe0R01 other sub", secret_from_hex("0001"));
+  ASSERT_GE(held, 10);
+  std::string detail = std::to_string(held / 10 - 1) + static_cast<char>('0' + 10 + held % 10);
+  FakeNvmetFs fs;
+  Environment env{fs};
+  env.keyring = &keyring;
+  auto done = run_operation(env, {OpKind::AddTlsKey, "NVMe0R01 h s", "00ff", detail});
+  ASSERT_FALSE(done);
+  EXPECT_NE(done.error().describe().find("is no key serial"), std::string::npos) << done.error().describe();
+  EXPECT_NE(keyring.linked("NVMe0R01 other sub"), nullptr);
+  EXPECT_EQ(keyring.linked("NVMe0R01 h s"), nullptr);
+}
+
 }  // namespace
 }  // namespace nvmetctl

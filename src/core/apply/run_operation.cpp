@@ -1,8 +1,10 @@
 #include <sys/mount.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "nvmetctl/apply/environment.h"
+#include "nvmetctl/util/parse_number.h"
 
 namespace nvmetctl {
 
@@ -14,10 +16,11 @@ Expected<void> RealConfigfsMounter::mount(const std::string& mount_point) {
 
 namespace {
 
-std::int32_t serial_of(const std::string& text) {
-  std::int32_t serial = 0;
-  for (char c : text) serial = serial * 10 + (c - '0');
-  return serial;
+// The displaced key's serial, as the plan wrote it into the step. Anything
+// else is refused, never read as some other key's serial.
+Expected<std::int32_t> serial_of(const Operation& op) {
+  if (auto serial = parse_number<std::int32_t>(op.detail); serial && *serial > 0) return *serial;
+  return logic_error("run", op.path, "'" + op.detail + "' is no key serial");
 }
 
 Expected<std::int32_t> serial_holding(PskKeyring& keyring, const std::string& identity) {
@@ -31,12 +34,17 @@ Expected<void> run_tls_key_operation(PskKeyring& keyring, const Operation& op) {
   switch (op.kind) {
     case OpKind::AddTlsKey: {
       // The displaced key is kept alive, so a rollback can put it back.
-      if (!op.detail.empty())
-        if (auto kept = keyring.unlink(serial_of(op.detail)); !kept) return kept;
+      std::optional<std::int32_t> displaced;
+      if (!op.detail.empty()) {
+        auto serial = serial_of(op);
+        if (!serial) return serial.error();
+        if (auto kept = keyring.unlink(*serial); !kept) return kept;
+        displaced = *serial;
+      }
       auto added = keyring.add(op.path, secret_from_hex(op.value));
       if (!added) {
         // A failed step is not undone by the rollback: put the old key back here.
-        if (!op.detail.empty()) (void)keyring.relink(serial_of(op.detail));
+        if (displaced) (void)keyring.relink(*displaced);
         return added.error();
       }
       return {};
@@ -46,7 +54,11 @@ Expected<void> run_tls_key_operation(PskKeyring& keyring, const Operation& op) {
       if (!serial) return serial.error();
       return keyring.unlink(*serial);
     }
-    case OpKind::RelinkTlsKey: return keyring.relink(serial_of(op.detail));
+    case OpKind::RelinkTlsKey: {
+      auto serial = serial_of(op);
+      if (!serial) return serial.error();
+      return keyring.relink(*serial);
+    }
     default: return logic_error("run", op.path, "not a TLS key operation");
   }
 }
