@@ -4,6 +4,7 @@
 
 #include "nvmetctl/configfs/live_state.h"
 #include "nvmetctl/engine/verify.h"
+#include "nvmetctl/model/target_index.h"
 #include "nvmetctl/plan/planner.h"
 
 namespace nvmetctl {
@@ -19,8 +20,9 @@ std::vector<std::string> kept_device_paths(const Target& before, const Target& a
       kept.push_back(layout.relative(path) + "/device_path: '" + device +
                      "' stays (the kernel cannot unset a device path)");
   };
+  const TargetIndex after_index(after);
   for (const Subsystem& s : before.subsystems) {
-    const Subsystem* now = after.find_subsystem(s.nqn);
+    const Subsystem* now = after_index.subsystem(s.nqn);
     if (!now) continue;
     if (s.passthru && now->passthru) compare(s.passthru->attrs, now->passthru->attrs, layout.passthru(s.nqn));
     for (const Namespace& ns : s.namespaces)

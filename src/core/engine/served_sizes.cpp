@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nvmetctl/configfs/nvmet_layout.h"
+#include "nvmetctl/model/target_index.h"
 #include "nvmetctl/status/status_sources.h"
 #include "nvmetctl/util/durable_file.h"
 #include "nvmetctl/util/text_file.h"
@@ -79,8 +80,9 @@ std::map<NamespaceKey, NamespaceGrowth> find_resized_namespaces(const Target& de
   std::map<NamespaceKey, NamespaceGrowth> out;
   if (served.empty()) return out;
   DeviceSizes sizes(paths);
+  const TargetIndex live_index(live);
   for (const Subsystem& s : desired.subsystems) {
-    const Subsystem* live_s = live.find_subsystem(s.nqn);
+    const Subsystem* live_s = live_index.subsystem(s.nqn);
     if (!live_s) continue;
     for (const Namespace& ns : s.namespaces) {
       const Namespace* live_ns = live_s->find_namespace(ns.nsid);
