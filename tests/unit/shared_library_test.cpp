@@ -6,6 +6,16 @@
 namespace nvmetctl {
 namespace {
 
+#define NVMETCTL_TEST_LIBC_FUNCTIONS(X) X(getpid) X(getppid)
+NVMETCTL_LIBRARY_API(Libc, NVMETCTL_TEST_LIBC_FUNCTIONS)
+
+TEST(SharedLibrary, OpenLibraryBindsEveryFunctionOfTheList) {
+  auto libc = open_library<Libc>("libc.so.6", "libc6");
+  ASSERT_TRUE(libc) << libc.error().describe();
+  EXPECT_EQ(libc->getpid(), ::getpid());
+  EXPECT_EQ(libc->getppid(), ::getppid());
+}
+
 TEST(SharedLibrary, AMissingLibraryNamesItsPackage) {
   auto library = SharedLibrary::open("libnvmetctl-no-such-library.so.7", "libnvmetctl-nothing1");
   ASSERT_FALSE(library);

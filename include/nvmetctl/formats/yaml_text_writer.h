@@ -49,6 +49,7 @@ class YamlTextWriter {
   };
   void scalar_value(const std::string& text);
   void start_line(int indent);
+  void close_level(const char* empty_mark);
   int child_indent() const { return levels_.empty() ? 0 : levels_.back().indent + 2; }
 
   std::string out_;

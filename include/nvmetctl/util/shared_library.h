@@ -7,8 +7,10 @@
 // quarter of what `export` of a small target takes (issue 16).
 //
 // The functions are declared by the library's own header, so each slot has
-// the header's type: NVMETCTL_LIBRARY_FUNCTION declares one, and
-// NVMETCTL_BIND binds one or returns the error naming it.
+// the header's type. NVMETCTL_LIBRARY_API(Type, LIST) declares a struct of
+// one slot per function of the X-macro LIST and how to bind them;
+// open_library<Type> opens the library and binds every slot, or names the
+// first function it lacks.
 #include <string>
 
 #include "nvmetctl/expected.h"
@@ -37,8 +39,25 @@ class SharedLibrary {
   std::string soname_;
 };
 
-#define NVMETCTL_LIBRARY_FUNCTION(name) decltype(&::name) name = nullptr;
-#define NVMETCTL_BIND(library, api, name) \
-  if (auto bound = (library).bind((api).name, #name); !bound) return bound.error();
+#define NVMETCTL_LIBRARY_SLOT(name) decltype(&::name) name = nullptr;
+#define NVMETCTL_LIBRARY_BIND(name) \
+  if (auto bound = library.bind(api.name, #name); !bound) return bound.error();
+#define NVMETCTL_LIBRARY_API(Type, LIST)                                              \
+  struct Type {                                                                       \
+    LIST(NVMETCTL_LIBRARY_SLOT)                                                       \
+  };                                                                                  \
+  [[maybe_unused]] Expected<void> bind_all(const SharedLibrary& library, Type& api) { \
+    LIST(NVMETCTL_LIBRARY_BIND)                                                       \
+    return {};                                                                        \
+  }
+
+template <class Api>
+Expected<Api> open_library(const std::string& soname, const std::string& package) {
+  auto library = SharedLibrary::open(soname, package);
+  if (!library) return library.error();
+  Api api;
+  if (auto bound = bind_all(*library, api); !bound) return bound.error();
+  return api;
+}
 
 }  // namespace nvmetctl

@@ -149,22 +149,19 @@ void YamlTextWriter::begin_map() {
   levels_.push_back({true, child_indent()});
 }
 
-void YamlTextWriter::end_map() {
-  Level map = levels_.back();
-  levels_.pop_back();
-  if (!map.empty) return;
-  start_line(map.indent);
-  out_ += "{}";
-}
+void YamlTextWriter::end_map() { close_level("{}"); }
 
 void YamlTextWriter::begin_sequence() { levels_.push_back({false, child_indent()}); }
 
-void YamlTextWriter::end_sequence() {
-  Level sequence = levels_.back();
+void YamlTextWriter::end_sequence() { close_level("[]"); }
+
+// An empty one is written as yaml-cpp wrote it: "{}" or "[]" on its own line.
+void YamlTextWriter::close_level(const char* empty_mark) {
+  Level level = levels_.back();
   levels_.pop_back();
-  if (!sequence.empty) return;
-  start_line(sequence.indent);
-  out_ += "[]";
+  if (!level.empty) return;
+  start_line(level.indent);
+  out_ += empty_mark;
 }
 
 }  // namespace nvmetctl

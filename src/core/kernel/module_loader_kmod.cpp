@@ -39,25 +39,13 @@ namespace {
   X(kmod_module_get_install_commands)
 // clang-format on
 
-struct Kmod {
-  NVMETCTL_KMOD_FUNCTIONS(NVMETCTL_LIBRARY_FUNCTION)
-};
+NVMETCTL_LIBRARY_API(Kmod, NVMETCTL_KMOD_FUNCTIONS)
 
 // Set by open_libkmod; every call below runs after a context was made.
 const Kmod* libkmod = nullptr;
 
-Expected<Kmod> open_kmod_library() {
-  auto library = SharedLibrary::open(NVMETCTL_LIBKMOD_SONAME, "libkmod2");
-  if (!library) return library.error();
-  Kmod kmod;
-#define NVMETCTL_BIND_KMOD(name) NVMETCTL_BIND(*library, kmod, name)
-  NVMETCTL_KMOD_FUNCTIONS(NVMETCTL_BIND_KMOD)
-#undef NVMETCTL_BIND_KMOD
-  return kmod;
-}
-
 Expected<void> open_libkmod() {
-  static const Expected<Kmod> opened = open_kmod_library();
+  static const Expected<Kmod> opened = open_library<Kmod>(NVMETCTL_LIBKMOD_SONAME, "libkmod2");
   if (!opened) return opened.error();
   libkmod = &*opened;
   return {};

@@ -23,24 +23,12 @@ namespace {
   X(nft_ctx_get_error_buffer)
 // clang-format on
 
-struct Nftables {
-  NVMETCTL_NFTABLES_FUNCTIONS(NVMETCTL_LIBRARY_FUNCTION)
-};
-
-Expected<Nftables> open_nftables() {
-  auto library = SharedLibrary::open(NVMETCTL_LIBNFTABLES_SONAME, "libnftables1");
-  if (!library) return library.error();
-  Nftables nft;
-#define NVMETCTL_BIND_NFTABLES(name) NVMETCTL_BIND(*library, nft, name)
-  NVMETCTL_NFTABLES_FUNCTIONS(NVMETCTL_BIND_NFTABLES)
-#undef NVMETCTL_BIND_NFTABLES
-  return nft;
-}
+NVMETCTL_LIBRARY_API(Nftables, NVMETCTL_NFTABLES_FUNCTIONS)
 
 }  // namespace
 
 Expected<FirewallRuleset> read_nftables_ruleset() {
-  static const Expected<Nftables> opened = open_nftables();
+  static const Expected<Nftables> opened = open_library<Nftables>(NVMETCTL_LIBNFTABLES_SONAME, "libnftables1");
   if (!opened) return opened.error();
   const Nftables& nft = *opened;
   std::unique_ptr<nft_ctx, decltype(nft.nft_ctx_free)> ctx(nft.nft_ctx_new(NFT_CTX_DEFAULT), nft.nft_ctx_free);

@@ -6,22 +6,24 @@
 
 namespace nvmetctl {
 
+namespace {
+
+#define NVMETCTL_SYSTEMD_FUNCTIONS(X) X(sd_notify) X(sd_watchdog_enabled)
+NVMETCTL_LIBRARY_API(Systemd, NVMETCTL_SYSTEMD_FUNCTIONS)
+
+}  // namespace
+
 SystemdNotify SystemdNotify::open() {
   SystemdNotify out;
-  auto library = SharedLibrary::open(NVMETCTL_LIBSYSTEMD_SONAME, "libsystemd0");
-  if (!library) {
-    out.load_error_ = library.error();
+  auto systemd = open_library<Systemd>(NVMETCTL_LIBSYSTEMD_SONAME, "libsystemd0");
+  if (!systemd) {
+    out.load_error_ = systemd.error();
     return out;
   }
-  // Typed by libsystemd's own header.
-  decltype(&::sd_notify) notify = nullptr;
-  decltype(&::sd_watchdog_enabled) watchdog = nullptr;
-  if (auto bound = library->bind(notify, "sd_notify"); !bound) out.load_error_ = bound.error();
-  else if (auto bound_watchdog = library->bind(watchdog, "sd_watchdog_enabled"); !bound_watchdog)
-    out.load_error_ = bound_watchdog.error();
-  if (out.load_error_) return out;
-  out.sd_notify_ = notify;
-  out.sd_watchdog_enabled_ = watchdog;
+  // The slots in the header are typed by hand; these assignments check them
+  // against libsystemd's own declarations.
+  out.sd_notify_ = systemd->sd_notify;
+  out.sd_watchdog_enabled_ = systemd->sd_watchdog_enabled;
   return out;
 }
 
