@@ -17,7 +17,9 @@ namespace nvmetctl {
 // sequence would split), double-quoted with escapes otherwise.
 std::string yaml_scalar_text(std::string_view value);
 // Always double-quoted: values that must never read as a number or boolean.
-// Bytes that are no UTF-8 become U+FFFD, as yaml-cpp's emitter made them.
+// Every byte is kept, UTF-8 or not: a name the kernel holds with a byte that
+// is no UTF-8 makes a file the parser refuses ("not a UTF-8 text file"),
+// never one that silently names something else (U+FFFD in its place).
 std::string yaml_double_quoted(std::string_view value);
 
 class YamlTextWriter {

@@ -10,8 +10,8 @@ bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') 
 
 // Characters that never start an indicator, a comment or a flow item.
 bool plain_inner(char c) {
-  return is_alnum(c) || c == '.' || c == '_' || c == '/' || c == '-' || c == ':' || c == '+' || c == '=' || c == '@' ||
-         c == '(' || c == ')' || c == ' ';
+  return is_alnum(c) || static_cast<unsigned char>(c) >= 0x80 || c == '.' || c == '_' || c == '/' || c == '-' ||
+         c == ':' || c == '+' || c == '=' || c == '@' || c == '(' || c == ')' || c == ' ';
 }
 
 // Words some YAML reader (1.1 or 1.2) takes for null or a boolean.
@@ -36,43 +36,13 @@ bool plain_is_safe(std::string_view s) {
   return true;
 }
 
-// Length of the UTF-8 sequence at s[i], 0 when the bytes there are none.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char lead = byte(i);
-  std::size_t length = lead >= 0xf0 && lead <= 0xf4   ? 4
-                       : lead >= 0xe0 && lead <= 0xef ? 3
-                       : lead >= 0xc2 && lead <= 0xdf ? 2
-                                                      : 0;
-  if (length == 0 || i + length > s.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k)
-    if ((byte(i + k) & 0xc0) != 0x80) return 0;
-  unsigned second = byte(i + 1);
-  if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second > 0x9f) || (lead == 0xf0 && second < 0x90) ||
-      (lead == 0xf4 && second > 0x8f))
-    return 0;  // overlong, a surrogate, or beyond U+10FFFF
-  return length;
-}
-
 }  // namespace
 
 std::string yaml_double_quoted(std::string_view value) {
   std::string out = "\"";
   out.reserve(value.size() + 2);
-  for (std::size_t i = 0; i < value.size();) {
-    unsigned char c = static_cast<unsigned char>(value[i]);
-    if (c >= 0x80) {
-      std::size_t length = utf8_length(value, i);
-      if (length == 0) {
-        out += "\xef\xbf\xbd";  // U+FFFD
-        ++i;
-      } else {
-        out.append(value.substr(i, length));
-        i += length;
-      }
-      continue;
-    }
-    ++i;
+  for (char byte : value) {
+    unsigned char c = static_cast<unsigned char>(byte);
     switch (c) {
       case '"':
         out += "\\\"";
@@ -95,7 +65,7 @@ std::string yaml_double_quoted(std::string_view value) {
           std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
           out += escaped;
         } else {
-          out += static_cast<char>(c);
+          out += byte;  // UTF-8 or not: see the header
         }
     }
   }
