@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <memory>
 #include <set>
 
 #include "cli_context.h"
@@ -218,12 +217,12 @@ void register_watch(CLI::App& app, CliContext& ctx) {
     WatchSettings settings;
     settings.repair = args->repair;
     settings.drift_interval = std::chrono::milliseconds(static_cast<long long>(args->drift_interval * 1000));
-    auto systemd = std::make_shared<SystemdNotify>(SystemdNotify::open());
-    if (systemd->load_error() && std::getenv("NOTIFY_SOCKET"))
-      std::cerr << "nvmetctl: warning: " << systemd->load_error()->describe()
+    const SystemdNotify systemd = SystemdNotify::open();
+    if (systemd.load_error() && std::getenv("NOTIFY_SOCKET"))
+      std::cerr << "nvmetctl: warning: " << systemd.load_error()->describe()
                 << ": systemd will not hear that the agent is ready\n";
     // Under systemd's watchdog, the loop never sleeps longer than half of it.
-    auto watchdog_usec = systemd->watchdog_usec();
+    auto watchdog_usec = systemd.watchdog_usec();
     bool watchdog = watchdog_usec.has_value();
     if (watchdog) settings.longest_sleep = std::chrono::milliseconds(std::max<std::uint64_t>(*watchdog_usec / 2000, 1));
     const bool json = ctx.json();
@@ -253,9 +252,9 @@ void register_watch(CLI::App& app, CliContext& ctx) {
       if (json) std::cout << entry.to_json().dump() << std::endl;
       else std::cerr << "nvmetctl watch: " << entry.to_text() << std::endl;
     };
-    world.ready = [systemd] { systemd->notify("READY=1\nSTATUS=target applied; watching"); };
-    world.alive = [systemd, watchdog] {
-      if (watchdog) systemd->notify("WATCHDOG=1");
+    world.ready = [&systemd] { systemd.notify("READY=1\nSTATUS=target applied; watching"); };
+    world.alive = [&systemd, watchdog] {
+      if (watchdog) systemd.notify("WATCHDOG=1");
     };
     world.now = [] { return std::chrono::steady_clock::now(); };
     MetricsPublisher metrics(system, args->metrics_file);
@@ -267,7 +266,7 @@ void register_watch(CLI::App& app, CliContext& ctx) {
       };
     world.log({"start", args->file, "watching", 0, 0, {}});
     ctx.exit_status = run_watch(world, **events, settings);
-    systemd->notify("STOPPING=1");
+    systemd.notify("STOPPING=1");
   });
 }
 

@@ -52,7 +52,7 @@ TEST(SnapshotJson, RoundTripIsExact) {
   ASSERT_EQ(back.rdma_links.size(), 1u);
   EXPECT_EQ(back.rdma_links[0].netdev, "eth0");
   ASSERT_EQ(back.hosts.size(), 1u);
-  EXPECT_EQ(back.hosts[0].nqn, "nqn.host-\xff\xfe");  // every byte kept, none replaced
+  EXPECT_EQ(back.hosts[0].nqn, "nqn.host-\xff\xfe");        // every byte kept, none replaced
   EXPECT_EQ(back.hosts[0].attrs, original.hosts[0].attrs);  // the secret too
   EXPECT_EQ(back.hosts[0].key_files, original.hosts[0].key_files);
   ASSERT_EQ(back.subsystems.size(), 2u);
@@ -83,6 +83,26 @@ TEST(SnapshotJson, AnotherShapeIsAnErrorNamingTheFile) {
   ASSERT_FALSE(parsed.has_value());
   EXPECT_NE(parsed.error().describe().find("/run/nvmetctl/journal.json"), std::string::npos);
   EXPECT_NE(parsed.error().describe().find("not a snapshot"), std::string::npos);
+}
+
+// The snapshot tells UTF-8 from other bytes with is_valid_utf8 and lets
+// nlohmann write the rest: every sequence nlohmann would refuse (an
+// overlong form, a surrogate, beyond U+10FFFF, cut short) must take the hex
+// path, or the journal's dump would replace it and lose the name.
+TEST(SnapshotJson, EveryNameNlohmannRefusesIsKeptAsBytes) {
+  for (std::string name :
+       {std::string("nqn.a\xc0\xaf"), std::string("nqn.b\xed\xa0\x80"), std::string("nqn.c\xf4\x90\x80\x80"),
+        std::string("nqn.d\xe2\x82"), std::string("nqn.e\xc3\xa9\xf0\x9f\x98\x80")}) {
+    Target t;
+    Host h;
+    h.nqn = name;
+    t.hosts.push_back(h);
+    std::string text = snapshot_to_json(t).dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+    auto back = snapshot_from_json(nlohmann::json::parse(text), "journal.json");
+    ASSERT_TRUE(back.has_value()) << back.error().describe();
+    ASSERT_EQ(back->hosts.size(), 1u);
+    EXPECT_EQ(back->hosts[0].nqn, name);
+  }
 }
 
 }  // namespace

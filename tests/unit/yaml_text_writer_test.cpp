@@ -120,5 +120,33 @@ TEST(YamlTextWriter, LayoutIsYamlCppEmittersLayout) {
   EXPECT_EQ(back["flow"][1].as<std::string>(), "b c");
 }
 
+// Text beyond ASCII (accents, a no-break space, NEL, the line separator, a
+// byte order mark) reads back as it went in, plain or in a flow sequence.
+TEST(YamlTextWriter, NonAsciiTextReadsBackUnchanged) {
+  for (const char* value : {"caf\xc3\xa9",
+                            "a\xc2\xa0"
+                            "b",
+                            "a\xc2\x85"
+                            "b",
+                            "a\xe2\x80\xa8"
+                            "b",
+                            "a\xef\xbb\xbf"
+                            "b",
+                            "\xc3\xa9t\xc3\xa9"}) {
+    EXPECT_EQ(read_back(yaml_scalar_text(value)), value) << yaml_scalar_text(value);
+    EXPECT_EQ(flow_read_back({value, "after"}, 0), value);
+  }
+}
+
+// A literal is text, not a boolean.
+TEST(YamlTextWriter, ALiteralValueIsText) {
+  YamlTextWriter out;
+  out.begin_map();
+  out.key("model");
+  out.value("Linux");
+  out.end_map();
+  EXPECT_EQ(out.text(), "model: Linux");
+}
+
 }  // namespace
 }  // namespace nvmetctl

@@ -27,6 +27,8 @@ class YamlTextWriter {
   // Inside a map: the key of the next entry (then a value, a map or a sequence).
   void key(std::string_view name);
   void value(std::string_view text) { scalar_value(yaml_scalar_text(text)); }
+  // A literal is text: without this it would convert to bool, not string_view.
+  void value(const char* text) { value(std::string_view(text)); }
   void quoted_value(std::string_view text) { scalar_value(yaml_double_quoted(text)); }
   void value(std::int64_t number) { scalar_value(std::to_string(number)); }
   void value(std::uint64_t number) { scalar_value(std::to_string(number)); }

@@ -1,6 +1,5 @@
 #include "nvmetctl/formats/target_writer.h"
 
-
 #include "nvmetctl/config/target_validator.h"
 #include "nvmetctl/formats/yaml_text_writer.h"
 #include "nvmetctl/model/attribute_table.h"

@@ -26,7 +26,8 @@ void write_extras(Planning& p, ObjectKind kind, const std::string& dir, const At
   bool enables = kind == ObjectKind::Namespace || kind == ObjectKind::Passthru || kind == ObjectKind::Referral;
   if (!live && enables && attr_value(desired, "enable") == "1") {
     for (const auto& [file, value] : desired)
-      if (is_extra_attribute(kind, file)) p.steps.emit(ChangeKind::Create, {OpKind::Write, dir + "/" + file, value, {}}, object);
+      if (is_extra_attribute(kind, file))
+        p.steps.emit(ChangeKind::Create, {OpKind::Write, dir + "/" + file, value, {}}, object);
     p.steps.defer_write(dir + "/enable", "1");
     return;
   }
@@ -43,8 +44,8 @@ void write_extras(Planning& p, ObjectKind kind, const std::string& dir, const At
         undo.push_back({OpKind::Write, path, now->second, {}});
       }
     }
-    Step& step = p.steps.emit(live ? ChangeKind::Update : ChangeKind::Create, {OpKind::Write, path, value, {}},
-                              object, std::move(undo));
+    Step& step = p.steps.emit(live ? ChangeKind::Update : ChangeKind::Create, {OpKind::Write, path, value, {}}, object,
+                              std::move(undo));
     step.old_value = std::move(old);
   }
 }
@@ -69,10 +70,7 @@ void plan_extra_attributes(Planning& p) {
     write_extras(p, ObjectKind::Port, p.layout.port(port.id), port.attrs, live ? &live->attrs : nullptr,
                  port_object(port.id));
     for (const Referral& ref : port.referrals) {
-      const Referral* live_ref = nullptr;
-      if (live)
-        for (const Referral& r : live->referrals)
-          if (r.name == ref.name) live_ref = &r;
+      const Referral* live_ref = live ? live->find_referral(ref.name) : nullptr;
       write_extras(p, ObjectKind::Referral, p.layout.referral(port.id, ref.name), ref.attrs,
                    live_ref ? &live_ref->attrs : nullptr, port_object(port.id) + " referral " + ref.name);
     }

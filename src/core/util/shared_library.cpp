@@ -19,10 +19,7 @@ Expected<SharedLibrary> SharedLibrary::open(const std::string& soname, const std
   return library;
 }
 
-void* SharedLibrary::lookup(const char* name) const {
-  ::dlerror();
-  return ::dlsym(handle_, name);
-}
+void* SharedLibrary::lookup(const char* name) const { return ::dlsym(handle_, name); }
 
 SysError SharedLibrary::missing(const char* name) const {
   return SysError{ENOENT, "load", soname_, std::string("it has no function ") + name + " (another version?)"};
