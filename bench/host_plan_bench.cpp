@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <set>
 #include <string>
@@ -71,10 +72,20 @@ int main(int argc, char** argv) {
   paths.configfs = "/cfg";
   paths.proc = "/nonexistent-proc";
   paths.boot = "/nonexistent-boot";
+  // The crash journal and the served-size record as a real apply keeps
+  // them, in a directory of this run's own.
+  char run_dir[] = "/tmp/nvmetctl-bench-XXXXXX";
+  if (!::mkdtemp(run_dir)) {
+    std::perror("mkdtemp");
+    return 1;
+  }
+  paths.run_dir = run_dir;
   FakeNvmetFs::Options options;
   options.devices = device_paths(desired);
   FakeNvmetFs fs("/cfg", options);
   EngineContext ctx{paths, fs};
+  ctx.crash_journal = true;
+  ctx.served_sizes = true;
 
   // The cold apply by phase, too (NVMETCTL_PROFILE's table), and the no-op below.
   PhaseProfile::instance().enable();
@@ -118,6 +129,7 @@ int main(int argc, char** argv) {
   std::printf("%-14s %10.4f %12s\n", "read, whole", read_all_s, "-");
   std::printf("%-14s %10.4f %12zu bytes of YAML\n", "export", export_s, export_bytes);
   std::printf("\nin-memory cold apply, by phase (the first, unrepeated):\n%s", cold_profile.c_str());
+  std::filesystem::remove_all(run_dir);
   bool converged = plan_steps == 0 && noop_status == ApplyStatus::NoChanges && noop_mutations == 0;
   if (!converged) std::fprintf(stderr, "the in-memory tree did not converge: %zu steps left\n", plan_steps);
   return converged ? 0 : 1;

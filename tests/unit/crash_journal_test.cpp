@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <nlohmann/json.hpp>
+
 #include "crash_journal_fixture.h"
 
 namespace nvmetctl {
@@ -103,6 +105,41 @@ TEST(CrashJournal, AStepLineCutShortIsNoCompletedStep) {
   auto record = journal.read();
   ASSERT_TRUE(record.has_value() && record->has_value());
   EXPECT_EQ((*record)->done, 2u);
+}
+
+// Format 2 writes a step as a row [change, operation, path]; a journal in
+// format 1 (keyed steps), left by a run killed before an upgrade, is still
+// read, so it can still be rolled back.
+TEST(CrashJournal, StepsAreRowsAndAKeyedFormatOneJournalIsStillRead) {
+  JournalFixture j;
+  CrashJournal journal = j.journal();
+  Plan plan;
+  Step step;
+  step.op = {OpKind::Mkdir, "/cfg/nvmet/hosts/h1", "", ""};
+  step.object = "host h1";
+  plan.steps.push_back(step);
+  ASSERT_TRUE(journal.begin("apply", Target{}, plan).has_value());
+  nlohmann::json written = nlohmann::json::parse(testing_support::file_content(journal.record_path()));
+  EXPECT_EQ(written["format"], 2);
+  EXPECT_EQ(written["steps"], nlohmann::json::parse(R"([["+", "mkdir", "/cfg/nvmet/hosts/h1"]])"));
+
+  written["format"] = 1;
+  written["steps"] = nlohmann::json::parse(
+      R"([{"change": "-", "operation": "rmdir", "path": "/cfg/nvmet/hosts/h0", "object": "host h0"}])");
+  j.dir.write("run/journal.json", written.dump());
+  auto record = journal.read();
+  ASSERT_TRUE(record.has_value() && record->has_value()) << (record ? "" : record.error().describe());
+  ASSERT_EQ((*record)->steps.size(), 1u);
+  EXPECT_EQ((*record)->steps[0].change, "-");
+  EXPECT_EQ((*record)->steps[0].operation, "rmdir");
+  EXPECT_EQ((*record)->steps[0].path, "/cfg/nvmet/hosts/h0");
+
+  written["format"] = 2;
+  written["steps"] = nlohmann::json::parse(R"([["+", "mkdir"]])");
+  j.dir.write("run/journal.json", written.dump());
+  auto short_row = journal.read();
+  ASSERT_FALSE(short_row.has_value());
+  EXPECT_NE(short_row.error().describe().find("[change, operation, path]"), std::string::npos);
 }
 
 TEST(CrashJournal, AJournalThatCannotBeWrittenStopsApplyBeforeAnyMutation) {

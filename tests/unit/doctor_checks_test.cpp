@@ -104,7 +104,7 @@ TEST_F(DoctorChecksTest, InterruptedRunIsReportedWithItsStepsAndTheRollback) {
   run.pid = 4242;
   run.started = "2025-01-31T12:00:00Z";
   run.command = "apply";
-  run.steps = {{"+", "mkdir", "/cfg/nvmet/hosts/nqn.h", "host nqn.h"}, {"+", "mkdir", "/cfg/nvmet/ports/2", "port 2"}};
+  run.steps = {{"+", "mkdir", "/cfg/nvmet/hosts/nqn.h"}, {"+", "mkdir", "/cfg/nvmet/ports/2"}};
   run.done = 1;
   in_.interrupted_run = run;
   Findings f = run_checks(in_);

@@ -17,14 +17,15 @@
 
 namespace nvmetctl {
 
-inline constexpr int kJournalFormat = 1;
+// 2: steps are rows [change, operation, path]; 1 (still read): keyed objects.
+inline constexpr int kJournalFormat = 2;
+inline constexpr int kJournalFormatWithKeyedSteps = 1;
 
 // A step as the journal shows it later; never a value (secrets).
 struct JournalStep {
   std::string change;     // + ~ -/+ -
   std::string operation;  // mkdir, write, ...
   std::string path;
-  std::string object;
 };
 
 struct JournalRecord {

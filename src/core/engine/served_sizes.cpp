@@ -3,6 +3,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -23,10 +25,12 @@ bool enabled_on_device(const Namespace& ns) {
 // given another device, or revalidated. One pass over the steps (a cold
 // apply at 1024x4 has tens of thousands), then one lookup per namespace.
 std::set<NamespaceKey> resized_by(const Plan& applied, const Target& desired, const NvmetLayout& layout) {
-  std::set<std::string> touched_dirs;
+  std::unordered_set<std::string_view> touched_dirs;  // views into the plan's paths, no copies
+  touched_dirs.reserve(applied.steps.size());
   for (const Step& step : applied.steps) {
-    if (step.op.kind == OpKind::Mkdir) touched_dirs.insert(step.op.path);
-    if (step.op.kind == OpKind::Write) touched_dirs.insert(step.op.path.substr(0, step.op.path.rfind('/')));
+    std::string_view path = step.op.path;
+    if (step.op.kind == OpKind::Mkdir) touched_dirs.insert(path);
+    if (step.op.kind == OpKind::Write) touched_dirs.insert(path.substr(0, path.rfind('/')));
   }
   std::set<NamespaceKey> out;
   for (const Subsystem& s : desired.subsystems)
@@ -118,11 +122,20 @@ ServedSizes sizes_after_apply(const Target& desired, const Plan& applied, const 
 }
 
 Expected<void> save_served_sizes(const ServedSizes& sizes, const SystemPaths& paths) {
-  nlohmann::json doc = nlohmann::json::array();
-  for (const auto& [key, size] : sizes)
-    doc.push_back({{"nqn", key.first}, {"nsid", key.second}, {"device", size.device}, {"bytes", size.bytes}});
+  // Built in place and written without indentation: a cold apply at
+  // 1024x4 records 4096 namespaces (issue 16).
+  nlohmann::json::array_t doc;
+  doc.reserve(sizes.size());
+  for (const auto& [key, size] : sizes) {
+    nlohmann::json::object_t entry;
+    entry.emplace("nqn", key.first);
+    entry.emplace("nsid", key.second);
+    entry.emplace("device", size.device);
+    entry.emplace("bytes", size.bytes);
+    doc.emplace_back(std::move(entry));
+  }
   if (auto dir = ensure_private_dir(paths.run_dir, 0700); !dir) return dir;
-  return write_file_atomically(served_sizes_path(paths), doc.dump(1) + "\n", 0600);
+  return write_file_atomically(served_sizes_path(paths), nlohmann::json(std::move(doc)).dump() + "\n", 0600);
 }
 
 }  // namespace nvmetctl
