@@ -97,5 +97,25 @@ TEST(TlsPsk, HexRoundTrip) {
   EXPECT_TRUE(secret_from_hex("007f80ff") == key);
 }
 
+// The comparison is nvmetctl's own now (constant time, as CRYPTO_memcmp
+// was): every byte counts, and so does the length.
+TEST(TlsPsk, SecretsAreEqualOnlyByteForByte) {
+  using Bytes = std::vector<unsigned char>;
+  const SecretBytes key(Bytes{1, 2, 3, 4});
+  EXPECT_TRUE(key == SecretBytes(Bytes{1, 2, 3, 4}));
+  EXPECT_FALSE(key == SecretBytes(Bytes{0, 2, 3, 4}));
+  EXPECT_FALSE(key == SecretBytes(Bytes{1, 2, 3, 5}));
+  EXPECT_FALSE(key == SecretBytes(Bytes{1, 2, 3}));
+  EXPECT_FALSE(key == SecretBytes());
+  EXPECT_TRUE(SecretBytes() == SecretBytes());
+}
+
+TEST(TlsPsk, WipeSecretZeroesTheBuffer) {
+  std::vector<unsigned char> buffer{0xde, 0xad, 0xbe, 0xef};
+  wipe_secret(buffer.data(), buffer.size());
+  EXPECT_EQ(buffer, std::vector<unsigned char>(4, 0));
+  wipe_secret(nullptr, 0);  // an empty secret is no error
+}
+
 }  // namespace
 }  // namespace nvmetctl

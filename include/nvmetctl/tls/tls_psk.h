@@ -29,6 +29,9 @@ class SecretBytes {
   std::vector<unsigned char> bytes_;
 };
 
+// Zeroes a buffer that held a secret, in a way the compiler keeps.
+void wipe_secret(void* bytes, std::size_t size);
+
 // The hash the interchange key names: 0 none (use the key as is), 1 SHA-256,
 // 2 SHA-384.
 struct ConfiguredPsk {

@@ -1,10 +1,8 @@
 #include "nvmetctl/check/connect_errors.h"
 
-extern "C" {
-#include <nvme/util.h>
-}
-
 #include <cstring>
+
+#include "libnvme_api.h"
 
 namespace nvmetctl {
 namespace {
@@ -50,7 +48,7 @@ SysError connect_error(int libnvme_errno, bool timed_out, const std::string& act
   SysError error = errnum != 0 ? sys_error(errnum, action, where) : logic_error(action, where, "");
   std::string detail = last_line(libnvme_log);
   if (error.reason.empty())
-    error.reason = detail.empty() ? std::string(nvme_errno_to_string(libnvme_errno)) : detail;
+    error.reason = detail.empty() ? libnvme_error_text(libnvme_errno) : detail;
   return error;
 }
 

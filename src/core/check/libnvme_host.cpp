@@ -1,12 +1,6 @@
 // FabricsHost over libnvme: connect, discovery log, identify, disconnect.
 #include "nvmetctl/check/libnvme_host.h"
 
-extern "C" {
-#include <nvme/fabrics.h>
-#include <nvme/ioctl.h>
-#include <nvme/tree.h>
-#include <nvme/util.h>
-}
 
 #include <fcntl.h>
 #include <signal.h>
@@ -18,10 +12,12 @@ extern "C" {
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "nvmetctl/check/host_block_devices.h"
 #include "nvmetctl/check/connect_errors.h"
+#include "libnvme_api.h"
 
 namespace nvmetctl {
 namespace {
@@ -66,46 +62,54 @@ const char* or_null(const std::string& text) { return text.empty() ? nullptr : t
 class LibnvmeHost : public FabricsHost {
  public:
   LibnvmeHost(const SystemPaths& paths, double timeout) : paths_(paths), timeout_(timeout) {
+    auto api = libnvme();
+    if (!api) {
+      unavailable_ = api.error();
+      return;
+    }
+    api_ = *api;
     log_ = open_memstream(&log_buffer_, &log_size_);
-    root_ = nvme_create_root(log_, LOG_NOTICE);
+    root_ = api_->nvme_create_root(log_, LOG_NOTICE);
   }
   ~LibnvmeHost() override {
     for (auto& [name, ctrl] : controllers_) {
-      nvme_disconnect_ctrl(ctrl);
-      nvme_free_ctrl(ctrl);
+      api_->nvme_disconnect_ctrl(ctrl);
+      api_->nvme_free_ctrl(ctrl);
     }
-    if (root_) nvme_free_tree(root_);
+    if (root_) api_->nvme_free_tree(root_);
     if (log_) std::fclose(log_);
     std::free(log_buffer_);
   }
 
   Expected<std::vector<DiscoveryRecord>> discover(const FabricsAddress& address, const HostIdentity& host) override {
+    if (!api_) return *unavailable_;
     auto ctrl = add_controller(address, NVME_DISC_SUBSYS_NAME, host, false);
     if (!ctrl) return ctrl.error();
     nvmf_discovery_log* log = nullptr;
-    int rc = nvmf_get_discovery_log(*ctrl, &log, 4);
+    int rc = api_->nvmf_get_discovery_log(*ctrl, &log, 4);
     const int saved = errno;
     std::vector<DiscoveryRecord> records;
     if (rc == 0 && log != nullptr) {
       for (std::uint64_t i = 0; i < le64toh(log->numrec); ++i) {
         const nvmf_disc_log_entry& e = log->entries[i];
-        records.push_back({padded_field(e.subnqn, sizeof e.subnqn), nvmf_trtype_str(e.trtype),
+        records.push_back({padded_field(e.subnqn, sizeof e.subnqn), api_->nvmf_trtype_str(e.trtype),
                            padded_field(e.traddr, sizeof e.traddr), padded_field(e.trsvcid, sizeof e.trsvcid),
                            e.subtype == NVME_NQN_DISC});
       }
     }
     std::free(log);
-    nvme_disconnect_ctrl(*ctrl);
-    nvme_free_ctrl(*ctrl);
+    api_->nvme_disconnect_ctrl(*ctrl);
+    api_->nvme_free_ctrl(*ctrl);
     if (rc != 0) return sys_error(saved, "read the discovery log of", address.describe());
     return records;
   }
 
   Expected<ProbeController> connect(const FabricsAddress& address, const std::string& subsystem_nqn,
                                     const HostIdentity& host, double settle_seconds) override {
+    if (!api_) return *unavailable_;
     auto ctrl = add_controller(address, subsystem_nqn, host, true);
     if (!ctrl) return ctrl.error();
-    ProbeController probe{nvme_ctrl_get_name(*ctrl), {}, {}};
+    ProbeController probe{api_->nvme_ctrl_get_name(*ctrl), {}, {}};
     controllers_[probe.name] = *ctrl;
     // The controller exists now: a failed identify is the probe's finding,
     // and the controller is still ours to remove.
@@ -137,9 +141,9 @@ class LibnvmeHost : public FabricsHost {
   Expected<void> disconnect(const std::string& controller) override {
     auto found = controllers_.find(controller);
     if (found == controllers_.end()) return logic_error("disconnect", controller, "not a controller of this check");
-    int rc = nvme_disconnect_ctrl(found->second);
+    int rc = api_->nvme_disconnect_ctrl(found->second);
     const int saved = errno;
-    nvme_free_ctrl(found->second);
+    api_->nvme_free_ctrl(found->second);
     controllers_.erase(found);
     if (rc != 0) return sys_error(saved, "disconnect", controller);
     return {};
@@ -148,15 +152,15 @@ class LibnvmeHost : public FabricsHost {
  private:
   Expected<nvme_ctrl_t> add_controller(const FabricsAddress& address, const std::string& nqn, const HostIdentity& host,
                                        bool with_keys) {
-    nvme_host_t h = nvme_lookup_host(root_, host.nqn.c_str(), or_null(host.id));
-    nvme_ctrl_t c = nvme_create_ctrl(root_, nqn.c_str(), address.trtype.c_str(), or_null(address.traddr), nullptr,
+    nvme_host_t h = api_->nvme_lookup_host(root_, host.nqn.c_str(), or_null(host.id));
+    nvme_ctrl_t c = api_->nvme_create_ctrl(root_, nqn.c_str(), address.trtype.c_str(), or_null(address.traddr), nullptr,
                                      nullptr, or_null(address.trsvcid));
     if (h == nullptr || c == nullptr) return logic_error("connect", address.describe(), "libnvme could not set it up");
-    nvme_host_set_dhchap_key(h, with_keys ? or_null(host.dhchap_key) : nullptr);
-    if (with_keys && !host.dhchap_key.empty()) nvme_ctrl_set_dhchap_host_key(c, host.dhchap_key.c_str());
-    if (with_keys && !host.dhchap_ctrl_key.empty()) nvme_ctrl_set_dhchap_key(c, host.dhchap_ctrl_key.c_str());
+    api_->nvme_host_set_dhchap_key(h, with_keys ? or_null(host.dhchap_key) : nullptr);
+    if (with_keys && !host.dhchap_key.empty()) api_->nvme_ctrl_set_dhchap_host_key(c, host.dhchap_key.c_str());
+    if (with_keys && !host.dhchap_ctrl_key.empty()) api_->nvme_ctrl_set_dhchap_key(c, host.dhchap_ctrl_key.c_str());
     nvme_fabrics_config cfg{};
-    nvmf_default_config(&cfg);
+    api_->nvmf_default_config(&cfg);
     cfg.duplicate_connect = true;  // a controller of its own, beside any a real host has
     cfg.ctrl_loss_tmo = 0;         // a probe never reconnects
     const std::size_t log_start = log_size();
@@ -164,30 +168,48 @@ class LibnvmeHost : public FabricsHost {
     bool expired = false;
     {
       ConnectDeadline deadline(timeout_);
-      rc = nvmf_add_ctrl(h, c, &cfg);
+      rc = api_->nvmf_add_ctrl(h, c, &cfg);
       saved = errno;
       expired = deadline.expired();
     }
     if (rc == 0) return c;
-    nvme_free_ctrl(c);
+    api_->nvme_free_ctrl(c);
     return connect_error(saved, expired, "connect to " + nqn + " at", address.describe(), log_since(log_start));
   }
 
   Expected<void> identify_namespaces(nvme_ctrl_t ctrl, ProbeController& probe) {
-    int fd = nvme_ctrl_get_fd(ctrl);
+    int fd = api_->nvme_ctrl_get_fd(ctrl);
     if (fd < 0) return sys_error(errno, "open", "/dev/" + probe.name);
     nvme_ns_list list{};
-    if (nvme_identify_active_ns_list(fd, 0, &list) != 0) return sys_error(errno ? errno : EIO, "identify", probe.name);
+    if (identify(fd, NVME_IDENTIFY_CNS_NS_ACTIVE_LIST, 0, &list) != 0) return sys_error(errno ? errno : EIO, "identify", probe.name);
     for (std::uint32_t raw : list.ns) {
       const std::uint32_t nsid = le32toh(raw);
       if (nsid == 0) break;
       nvme_id_ns ns{};
-      if (nvme_identify_ns(fd, nsid, &ns) != 0) return sys_error(errno ? errno : EIO, "identify namespace of", probe.name);
+      if (identify(fd, NVME_IDENTIFY_CNS_NS, nsid, &ns) != 0) return sys_error(errno ? errno : EIO, "identify namespace of", probe.name);
       const unsigned format = ns.flbas & NVME_NS_FLBAS_LOWER_MASK;
       const std::uint32_t block = 1u << ns.lbaf[format].ds;
       probe.namespaces.push_back({nsid, le64toh(ns.nsze) * block, block, {}});
     }
     return {};
+  }
+
+  // What the header's inline nvme_identify_ns / nvme_identify_active_ns_list
+  // ask, through the opened library's nvme_identify.
+  int identify(int fd, nvme_identify_cns cns, std::uint32_t nsid, void* data) {
+    nvme_identify_args args{};
+    args.result = nullptr;
+    args.data = data;
+    args.args_size = sizeof args;
+    args.fd = fd;
+    args.timeout = NVME_DEFAULT_IOCTL_TIMEOUT;
+    args.cns = cns;
+    args.csi = NVME_CSI_NVM;
+    args.nsid = nsid;
+    args.cntid = NVME_CNTLID_NONE;
+    args.cns_specific_id = NVME_CNSSPECID_NONE;
+    args.uuidx = NVME_UUID_NONE;
+    return api_->nvme_identify(&args);
   }
 
   void wait_for_block_devices(ProbeController& probe, double settle_seconds) {
@@ -216,6 +238,8 @@ class LibnvmeHost : public FabricsHost {
 
   SystemPaths paths_;
   double timeout_;
+  const Libnvme* api_ = nullptr;
+  std::optional<SysError> unavailable_;  // libnvme could not be opened
   FILE* log_ = nullptr;
   char* log_buffer_ = nullptr;
   std::size_t log_size_ = 0;

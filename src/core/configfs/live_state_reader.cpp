@@ -30,9 +30,9 @@ bool always_needed(ObjectKind kind, const std::string& file) {
   }
 }
 
-class Reader {
+class LiveTreeReader {
  public:
-  Reader(const ConfigFs& fs, const NvmetLayout& layout, const ReadScope& scope)
+  LiveTreeReader(const ConfigFs& fs, const NvmetLayout& layout, const ReadScope& scope)
       : fs_(fs), layout_(layout), scope_(scope) {
     // Each live host and subsystem is looked up in these by name: with
     // Target's linear find_*, reading 4096 subsystems was quadratic.
@@ -296,7 +296,7 @@ class Reader {
 Expected<LiveState> read_live_state(const ConfigFs& fs, const NvmetLayout& layout,
                                     const ReadScope& scope) {
   ProfiledPhase profiled("read");
-  return Reader(fs, layout, scope).read();
+  return LiveTreeReader(fs, layout, scope).read();
 }
 
 }  // namespace nvmetctl

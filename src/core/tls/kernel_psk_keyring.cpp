@@ -1,5 +1,4 @@
 #include <keyutils.h>
-#include <openssl/crypto.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -73,7 +72,7 @@ Expected<SecretBytes> KernelPskKeyring::read(std::int32_t serial) {
   if (bytes < 0) return sys_error(errno, "read", serial_text(serial));
   const auto* data = static_cast<const unsigned char*>(raw);
   SecretBytes key(std::vector<unsigned char>(data, data + bytes));
-  OPENSSL_cleanse(raw, static_cast<std::size_t>(bytes));
+  wipe_secret(raw, static_cast<std::size_t>(bytes));
   std::free(raw);
   return key;
 }

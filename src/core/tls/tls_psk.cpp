@@ -1,40 +1,70 @@
 #include "nvmetctl/tls/tls_psk.h"
 
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <zlib.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
+
+#include "nvmetctl/util/shared_library.h"
 
 namespace nvmetctl {
 namespace {
+
+// Opened when first needed (util/shared_library): only runs that read an
+// interchange-format PSK or derive a retained one ask OpenSSL, and mapping
+// libcrypto cost every other run a tenth of a small export's time under
+// emulation (issue 16).
+// clang-format off
+#define NVMETCTL_CRYPTO_FUNCTIONS(X) \
+  X(EVP_DecodeBlock) \
+  X(EVP_KDF_fetch) \
+  X(EVP_KDF_free) \
+  X(EVP_KDF_CTX_new) \
+  X(EVP_KDF_CTX_free) \
+  X(EVP_KDF_derive) \
+  X(OSSL_PARAM_construct_utf8_string) \
+  X(OSSL_PARAM_construct_octet_string) \
+  X(OSSL_PARAM_construct_end)
+// clang-format on
+
+NVMETCTL_LIBRARY_API(Crypto, NVMETCTL_CRYPTO_FUNCTIONS)
+
+Expected<const Crypto*> libcrypto() {
+  static const Expected<Crypto> opened = open_library<Crypto>(NVMETCTL_LIBCRYPTO_SONAME, "libssl3");
+  if (!opened) return opened.error();
+  return &*opened;
+}
 
 constexpr const char* kInterchangePrefix = "NVMeTLSkey-1:";
 
 SysError key_error(const std::string& reason) { return logic_error("read TLS PSK", "", reason); }
 
-std::vector<unsigned char> decode_base64(const std::string& text, bool& ok) {
-  ok = false;
-  if (text.empty() || text.size() % 4 != 0) return {};
+Expected<SecretBytes> decode_base64(const std::string& text) {
+  const SysError invalid = key_error("the key is not valid base64");
+  if (text.empty() || text.size() % 4 != 0) return invalid;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
     bool padding = c == '=' && i + 2 >= text.size();
-    if (!alphabet && !padding) return {};
+    if (!alphabet && !padding) return invalid;
   }
+  auto crypto = libcrypto();
+  if (!crypto) return crypto.error();
   std::vector<unsigned char> out(text.size() / 4 * 3);
-  int n =
-      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (n < 0) return {};
-  // EVP_DecodeBlock counts the bytes the padding stands for.
+  int n = (*crypto)->EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                                     static_cast<int>(text.size()));
+  // EVP_DecodeBlock counts the bytes the padding stands for (zeros).
   std::size_t pad = text.size() - text.find_last_not_of('=') - 1;
-  if (pad > 2) return {};
+  if (n < 0 || pad > 2) {
+    wipe_secret(out.data(), out.size());
+    return invalid;
+  }
   out.resize(static_cast<std::size_t>(n) - pad);
-  ok = true;
-  return out;
+  return SecretBytes(std::move(out));
 }
 
 const char* digest_name(int hash) {
@@ -59,22 +89,30 @@ Expected<SecretBytes> hkdf_expand_label(int hash, const SecretBytes& ikm, const 
   info.push_back(static_cast<unsigned char>(context.size()));
   info.insert(info.end(), context.begin(), context.end());
 
-  std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr), EVP_KDF_free);
+  auto opened = libcrypto();
+  if (!opened) return opened.error();
+  const Crypto& crypto = **opened;
+  std::unique_ptr<EVP_KDF, decltype(crypto.EVP_KDF_free)> kdf(crypto.EVP_KDF_fetch(nullptr, "HKDF", nullptr),
+                                                              crypto.EVP_KDF_free);
   if (!kdf) return key_error("OpenSSL has no HKDF");
-  std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)> ctx(EVP_KDF_CTX_new(kdf.get()), EVP_KDF_CTX_free);
+  std::unique_ptr<EVP_KDF_CTX, decltype(crypto.EVP_KDF_CTX_free)> ctx(crypto.EVP_KDF_CTX_new(kdf.get()),
+                                                                      crypto.EVP_KDF_CTX_free);
   if (!ctx) return key_error("out of memory");
   std::string digest = digest_name(hash);
   std::vector<unsigned char> key = ikm.bytes();
   OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest.data(), 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, key.data(), key.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info.data(), info.size()),
-      OSSL_PARAM_construct_end(),
+      crypto.OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest.data(), 0),
+      crypto.OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, key.data(), key.size()),
+      crypto.OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info.data(), info.size()),
+      crypto.OSSL_PARAM_construct_end(),
   };
   std::vector<unsigned char> out(length);
-  int derived = EVP_KDF_derive(ctx.get(), out.data(), out.size(), params);
-  OPENSSL_cleanse(key.data(), key.size());
-  if (derived <= 0) return key_error("HKDF failed");
+  int derived = crypto.EVP_KDF_derive(ctx.get(), out.data(), out.size(), params);
+  wipe_secret(key.data(), key.size());
+  if (derived <= 0) {
+    wipe_secret(out.data(), out.size());
+    return key_error("HKDF failed");
+  }
   return SecretBytes(std::move(out));
 }
 
@@ -82,16 +120,25 @@ Expected<SecretBytes> hkdf_expand_label(int hash, const SecretBytes& ikm, const 
 
 SecretBytes& SecretBytes::operator=(const SecretBytes& other) {
   if (this != &other) {
-    OPENSSL_cleanse(bytes_.data(), bytes_.size());
+    wipe_secret(bytes_.data(), bytes_.size());
     bytes_ = other.bytes_;
   }
   return *this;
 }
 
-SecretBytes::~SecretBytes() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
+SecretBytes::~SecretBytes() { wipe_secret(bytes_.data(), bytes_.size()); }
 
+// In constant time, as OpenSSL's CRYPTO_memcmp: how long a comparison takes
+// says nothing about where two keys differ.
 bool SecretBytes::operator==(const SecretBytes& other) const {
-  return bytes_.size() == other.bytes_.size() && CRYPTO_memcmp(bytes_.data(), other.bytes_.data(), bytes_.size()) == 0;
+  if (bytes_.size() != other.bytes_.size()) return false;
+  volatile unsigned char differ = 0;
+  for (std::size_t i = 0; i < bytes_.size(); ++i) differ = differ | (bytes_[i] ^ other.bytes_[i]);
+  return differ == 0;
+}
+
+void wipe_secret(void* bytes, std::size_t size) {
+  if (size != 0) ::explicit_bzero(bytes, size);  // never optimized away, unlike memset
 }
 
 Expected<ConfiguredPsk> parse_psk_interchange(const std::string& text) {
@@ -110,12 +157,9 @@ Expected<ConfiguredPsk> parse_psk_interchange(const std::string& text) {
   std::size_t body_end = text.find(':', hash_end + 1);
   if (body_end == std::string::npos || body_end + 1 != text.size())
     return key_error("the key must end with ':' and nothing after it");
-  bool ok = false;
-  std::vector<unsigned char> decoded = decode_base64(text.substr(hash_end + 1, body_end - hash_end - 1), ok);
-  SecretBytes wiped(decoded);
-  OPENSSL_cleanse(decoded.data(), decoded.size());
-  if (!ok) return key_error("the key is not valid base64");
-  const auto& bytes = wiped.bytes();
+  auto decoded = decode_base64(text.substr(hash_end + 1, body_end - hash_end - 1));
+  if (!decoded) return decoded.error();
+  const auto& bytes = decoded->bytes();
   if (bytes.size() != 36 && bytes.size() != 52)
     return key_error("the key holds " + std::to_string(bytes.size() < 4 ? 0 : bytes.size() - 4) +
                      " bytes; an NVMe TLS PSK holds 32 or 48");
@@ -148,7 +192,7 @@ SecretBytes secret_from_hex(const std::string& hex) {
   for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
     bytes.push_back(static_cast<unsigned char>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
   SecretBytes key(bytes);
-  OPENSSL_cleanse(bytes.data(), bytes.size());
+  wipe_secret(bytes.data(), bytes.size());
   return key;
 }
 
