@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -60,6 +61,52 @@ TEST(RealConfigFs, TheLiveTreeRefusesASymlinkWhereAFileOrDirectoryBelongs) {
   ASSERT_FALSE(with_linked_dir.has_value()) << "a symlinked subsystem directory was skipped without a word";
   EXPECT_EQ(with_linked_dir.error().describe(),
             "list " + linked.path() + "/nvmet/subsystems: nqn.c is a symlink; configfs has none here");
+}
+
+// keep_written_open: an attribute written stays open until it is read (the
+// verify's read is then one pread), and nothing stays open after it is
+// turned off or once its directory is removed.
+TEST(RealConfigFs, AWrittenAttributeIsKeptOpenUntilItIsRead) {
+  TempDir root;
+  root.write("nvmet/subsystems/nqn.a/attr_model", "");
+  root.write("nvmet/subsystems/nqn.a/attr_serial", "");
+  const std::string model = root.path() + "/nvmet/subsystems/nqn.a/attr_model";
+  const std::string serial = root.path() + "/nvmet/subsystems/nqn.a/attr_serial";
+  RealConfigFs fs;
+  ASSERT_TRUE(fs.write(model, "unkept").has_value());
+  EXPECT_EQ(fs.kept_open(), 0u);
+
+  fs.keep_written_open(true);
+  ASSERT_TRUE(fs.write(model, "first").has_value());
+  ASSERT_TRUE(fs.write(model, "second").has_value());  // written again: one file kept, the newer
+  ASSERT_TRUE(fs.write(serial, "S1").has_value());
+  EXPECT_EQ(fs.kept_open(), 2u);
+  // Read back from the kept file, from its start: what the file holds now,
+  // not what this run wrote into it (configfs calls show() at this read).
+  std::ofstream(serial, std::ios::trunc) << "changed by hand\n";
+  EXPECT_EQ(fs.read(serial).value_or("?"), "changed by hand");
+  EXPECT_EQ(fs.kept_open(), 1u);
+  EXPECT_EQ(fs.read(serial).value_or("?"), "changed by hand");  // then opened as ever
+
+  fs.keep_written_open(false);
+  EXPECT_EQ(fs.kept_open(), 0u);
+  EXPECT_EQ(fs.read(model).value_or("?"), "second");
+}
+
+TEST(RealConfigFs, RemovingADirectoryClosesTheFilesKeptUnderIt) {
+  TempDir root;
+  root.write("nvmet/subsystems/nqn.a/namespaces/1/enable", "");
+  root.write("nvmet/subsystems/nqn.ab/attr_model", "");
+  const std::string subsystem = root.path() + "/nvmet/subsystems/nqn.a";
+  RealConfigFs fs;
+  fs.keep_written_open(true);
+  ASSERT_TRUE(fs.write(subsystem + "/namespaces/1/enable", "1").has_value());
+  ASSERT_TRUE(fs.write(root.path() + "/nvmet/subsystems/nqn.ab/attr_model", "m").has_value());
+  ASSERT_EQ(fs.kept_open(), 2u);
+  // configfs removes a directory's attributes with it; a plain one needs help.
+  std::filesystem::remove_all(subsystem + "/namespaces");
+  ASSERT_TRUE(fs.remove_dir(subsystem).has_value());
+  EXPECT_EQ(fs.kept_open(), 1u) << "a sibling whose name begins alike (nqn.ab) is no child of nqn.a";
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 
@@ -21,7 +23,63 @@ SysError open_error(int errnum, const char* action, const std::string& attr) {
   return sys_error(errnum, action, attr);
 }
 
+// Each kept file holds the page configfs buffers its value in: at most
+// 64 MiB of kernel memory for the few seconds between a write and the
+// verify, and never more descriptors than the limit leaves room for.
+constexpr std::size_t kMostKept = 16384;
+constexpr rlim_t kDescriptorsLeftFree = 256;
+
+// The soft descriptor limit raised to the hard one (1024 is the usual soft
+// limit; nvmetctl uses no select()), and how many files may be kept.
+std::size_t keepable_files() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY) return kMostKept;
+  if (limit.rlim_cur <= kDescriptorsLeftFree) return 0;
+  return std::min<std::size_t>(kMostKept, limit.rlim_cur - kDescriptorsLeftFree);
+}
+
+// The whole value from offset 0 of an open attribute, trailing newline
+// removed. configfs shows at most a page in one read; a short read is the end.
+Expected<std::string> read_open_attribute(int fd, const std::string& attr) {
+  std::string content;
+  char buffer[4096 + 1];
+  for (;;) {
+    ssize_t n = ::pread(fd, buffer, sizeof buffer, static_cast<off_t>(content.size()));
+    if (n < 0) return sys_error(errno, "read", attr);
+    if (n == 0) break;
+    content.append(buffer, static_cast<size_t>(n));
+    if (static_cast<size_t>(n) < sizeof buffer) break;
+  }
+  if (!content.empty() && content.back() == '\n') content.pop_back();
+  return content;
+}
+
 }  // namespace
+
+RealConfigFs::~RealConfigFs() { keep_written_open(false); }
+
+void RealConfigFs::keep_written_open(bool keep) {
+  if (keep && !keep_) keep_limit_ = keepable_files();
+  keep_ = keep;
+  if (keep) return;
+  for (auto& [attr, fd] : kept_) ::close(fd);
+  kept_.clear();
+}
+
+void RealConfigFs::close_kept_under(const std::string& dir) {
+  const std::string prefix = dir + "/";
+  auto it = kept_.lower_bound(prefix);
+  while (it != kept_.end() && it->first.compare(0, prefix.size(), prefix) == 0) {
+    ::close(it->second);
+    it = kept_.erase(it);
+  }
+}
 
 bool RealConfigFs::exists(const std::string& path) const {
   struct stat st;
@@ -54,25 +112,18 @@ Expected<std::vector<DirEntry>> RealConfigFs::list(const std::string& dir) const
 }
 
 Expected<std::string> RealConfigFs::read(const std::string& attr) const {
-  // O_RDONLY, never O_RDWR: write-only configfs attributes refuse O_RDWR.
-  int fd = ::open(attr.c_str(), O_RDONLY | kAttributeOpen);
-  if (fd < 0) return open_error(errno, "read", attr);
-  std::string content;
-  char buffer[4096 + 1];
-  for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0) {
-      int saved = errno;
-      ::close(fd);
-      return sys_error(saved, "read", attr);
-    }
-    if (n == 0) break;
-    content.append(buffer, static_cast<size_t>(n));
-    // configfs shows at most a page in one read; a short read is the end.
-    if (static_cast<size_t>(n) < sizeof buffer) break;
+  int fd = -1;
+  if (auto kept = kept_.find(attr); kept != kept_.end()) {
+    // Nothing read it since the write, so configfs calls show() afresh.
+    fd = kept->second;
+    kept_.erase(kept);
+  } else {
+    // O_RDONLY, never O_RDWR: write-only configfs attributes refuse O_RDWR.
+    fd = ::open(attr.c_str(), O_RDONLY | kAttributeOpen);
+    if (fd < 0) return open_error(errno, "read", attr);
   }
+  auto content = read_open_attribute(fd, attr);
   ::close(fd);
-  if (!content.empty() && content.back() == '\n') content.pop_back();
   return content;
 }
 
@@ -84,13 +135,25 @@ Expected<std::string> RealConfigFs::read_link(const std::string& link) const {
 }
 
 Expected<void> RealConfigFs::write(const std::string& attr, const std::string& value) {
-  int fd = ::open(attr.c_str(), O_WRONLY | kAttributeOpen);
+  int fd = -1;
+  bool keep = keep_ && kept_.size() < keep_limit_;
+  // Write-only attributes (revalidate_size) refuse O_RDWR: written as ever.
+  if (keep && (fd = ::open(attr.c_str(), O_RDWR | kAttributeOpen)) < 0) keep = false;
+  if (!keep) fd = ::open(attr.c_str(), O_WRONLY | kAttributeOpen);
   if (fd < 0) return open_error(errno, "write", attr);
   // One write() is one store call; no trailing newline (discovery_nqn
   // returns a short count for it).
   ssize_t n = ::write(fd, value.data(), value.size());
   int saved = errno;
-  ::close(fd);
+  if (keep && n >= 0) {
+    auto [it, fresh] = kept_.try_emplace(attr, fd);
+    if (!fresh) {
+      ::close(it->second);  // written again: the newer file is read back
+      it->second = fd;
+    }
+  } else {
+    ::close(fd);
+  }
   if (n < 0) return sys_error(saved, "write", attr);
   if (static_cast<size_t>(n) != value.size())
     return logic_error("write", attr, "short write: the kernel took " + std::to_string(n) +
@@ -104,6 +167,7 @@ Expected<void> RealConfigFs::make_dir(const std::string& dir) {
 }
 
 Expected<void> RealConfigFs::remove_dir(const std::string& dir) {
+  close_kept_under(dir);
   if (::rmdir(dir.c_str()) != 0) return sys_error(errno, "rmdir", dir);
   return {};
 }

@@ -42,14 +42,17 @@ ApplyReport execute_with_rollback(Plan plan, const Target& snapshot, EngineConte
     return report;
   }
   Environment env = ctx.environment();
-  ExecutionResult run = execute_plan(report.plan, env, interrupted, journal.marker());
-  report.completed = run.completed;
-  report.failure = run.failure;
-  if (!run.failure) {
-    report.verify_drift = verify();
+  ExecutionResult run;
+  {
+    KeptWrittenFiles kept(ctx.fs);  // the verify reads back through them (config_fs.h)
+    run = execute_plan(report.plan, env, interrupted, journal.marker());
+    report.completed = run.completed;
+    report.failure = run.failure;
+    if (!run.failure) report.verify_drift = verify();
+  }
+  if (!run.failure)
     for (std::string& line : tls_key_drift_after_run(report.plan, ctx.keyring))
       report.verify_drift.push_back(std::move(line));
-  }
   // Still inside the journal: a crash during the confirmation is rolled back
   // by the next run like one during a step.
   if (!run.failure && report.verify_drift.empty() && confirm) {
