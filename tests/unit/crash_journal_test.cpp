@@ -142,6 +142,34 @@ TEST(CrashJournal, StepsAreRowsAndAKeyedFormatOneJournalIsStillRead) {
   EXPECT_NE(short_row.error().describe().find("[change, operation, path]"), std::string::npos);
 }
 
+// Plain ASCII paths are copied into the JSON as they are; anything else
+// (quotes, backslashes, control characters, UTF-8) is escaped by nlohmann,
+// which replaces what is not UTF-8: every step reads back.
+TEST(CrashJournal, EveryStepPathReadsBack) {
+  JournalFixture j;
+  CrashJournal journal = j.journal();
+  const std::vector<std::string> paths = {"/cfg/nvmet/hosts/plain-nqn:1", "/cfg/nvmet/hosts/quote\"back\\slash",
+                                          "/cfg/nvmet/hosts/line\nfeed\ttab\x01", "/cfg/nvmet/hosts/caf\xc3\xa9",
+                                          "/cfg/nvmet/hosts/bad-\xff", "/cfg/nvmet/hosts/del\x7f"};
+  Plan plan;
+  for (const std::string& path : paths) {
+    Step step;
+    step.change = ChangeKind::Remove;
+    step.op = {OpKind::Rmdir, path, "", ""};
+    plan.steps.push_back(step);
+  }
+  ASSERT_TRUE(journal.begin("clear", Target{}, plan).has_value());
+  auto record = journal.read();
+  ASSERT_TRUE(record.has_value() && record->has_value()) << (record ? "" : record.error().describe());
+  ASSERT_EQ((*record)->steps.size(), paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    EXPECT_EQ((*record)->steps[i].change, "-");
+    EXPECT_EQ((*record)->steps[i].operation, "rmdir");
+    std::string expected = i == 4 ? "/cfg/nvmet/hosts/bad-\xef\xbf\xbd" : paths[i];  // U+FFFD for the lone byte
+    EXPECT_EQ((*record)->steps[i].path, expected) << i;
+  }
+}
+
 TEST(CrashJournal, AJournalThatCannotBeWrittenStopsApplyBeforeAnyMutation) {
   JournalFixture j;
   j.dir.write("run", "a file where the directory should be");

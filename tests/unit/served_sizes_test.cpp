@@ -126,5 +126,28 @@ TEST(ServedSizes, AMissingOrDamagedRecordIsEmpty) {
   EXPECT_EQ(sizes.begin()->first, (NamespaceKey{"x", 2}));
 }
 
+// The record is written as text (util/json_text), not as a document: every
+// NQN and device path reads back, odd bytes included.
+TEST(ServedSizes, TheRecordReadsBackAsWritten) {
+  TempDir dir;
+  SystemPaths paths;
+  paths.run_dir = dir.path() + "/run";
+  ServedSizes sizes;
+  sizes[{"nqn.2024-01.io.example:plain", 1}] = {"/dev/nullb0", 1073741824};
+  sizes[{"nqn.2024-01.io.example:caf\xc3\xa9", 4294967295u}] = {"/srv/images/a \"quoted\" \\ file", 0};
+  sizes[{"nqn.2024-01.io.example:tab\there", 7}] = {"/dev/disk/by-id/nvme-eui.0001", 18446744073709551615ull};
+  ASSERT_TRUE(save_served_sizes(sizes, paths).has_value());
+  ServedSizes back = load_served_sizes(paths);
+  ASSERT_EQ(back.size(), sizes.size());
+  for (const auto& [key, size] : sizes) {
+    auto found = back.find(key);
+    ASSERT_NE(found, back.end()) << key.first;
+    EXPECT_EQ(found->second.device, size.device);
+    EXPECT_EQ(found->second.bytes, size.bytes);
+  }
+  ASSERT_TRUE(save_served_sizes({}, paths).has_value());
+  EXPECT_TRUE(load_served_sizes(paths).empty());
+}
+
 }  // namespace
 }  // namespace nvmetctl

@@ -7,7 +7,8 @@
 
 namespace nvmetctl {
 
-nlohmann::json journal_record_to_json(const JournalRecord& record);
+// journal.json as written: one line, ending in a newline.
+std::string journal_record_to_text(const JournalRecord& record);
 Expected<JournalRecord> journal_record_from_json(const nlohmann::json& doc, const std::string& where);
 std::vector<JournalStep> journal_steps_of(const Plan& plan);
 

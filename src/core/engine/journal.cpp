@@ -50,12 +50,6 @@ std::size_t count_done(const std::string& path) {
   return lines;
 }
 
-// One line, no indentation: the file is for nvmetctl rollback and doctor,
-// which show its steps; indented, it was a third more bytes to write.
-std::string journal_text(const JournalRecord& record) {
-  return journal_record_to_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
 }  // namespace
 
 CrashJournal::CrashJournal(std::string run_dir, std::string proc) : dir_(std::move(run_dir)), proc_(std::move(proc)) {}
@@ -74,7 +68,7 @@ Expected<void> CrashJournal::begin(const std::string& command, const Target& sna
   auto steps = StepMarks::create(steps_path(), kFileMode, record.steps.size());
   if (!steps) return steps.error();
   steps_ = std::move(*steps);
-  return write_file_atomically(record_path(), journal_text(record), kFileMode);
+  return write_file_atomically(record_path(), journal_record_to_text(record), kFileMode);
 }
 
 Expected<void> CrashJournal::mark(std::size_t index) { return steps_.mark(index); }
@@ -93,7 +87,7 @@ Expected<void> CrashJournal::restore(const JournalRecord& record) {
   for (std::size_t i = 0; i < record.done && i < record.steps.size(); ++i)
     if (auto marked = steps->mark(i); !marked) return marked;
   steps_ = StepMarks();
-  return write_file_atomically(record_path(), journal_text(record), kFileMode);
+  return write_file_atomically(record_path(), journal_record_to_text(record), kFileMode);
 }
 
 Expected<std::optional<JournalRecord>> CrashJournal::read() const {

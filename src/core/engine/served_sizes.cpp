@@ -12,6 +12,7 @@
 #include "nvmetctl/model/target_index.h"
 #include "nvmetctl/status/status_sources.h"
 #include "nvmetctl/util/durable_file.h"
+#include "nvmetctl/util/json_text.h"
 #include "nvmetctl/util/text_file.h"
 
 namespace nvmetctl {
@@ -122,20 +123,20 @@ ServedSizes sizes_after_apply(const Target& desired, const Plan& applied, const 
 }
 
 Expected<void> save_served_sizes(const ServedSizes& sizes, const SystemPaths& paths) {
-  // Built in place and written without indentation: a cold apply at
-  // 1024x4 records 4096 namespaces (issue 16).
-  nlohmann::json::array_t doc;
-  doc.reserve(sizes.size());
+  // Written as text (util/json_text): a cold apply at 1024x4 records 4096
+  // namespaces (issue 16).
+  std::string text = "[";
   for (const auto& [key, size] : sizes) {
-    nlohmann::json::object_t entry;
-    entry.emplace("nqn", key.first);
-    entry.emplace("nsid", key.second);
-    entry.emplace("device", size.device);
-    entry.emplace("bytes", size.bytes);
-    doc.emplace_back(std::move(entry));
+    if (text.size() > 1) text += ',';
+    text += R"({"nqn":)";
+    append_json_string(text, key.first);
+    text += R"(,"nsid":)" + std::to_string(key.second) + R"(,"device":)";
+    append_json_string(text, size.device);
+    text += R"(,"bytes":)" + std::to_string(size.bytes) + "}";
   }
+  text += "]\n";
   if (auto dir = ensure_private_dir(paths.run_dir, 0700); !dir) return dir;
-  return write_file_atomically(served_sizes_path(paths), nlohmann::json(std::move(doc)).dump() + "\n", 0600);
+  return write_file_atomically(served_sizes_path(paths), text, 0600);
 }
 
 }  // namespace nvmetctl
