@@ -5,10 +5,11 @@ WORK=/tmp/nvmetctl-case
 mkdir -p "$WORK"
 
 # configfs_mutations STRACE_LOG: count the syscalls in an strace log that
-# change configfs: mkdir/rmdir/symlink/unlink under it and opens for writing.
+# change configfs: mkdir/rmdir/symlink/unlink under it and opens for writing
+# (O_WRONLY, or O_RDWR: apply keeps what it writes open for its verify).
 configfs_mutations() {
     [[ -s $1 ]] || fail "no strace log $1"
-    grep -E '(mkdir|rmdir|symlink|unlink)(at)?\(.*/sys/kernel/config|open(at)?\(.*/sys/kernel/config[^"]*", O_WRONLY' "$1" | grep -vc ' = -1 E' || true
+    grep -E '(mkdir|rmdir|symlink|unlink)(at)?\(.*/sys/kernel/config|open(at)?\(.*/sys/kernel/config[^"]*", O_(WRONLY|RDWR)' "$1" | grep -vc ' = -1 E' || true
 }
 
 # nvmetctl_traced LOG ARGS...: run nvmetctl under strace, leaving the syscall log.
