@@ -7,6 +7,7 @@
 // resize, losetup -c, a file grown) shows in the plan as a revalidate_size
 // write, and hosts see the new size without reconnecting.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -37,9 +38,11 @@ std::map<NamespaceKey, NamespaceGrowth> find_resized_namespaces(const Target& de
 
 // After a successful apply: the file's enabled namespaces, each with the
 // recorded size kept unless `applied` enabled, moved or revalidated it (or
-// none was recorded), then with its device's size now.
-ServedSizes sizes_after_apply(const Target& desired, const Plan& applied, const ServedSizes& before,
-                              const SystemPaths& paths);
+// none was recorded), then with its device's size now. `recorded` is asked
+// only for a namespace the run did not set afresh: after a cold apply the
+// record is never read.
+ServedSizes sizes_after_apply(const Target& desired, const Plan& applied,
+                              const std::function<const ServedSizes&()>& recorded, const SystemPaths& paths);
 Expected<void> save_served_sizes(const ServedSizes& sizes, const SystemPaths& paths);
 
 }  // namespace nvmetctl

@@ -51,6 +51,12 @@ bool manages_tls_keys(const Target& desired, const PlanOptions& options) {
   return std::any_of(desired.hosts.begin(), desired.hosts.end(), [](const Host& h) { return h.tls_psk_file.has_value(); });
 }
 
+// A declared-only read of a tree with no object in it is already a full one.
+bool nothing_live(const LiveState& live) {
+  const Target& t = live.target;
+  return t.hosts.empty() && t.subsystems.empty() && t.ports.empty();
+}
+
 Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, const PlanOptions& options, bool full_read,
                                   RunFacts& run) {
   ReadScope scope;
@@ -65,7 +71,8 @@ Expected<LiveState> read_live_for(const Target& desired, EngineContext& ctx, con
     if (!run.stable_device_names) run.stable_device_names = find_stable_device_names(desired, ctx.paths);
     live->stable_device_names = *run.stable_device_names;
   }
-  if (live && ctx.served_sizes) {
+  // Nothing live (a cold apply) has no size to compare: the record is not read.
+  if (live && ctx.served_sizes && !nothing_live(*live)) {
     ProfiledPhase profiled("served sizes");
     live->resized_namespaces = find_resized_namespaces(desired, live->target, recorded_sizes(ctx, run), ctx.paths);
   }
@@ -78,9 +85,9 @@ void record_served_sizes(const Target& desired, EngineContext& ctx, ApplyReport&
   if (!ctx.served_sizes) return;
   if (report.status != ApplyStatus::NoChanges && report.status != ApplyStatus::Applied) return;
   ProfiledPhase profiled("served sizes");
-  const ServedSizes& before = recorded_sizes(ctx, run);
-  ServedSizes after = sizes_after_apply(desired, report.plan, before, ctx.paths);
-  if (after == before) return;
+  ServedSizes after =
+      sizes_after_apply(desired, report.plan, [&]() -> const ServedSizes& { return recorded_sizes(ctx, run); }, ctx.paths);
+  if (run.recorded_sizes && after == *run.recorded_sizes) return;  // unchanged: not written again
   if (auto saved = save_served_sizes(after, ctx.paths); !saved) report.sizes_error = saved.error();
 }
 
@@ -108,12 +115,6 @@ bool carries_undeclared_attributes(const Plan& plan) {
   return std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step& step) {
     return step.change == ChangeKind::Replace || step.change == ChangeKind::Remove;
   });
-}
-
-// A declared-only read of a tree with no object in it is already a full one.
-bool nothing_live(const LiveState& live) {
-  const Target& t = live.target;
-  return t.hosts.empty() && t.subsystems.empty() && t.ports.empty();
 }
 
 Expected<FullPlan> full_plan(const Target& desired, EngineContext& ctx, const PlanOptions& options, bool full_read,

@@ -102,8 +102,8 @@ std::map<NamespaceKey, NamespaceGrowth> find_resized_namespaces(const Target& de
   return out;
 }
 
-ServedSizes sizes_after_apply(const Target& desired, const Plan& applied, const ServedSizes& before,
-                              const SystemPaths& paths) {
+ServedSizes sizes_after_apply(const Target& desired, const Plan& applied,
+                              const std::function<const ServedSizes&()>& recorded, const SystemPaths& paths) {
   ServedSizes out;
   DeviceSizes sizes(paths);
   std::set<NamespaceKey> fresh = resized_by(applied, desired, NvmetLayout(paths.configfs));
@@ -112,10 +112,12 @@ ServedSizes sizes_after_apply(const Target& desired, const Plan& applied, const 
       if (!enabled_on_device(ns)) continue;
       NamespaceKey key{s.nqn, ns.nsid};
       std::string device = attr_value(ns.attrs, "device_path");
-      auto kept = before.find(key);
-      if (!fresh.count(key) && kept != before.end() && kept->second.device == device) {
-        out[key] = kept->second;
-        continue;
+      if (!fresh.count(key)) {
+        const ServedSizes& before = recorded();
+        if (auto kept = before.find(key); kept != before.end() && kept->second.device == device) {
+          out[key] = kept->second;
+          continue;
+        }
       }
       if (auto bytes = sizes.of(device)) out[key] = {device, *bytes};
     }

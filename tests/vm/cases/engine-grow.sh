@@ -71,7 +71,11 @@ assert_contains "$OUT" "No changes"
 step "clear forgets nothing it should keep: a fresh apply records the sizes again"
 expect_ok nvme disconnect -n "$NQN"
 expect_ok "$NVMETCTL" clear
-expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
+# On an empty tree every namespace is set afresh: the record is written
+# without being read (its sizes could describe nothing live).
+expect_ok strace -f -qq -o "$WORK/fresh.strace" -e trace=open,openat "$NVMETCTL" apply "$WORK/target.yaml"
+assert_eq 0 "$(grep -c 'served-sizes.json", O_RDONLY' "$WORK/fresh.strace" || true)" "reads of the record by a cold apply"
+grep -q 'served-sizes.json.nvmetctl-[^"]*", O_RDWR|O_CREAT' "$WORK/fresh.strace" || fail "the cold apply wrote no record"
 truncate -s 64M "$WORK/backing.img"
 losetup -c "$LOOP"
 expect_status 2 "$NVMETCTL" plan --detailed-exitcode "$WORK/target.yaml"
