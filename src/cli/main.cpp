@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <set>
+#include <string>
 
 #include "cli_context.h"
 #include "nvmetctl/exit_codes.h"
@@ -24,6 +26,47 @@ const char* kExitStatusHelp =
     "  7   doctor found at least one failure\n"
     "  8   check: something the target promises is not served\n"
     "  64  bad command line\n";
+
+using Register = void (*)(CLI::App&, nvmetctl::cli::CliContext&);
+struct Command {
+  const char* name;
+  Register add;
+};
+constexpr Command kCommands[] = {
+    {"validate", nvmetctl::cli::register_validate}, {"plan", nvmetctl::cli::register_plan},
+    {"apply", nvmetctl::cli::register_apply},       {"export", nvmetctl::cli::register_export},
+    {"clear", nvmetctl::cli::register_clear},       {"rollback", nvmetctl::cli::register_rollback},
+    {"doctor", nvmetctl::cli::register_doctor},     {"import-nvmetcli", nvmetctl::cli::register_import_nvmetcli},
+    {"status", nvmetctl::cli::register_status},     {"check", nvmetctl::cli::register_check},
+    {"watch", nvmetctl::cli::register_watch},
+};
+
+// The command the line names: the first argument that is neither an option
+// nor the value of a global one. Only that command is built: CLI11 builds
+// every option of every command it is given, a tenth of a small export's
+// time under emulation (issue 16). nullptr when the line names none, or asks
+// for the app's help before it (--help, --version, a typo, "--"): then every
+// command is built, so help lists them all and an error reads as before.
+const Command* named_command(const CLI::App& app, int argc, char** argv) {
+  std::set<std::string> with_value;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_type_size_min() <= 0) continue;
+    for (const std::string& name : option->get_lnames()) with_value.insert("--" + name);
+    for (const std::string& name : option->get_snames()) with_value.insert("-" + name);
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string argument = argv[i];
+    if (argument == "--" || argument == "-h" || argument == "--help") return nullptr;  // the app's own help
+    if (argument.size() > 1 && argument[0] == '-') {
+      if (with_value.count(argument)) ++i;  // its value is the next argument
+      continue;
+    }
+    for (const Command& command : kCommands)
+      if (argument == command.name) return &command;
+    return nullptr;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -55,17 +98,11 @@ int main(int argc, char** argv) {
   app.add_option("--tls-keyring", ctx.paths.tls_keyring, "kernel keyring of the hosts' TLS PSKs")->group(paths)->envname("NVMETCTL_TLS_KEYRING")->capture_default_str();
   app.add_option("--run-dir", ctx.paths.run_dir, "crash journal of apply and clear")->group(paths)->envname("NVMETCTL_RUN_DIR")->capture_default_str();
 
-  cli::register_validate(app, ctx);
-  cli::register_plan(app, ctx);
-  cli::register_apply(app, ctx);
-  cli::register_export(app, ctx);
-  cli::register_clear(app, ctx);
-  cli::register_rollback(app, ctx);
-  cli::register_doctor(app, ctx);
-  cli::register_import_nvmetcli(app, ctx);
-  cli::register_status(app, ctx);
-  cli::register_check(app, ctx);
-  cli::register_watch(app, ctx);
+  if (const Command* named = named_command(app, argc, argv)) {
+    named->add(app, ctx);
+  } else {
+    for (const Command& command : kCommands) command.add(app, ctx);
+  }
 
   // Prometheus' text format is a view of the live target: status only.
   app.parse_complete_callback([&app, &ctx] {

@@ -110,6 +110,22 @@ grep -q '"verdict": "not-checkable"' "$work/out" || { failures=$((failures + 1))
 check "check --timeout 0" 64 "$bin" check --timeout 0 "$work/target.yaml"
 check "apply --check-timeout -1" 64 "$bin" apply --check --check-timeout -1 "$work/target.yaml"
 
+# Only the command the line names is built (cli/main.cpp named_command): a
+# global option's value that is a command's name is still its value, the
+# app's help lists every command, and a command's help is its own.
+check "a global option's value named like a command" 0 "$bin" --run-dir plan -o json validate "$work/target.yaml"
+json "a global option's value named like a command"
+check "--configfs=DIR status" 0 "$bin" --configfs="$work/cfs" status
+check "--help" 0 "$bin" --help
+for command in validate plan apply export clear rollback doctor import-nvmetcli status check watch; do
+    checks=$((checks + 1))
+    grep -q "^  $command " "$work/out" || { failures=$((failures + 1)); echo "FAIL: --help does not list $command"; }
+done
+check "--help before a command" 0 "$bin" --help export  # CLI11: the command's help
+grep -q -- "--stable-paths" "$work/out" || { failures=$((failures + 1)); echo "FAIL: --help export: $(head -3 "$work/out")"; }
+check "a command's --help" 0 "$bin" export --help
+grep -q -- "--output" "$work/out" || { failures=$((failures + 1)); echo "FAIL: export --help: $(head -3 "$work/out")"; }
+
 check "an unknown subcommand" 64 "$bin" frobnicate
 check "an unknown option" 64 "$bin" status --frobnicate
 check "no subcommand" 64 "$bin"
