@@ -5,8 +5,9 @@
 # (nvmetctl-raw-replay: the plan's syscalls replayed bare, the written
 # attributes read back, the whole tree read, yaml-cpp's load), and counts
 # their configfs mutations with strace in a second, untimed pass.
-# Each time is the median of NVMETCTL_BENCH_REPEATS runs (3; 1 above 256
-# subsystems, where every cold run needs a clear of a minute or more).
+# Each time is the median of NVMETCTL_BENCH_REPEATS runs (5 up to 64
+# subsystems, where fixed costs make one run differ most from the next; 3 up
+# to 256; 1 above, where every cold run needs a clear of a minute or more).
 source "$(dirname "$0")/../tests/vm/lib.sh"
 source "$VM_LIB_DIR/engine/common.sh"
 require_nvmetctl
@@ -47,7 +48,7 @@ counted() {  # LOG CMD...: configfs mutations of one run
 
 printf '\n%-8s %-26s %9s  %s\n' size operation seconds "configfs mutations"
 for size in $SIZES; do
-    repeats=${NVMETCTL_BENCH_REPEATS:-$((size > 256 ? 1 : 3))}
+    repeats=${NVMETCTL_BENCH_REPEATS:-$((size > 256 ? 1 : size > 64 ? 3 : 5))}
     file=$WORK/bench-$size.yaml
     minimum=$(python3 "$VM_REPO/bench/generate-target.py" "$size" 4 8 "${DEVICES[@]}" 2>&1 >"$file")
     "$NVMETCTL" apply "$file" >/dev/null  # warm-up: modules, mount
