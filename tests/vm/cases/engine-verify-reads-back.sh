@@ -14,8 +14,7 @@ source "$(dirname "$0")/../lib.sh"
 source "$VM_LIB_DIR/engine/common.sh"
 require_nvmetctl
 mount_configfs
-modprobe null_blk nr_devices=1 gb=1
-wait_until 5 test -b /dev/nullb0 || fail "null_blk did not create /dev/nullb0"
+DEVICE=$(null_blk)
 
 N=nqn.2024-01.io.nvmetctl:verify-reads-back
 S=$NVMET_CFS/subsystems/$N
@@ -26,7 +25,7 @@ subsystems:
     model: written-by-apply
     allow_any_host: true
     namespaces:
-      - {nsid: 1, device_path: /dev/nullb0, enable: true}
+      - {nsid: 1, device_path: $DEVICE, enable: true}
 YAML
 "$NVMETCTL" apply "$WORK/target.yaml" >/dev/null  # loads nvmet; the timed runs below find it loaded
 "$NVMETCTL" clear >/dev/null
