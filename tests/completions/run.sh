@@ -39,10 +39,10 @@ unset NVMETCTL_CONFIGFS
 failures=0
 checks=0
 
-offers() {  # offers SHELL LINE -> candidates, one per line
+offers() {  # offers SHELL LINE [SETTLE] -> candidates, one per line
     case $1 in
         bash) bash "$here/bash-complete.sh" "$comp/nvmetctl" "$2" ;;
-        zsh) timeout 60 zsh -f "$here/zsh-complete.zsh" "$comp" "$2" ;;
+        zsh) timeout 60 zsh -f "$here/zsh-complete.zsh" "$comp" "$2" "${3:-0.5}" ;;
         fish) fish --no-config -c "source $comp/nvmetctl.fish; complete -C '$2'" | cut -f1 ;;
     esac
 }
@@ -52,8 +52,13 @@ expect() {
     local shell=$1 line=$2 got want
     shift 2
     got=$(offers "$shell" "$line" 2>&1) || true
-    # A loaded machine can starve the pseudo-terminal; one retry.
-    [[ -n $got ]] || got=$(offers "$shell" "$line" 2>&1) || true
+    # A loaded machine can starve the pseudo-terminal (zsh's completion then
+    # has not run when the line is cleared): retries, giving it longer each time.
+    local settle
+    for settle in 2 5; do
+        [[ -z $got ]] || break
+        got=$(offers "$shell" "$line" "$settle" 2>&1) || true
+    done
     for want in "$@"; do
         checks=$((checks + 1))
         local word=${want:1}

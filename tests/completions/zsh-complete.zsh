@@ -1,11 +1,13 @@
 #!/usr/bin/zsh -f
 # Prints, one per line, what zsh's completion for nvmetctl offers for a
-# command line: zsh-complete.zsh COMPLETIONS_DIR 'nvmetctl plan --'
+# command line: zsh-complete.zsh COMPLETIONS_DIR 'nvmetctl plan --' [SETTLE]
+# SETTLE: seconds completion gets after <Tab> before the line is cleared
+# (0.5; the runner retries with more on a loaded machine).
 # Runs an interactive zsh on a pseudo-terminal, loads compinit with the
 # completion directory first in $fpath, and records every match compadd
 # is given while <Tab> is pressed at the end of the line.
 zmodload zsh/zpty || exit 2
-local dir=$1 line=$2
+local dir=$1 line=$2 settle=${3:-0.5}
 
 zpty -b compl zsh -f -i
 zpty -w compl 'PROMPT= RPROMPT= PS2= ; unsetopt zle_bracketed_paste 2>/dev/null'
@@ -28,7 +30,7 @@ local out
 zpty -r -m compl out "*"$'\n'"<<READY>>*" || exit 3
 # Type the line and press Tab, then mark the end.
 zpty -w -n compl "$line"$'\t'
-sleep 0.5
+sleep $settle
 zpty -w -n compl $'\C-u'
 zpty -w compl 'print -- "<<DONE>>"'
 local all=""
