@@ -16,6 +16,16 @@ TEST(SharedLibrary, OpenLibraryBindsEveryFunctionOfTheList) {
   EXPECT_EQ(libc->getppid(), ::getppid());
 }
 
+// Opened once a process: the second call answers with the first's functions.
+TEST(SharedLibrary, OpenedLibraryIsOpenedOnce) {
+  auto first = opened_library<Libc>("libc.so.6", "libc6");
+  ASSERT_TRUE(first) << first.error().describe();
+  auto second = opened_library<Libc>("libc.so.6", "libc6");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*first, *second);
+  EXPECT_EQ((*second)->getpid(), ::getpid());
+}
+
 TEST(SharedLibrary, AMissingLibraryNamesItsPackage) {
   auto library = SharedLibrary::open("libnvmetctl-no-such-library.so.7", "libnvmetctl-nothing1");
   ASSERT_FALSE(library);

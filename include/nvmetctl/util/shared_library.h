@@ -60,4 +60,13 @@ Expected<Api> open_library(const std::string& soname, const std::string& package
   return api;
 }
 
+// open_library once a process (one library per Api type): every later call
+// answers from the first, error included.
+template <class Api>
+Expected<const Api*> opened_library(const char* soname, const char* package) {
+  static const Expected<Api> opened = open_library<Api>(soname, package);
+  if (!opened) return opened.error();
+  return &*opened;
+}
+
 }  // namespace nvmetctl

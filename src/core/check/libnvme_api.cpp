@@ -2,11 +2,7 @@
 
 namespace nvmetctl {
 
-Expected<const Libnvme*> libnvme() {
-  static const Expected<Libnvme> opened = open_library<Libnvme>(NVMETCTL_LIBNVME_SONAME, "libnvme1");
-  if (!opened) return opened.error();
-  return &*opened;
-}
+Expected<const Libnvme*> libnvme() { return opened_library<Libnvme>(NVMETCTL_LIBNVME_SONAME, "libnvme1"); }
 
 std::string libnvme_error_text(int code) {
   auto api = libnvme();

@@ -45,9 +45,9 @@ NVMETCTL_LIBRARY_API(Kmod, NVMETCTL_KMOD_FUNCTIONS)
 const Kmod* libkmod = nullptr;
 
 Expected<void> open_libkmod() {
-  static const Expected<Kmod> opened = open_library<Kmod>(NVMETCTL_LIBKMOD_SONAME, "libkmod2");
+  auto opened = opened_library<Kmod>(NVMETCTL_LIBKMOD_SONAME, "libkmod2");
   if (!opened) return opened.error();
-  libkmod = &*opened;
+  libkmod = *opened;
   return {};
 }
 

@@ -28,9 +28,9 @@ NVMETCTL_LIBRARY_API(Nftables, NVMETCTL_NFTABLES_FUNCTIONS)
 }  // namespace
 
 Expected<FirewallRuleset> read_nftables_ruleset() {
-  static const Expected<Nftables> opened = open_library<Nftables>(NVMETCTL_LIBNFTABLES_SONAME, "libnftables1");
+  auto opened = opened_library<Nftables>(NVMETCTL_LIBNFTABLES_SONAME, "libnftables1");
   if (!opened) return opened.error();
-  const Nftables& nft = *opened;
+  const Nftables& nft = **opened;
   std::unique_ptr<nft_ctx, decltype(nft.nft_ctx_free)> ctx(nft.nft_ctx_new(NFT_CTX_DEFAULT), nft.nft_ctx_free);
   if (!ctx) return SysError{ENOMEM, "read", "nftables ruleset", "libnftables could not start"};
   nft.nft_ctx_output_set_flags(ctx.get(), NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE);

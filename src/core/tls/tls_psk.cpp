@@ -33,11 +33,7 @@ namespace {
 
 NVMETCTL_LIBRARY_API(Crypto, NVMETCTL_CRYPTO_FUNCTIONS)
 
-Expected<const Crypto*> libcrypto() {
-  static const Expected<Crypto> opened = open_library<Crypto>(NVMETCTL_LIBCRYPTO_SONAME, "libssl3");
-  if (!opened) return opened.error();
-  return &*opened;
-}
+Expected<const Crypto*> libcrypto() { return opened_library<Crypto>(NVMETCTL_LIBCRYPTO_SONAME, "libssl3"); }
 
 constexpr const char* kInterchangePrefix = "NVMeTLSkey-1:";
 
