@@ -21,15 +21,19 @@ std::string yaml_scalar_text(std::string_view value);
 // is no UTF-8 makes a file the parser refuses ("not a UTF-8 text file"),
 // never one that silently names something else (U+FFFD in its place).
 std::string yaml_double_quoted(std::string_view value);
+// The same, appended to `out`: a big export writes each scalar straight
+// into the document.
+void append_yaml_scalar(std::string& out, std::string_view value);
+void append_yaml_double_quoted(std::string& out, std::string_view value);
 
 class YamlTextWriter {
  public:
   // Inside a map: the key of the next entry (then a value, a map or a sequence).
   void key(std::string_view name);
-  void value(std::string_view text) { scalar_value(yaml_scalar_text(text)); }
+  void value(std::string_view text);
   // A literal is text: without this it would convert to bool, not string_view.
   void value(const char* text) { value(std::string_view(text)); }
-  void quoted_value(std::string_view text) { scalar_value(yaml_double_quoted(text)); }
+  void quoted_value(std::string_view text);
   void value(std::int64_t number) { scalar_value(std::to_string(number)); }
   void value(std::uint64_t number) { scalar_value(std::to_string(number)); }
   void value(bool flag) { scalar_value(flag ? "true" : "false"); }
@@ -51,7 +55,7 @@ class YamlTextWriter {
     int indent;  // of its entries, or of its items' "- "
     bool empty = true;
   };
-  void scalar_value(const std::string& text);
+  void scalar_value(std::string_view text);
   void start_line(int indent);
   void close_level(const char* empty_mark);
   int child_indent() const { return levels_.empty() ? 0 : levels_.back().indent + 2; }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nvmetctl/model/kernel_version.h"
@@ -54,12 +55,12 @@ struct AttributeSpec {
 std::span<const AttributeSpec> attribute_table();
 const AttributeSpec* find_attribute_by_key(ObjectKind kind, const std::string& key);
 const AttributeSpec* find_attribute_by_file(ObjectKind kind, const std::string& file);
-std::vector<const AttributeSpec*> attributes_of(ObjectKind kind);
+// In table order, which is write order.
+std::span<const AttributeSpec* const> attributes_of(ObjectKind kind);
 const char* object_kind_name(ObjectKind kind);
 
 // Canonical comparison: the kernel pads serials, prints uuids in one case, etc.
-bool attribute_values_equal(const AttributeSpec& spec, const std::string& desired,
-                            const std::string& live);
+bool attribute_values_equal(const AttributeSpec& spec, std::string_view desired, std::string_view live);
 
 // The kernel shows an unset device path as "(null)"; no write can set that
 // again. Any other attribute's "(null)" is a value like another.

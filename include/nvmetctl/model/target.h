@@ -18,8 +18,9 @@ struct SourceLocation {
   int column = 0;
 };
 
-// configfs attribute file name -> canonical value
-using AttrMap = std::map<std::string, std::string>;
+// configfs attribute file name -> canonical value. Looked up by the
+// table's file names (const char*) without making a std::string of each.
+using AttrMap = std::map<std::string, std::string, std::less<>>;
 
 // The attribute's value, or "" when the map does not hold it.
 std::string attr_value(const AttrMap& attrs, const std::string& file);

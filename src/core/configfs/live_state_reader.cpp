@@ -114,17 +114,24 @@ class LiveTreeReader {
                             AttrMap& out) {
     auto files = files_of(kind, dir);
     if (!files) return files.error();
+    // One path buffer for the object's files: on a big target every
+    // attribute read otherwise allocates its path anew.
+    std::string path = dir + "/";
+    const std::size_t dir_length = path.size();
     for (const auto& file : **files) {
       if (is_write_only(file)) continue;
       bool wanted = scope_.all_attributes || !declared || declared->count(file) || always_needed(kind, file) ||
                     (file == "attr_cntlid_max" && declared->count("attr_cntlid_min"));
       if (!wanted) continue;
-      auto value = fs_.read(dir + "/" + file);
+      path.resize(dir_length);
+      path += file;
+      auto value = fs_.read(path);
       // A newer kernel's file this nvmetctl does not know may be write-only
       // (no show, so open refuses): nothing to keep, and no reason to fail.
       if (!value && is_extra_attribute(kind, file)) continue;
       if (!value) return value.error();
-      out[file] = *value;
+      // Files come in name order, so each goes at the end of the map.
+      out.insert_or_assign(out.end(), file, std::move(*value));
     }
     return {};
   }

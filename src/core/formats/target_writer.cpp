@@ -16,17 +16,17 @@ AttrMap exportable_attrs(ObjectKind kind, const AttrMap& live, bool port_enabled
     if (spec->type == ValueType::Secret) continue;
     if (spec->fresh_default && attribute_values_equal(*spec, spec->fresh_default, it->second)) continue;
     if (spec->kernel_rewrites && port_enabled) continue;  // the transport chose it
-    std::string value = it->second;
+    std::string_view value = it->second;
     if (spec->type == ValueType::Text)
-      while (!value.empty() && value.back() == ' ') value.pop_back();
-    out[spec->file] = value;
+      while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    out.emplace(spec->file, value);
   }
   // What the file format could not take back (a name no configfs attribute
   // has, a value of more than one line) is no attribute worth keeping.
   for (const auto& [file, value] : live)
     if (is_extra_attribute(kind, file) && is_attribute_file_name(file) && !value.empty() &&
         value.find('\n') == std::string::npos && value.size() <= 4096)
-      out[file] = value;
+      out.emplace(file, value);
   return out;
 }
 
@@ -39,10 +39,11 @@ void emit_attrs(ObjectKind kind, const AttrMap& attrs, Sink sink) {
   }
 }
 
-AttrMap extras_of(ObjectKind kind, const AttrMap& attrs) {
-  AttrMap extras;
-  for (const auto& [file, value] : attrs)
-    if (is_extra_attribute(kind, file)) extras[file] = value;
+// The attributes the table does not know, in file name order.
+std::vector<const AttrMap::value_type*> extras_of(ObjectKind kind, const AttrMap& attrs) {
+  std::vector<const AttrMap::value_type*> extras;
+  for (const auto& attr : attrs)
+    if (is_extra_attribute(kind, attr.first)) extras.push_back(&attr);
   return extras;
 }
 
@@ -60,14 +61,14 @@ void yaml_attrs(YamlTextWriter& out, ObjectKind kind, const AttrMap& attrs) {
     else if (auto number = integer_of(spec, value)) out.value(static_cast<std::int64_t>(*number));
     else out.value(value);
   });
-  AttrMap extras = extras_of(kind, attrs);
+  auto extras = extras_of(kind, attrs);
   if (extras.empty()) return;
   out.key("extra_attributes");
   out.begin_map();
   // Quoted: the value is the kernel's text, never a YAML number or boolean.
-  for (const auto& [file, value] : extras) {
-    out.key(file);
-    out.quoted_value(value);
+  for (const auto* extra : extras) {
+    out.key(extra->first);
+    out.quoted_value(extra->second);
   }
   out.end_map();
 }
@@ -78,8 +79,10 @@ void json_attrs(nlohmann::json& out, ObjectKind kind, const AttrMap& attrs) {
     else if (auto number = integer_of(spec, value)) out[spec.key] = *number;
     else out[spec.key] = value;
   });
-  AttrMap extras = extras_of(kind, attrs);
-  if (!extras.empty()) out["extra_attributes"] = extras;
+  auto extras = extras_of(kind, attrs);
+  if (extras.empty()) return;
+  nlohmann::json& extra_attributes = out["extra_attributes"];
+  for (const auto* extra : extras) extra_attributes[extra->first] = extra->second;
 }
 
 }  // namespace
@@ -95,7 +98,7 @@ Target exportable_target(const Target& live, const std::vector<RdmaDevice>& rdma
     Host out;
     out.nqn = h.nqn;
     out.attrs = exportable_attrs(ObjectKind::Host, h.attrs);
-    t.hosts.push_back(out);
+    t.hosts.push_back(std::move(out));
   }
   for (const Subsystem& s : live.subsystems) {
     Subsystem out;
@@ -108,14 +111,14 @@ Target exportable_target(const Target& live, const std::vector<RdmaDevice>& rdma
       n.nsid = ns.nsid;
       n.attrs = exportable_attrs(ObjectKind::Namespace, ns.attrs);
       if (!n.attrs.count("enable")) n.attrs["enable"] = "0";  // explicit: a disabled namespace stays so
-      out.namespaces.push_back(n);
+      out.namespaces.push_back(std::move(n));
     }
     if (s.passthru && s.passthru->attrs.count("device_path") && s.passthru->attrs.at("device_path") != "(null)") {
       Passthru pt;
       pt.attrs = exportable_attrs(ObjectKind::Passthru, s.passthru->attrs);
-      out.passthru = pt;
+      out.passthru = std::move(pt);
     }
-    t.subsystems.push_back(out);
+    t.subsystems.push_back(std::move(out));
   }
   for (const Port& p : live.ports) {
     Port out;
@@ -126,7 +129,7 @@ Target exportable_target(const Target& live, const std::vector<RdmaDevice>& rdma
       Referral ref;
       ref.name = r.name;
       ref.attrs = exportable_attrs(ObjectKind::Referral, r.attrs);
-      out.referrals.push_back(ref);
+      out.referrals.push_back(std::move(ref));
     }
     for (const AnaGroup& g : p.ana_groups) {
       auto state = g.attrs.find("ana_state");
@@ -134,9 +137,9 @@ Target exportable_target(const Target& live, const std::vector<RdmaDevice>& rdma
       AnaGroup group;
       group.id = g.id;
       if (state != g.attrs.end()) group.attrs["ana_state"] = state->second;
-      out.ana_groups.push_back(group);
+      out.ana_groups.push_back(std::move(group));
     }
-    t.ports.push_back(out);
+    t.ports.push_back(std::move(out));
   }
   return t;
 }
@@ -226,20 +229,21 @@ void emit_list(YamlTextWriter& out, const char* key, const std::vector<T>& items
 
 std::vector<std::string> extra_attribute_names(const Target& t) {
   std::vector<std::string> names;
-  auto add = [&](ObjectKind kind, const AttrMap& attrs, const std::string& object) {
-    for (const auto& [file, value] : extras_of(kind, attrs)) names.push_back(object + ": " + file);
+  // The object is named only when it has one: nearly none do.
+  auto add = [&](ObjectKind kind, const AttrMap& attrs, auto object_name) {
+    for (const auto* extra : extras_of(kind, attrs)) names.push_back(object_name() + ": " + extra->first);
   };
-  for (const Host& h : t.hosts) add(ObjectKind::Host, h.attrs, "host " + h.nqn);
+  for (const Host& h : t.hosts) add(ObjectKind::Host, h.attrs, [&] { return "host " + h.nqn; });
   for (const Subsystem& s : t.subsystems) {
-    add(ObjectKind::Subsystem, s.attrs, "subsystem " + s.nqn);
+    add(ObjectKind::Subsystem, s.attrs, [&] { return "subsystem " + s.nqn; });
     for (const Namespace& ns : s.namespaces)
-      add(ObjectKind::Namespace, ns.attrs, "namespace " + std::to_string(ns.nsid) + " of " + s.nqn);
-    if (s.passthru) add(ObjectKind::Passthru, s.passthru->attrs, "passthru of " + s.nqn);
+      add(ObjectKind::Namespace, ns.attrs, [&] { return "namespace " + std::to_string(ns.nsid) + " of " + s.nqn; });
+    if (s.passthru) add(ObjectKind::Passthru, s.passthru->attrs, [&] { return "passthru of " + s.nqn; });
   }
   for (const Port& p : t.ports) {
-    add(ObjectKind::Port, p.attrs, "port " + std::to_string(p.id));
+    add(ObjectKind::Port, p.attrs, [&] { return "port " + std::to_string(p.id); });
     for (const Referral& r : p.referrals)
-      add(ObjectKind::Referral, r.attrs, "referral " + r.name + " of port " + std::to_string(p.id));
+      add(ObjectKind::Referral, r.attrs, [&] { return "referral " + r.name + " of port " + std::to_string(p.id); });
   }
   return names;
 }

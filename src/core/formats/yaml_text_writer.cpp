@@ -38,9 +38,8 @@ bool plain_is_safe(std::string_view s) {
 
 }  // namespace
 
-std::string yaml_double_quoted(std::string_view value) {
-  std::string out = "\"";
-  out.reserve(value.size() + 2);
+void append_yaml_double_quoted(std::string& out, std::string_view value) {
+  out += '"';
   for (char byte : value) {
     unsigned char c = static_cast<unsigned char>(byte);
     switch (c) {
@@ -70,11 +69,23 @@ std::string yaml_double_quoted(std::string_view value) {
     }
   }
   out += '"';
+}
+
+void append_yaml_scalar(std::string& out, std::string_view value) {
+  if (plain_is_safe(value)) out += value;
+  else append_yaml_double_quoted(out, value);
+}
+
+std::string yaml_double_quoted(std::string_view value) {
+  std::string out;
+  append_yaml_double_quoted(out, value);
   return out;
 }
 
 std::string yaml_scalar_text(std::string_view value) {
-  return plain_is_safe(value) ? std::string(value) : yaml_double_quoted(value);
+  std::string out;
+  append_yaml_scalar(out, value);
+  return out;
 }
 
 void YamlTextWriter::start_line(int indent) {
@@ -90,11 +101,21 @@ void YamlTextWriter::key(std::string_view name) {
   Level& map = levels_.back();
   start_line(map.indent);
   map.empty = false;
-  out_ += yaml_scalar_text(name);
+  append_yaml_scalar(out_, name);
   out_ += ':';
 }
 
-void YamlTextWriter::scalar_value(const std::string& text) {
+void YamlTextWriter::value(std::string_view text) {
+  out_ += ' ';
+  append_yaml_scalar(out_, text);
+}
+
+void YamlTextWriter::quoted_value(std::string_view text) {
+  out_ += ' ';
+  append_yaml_double_quoted(out_, text);
+}
+
+void YamlTextWriter::scalar_value(std::string_view text) {
   out_ += ' ';
   out_ += text;
 }
@@ -103,7 +124,7 @@ void YamlTextWriter::flow_sequence(const std::vector<std::string>& items) {
   out_ += " [";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) out_ += ", ";
-    out_ += yaml_scalar_text(items[i]);
+    append_yaml_scalar(out_, items[i]);
   }
   out_ += ']';
 }

@@ -1,6 +1,7 @@
 #include "nvmetctl/model/attribute_table.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdlib>
 
@@ -150,14 +151,43 @@ const std::vector<AttributeSpec>& table() {
   return instance;
 }
 
-std::string rtrim(std::string text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+constexpr std::size_t kKinds = static_cast<std::size_t>(K::AnaGroup) + 1;
+
+// Every export and plan asks for one kind's attributes once per object:
+// sorted out of the table once, not again for each of thousands of objects.
+const std::array<std::vector<const AttributeSpec*>, kKinds>& specs_by_kind() {
+  static const auto instance = [] {
+    std::array<std::vector<const AttributeSpec*>, kKinds> by_kind;
+    for (const auto& spec : table()) by_kind[static_cast<std::size_t>(spec.kind)].push_back(&spec);
+    return by_kind;
+  }();
+  return instance;
+}
+
+using SpecsByFile = std::vector<std::pair<std::string_view, const AttributeSpec*>>;
+
+// Every live attribute of a big target is looked up by its file name.
+const std::array<SpecsByFile, kKinds>& specs_by_file() {
+  static const auto instance = [] {
+    std::array<SpecsByFile, kKinds> by_file;
+    for (const auto& spec : table()) by_file[static_cast<std::size_t>(spec.kind)].emplace_back(spec.file, &spec);
+    for (auto& specs : by_file) std::sort(specs.begin(), specs.end());
+    return by_file;
+  }();
+  return instance;
+}
+
+std::string_view rtrim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
   return text;
 }
 
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// uuids and nguids are hex digits and dashes: ASCII, whatever the locale.
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 }  // namespace
@@ -165,22 +195,20 @@ std::string lower(std::string text) {
 std::span<const AttributeSpec> attribute_table() { return table(); }
 
 const AttributeSpec* find_attribute_by_key(ObjectKind kind, const std::string& key) {
-  for (const auto& spec : table())
-    if (spec.kind == kind && key == spec.key) return &spec;
+  for (const AttributeSpec* spec : attributes_of(kind))
+    if (key == spec->key) return spec;
   return nullptr;
 }
 
 const AttributeSpec* find_attribute_by_file(ObjectKind kind, const std::string& file) {
-  for (const auto& spec : table())
-    if (spec.kind == kind && file == spec.file) return &spec;
-  return nullptr;
+  const SpecsByFile& specs = specs_by_file()[static_cast<std::size_t>(kind)];
+  auto it = std::lower_bound(specs.begin(), specs.end(), std::string_view(file),
+                             [](const auto& entry, std::string_view name) { return entry.first < name; });
+  return it != specs.end() && it->first == file ? it->second : nullptr;
 }
 
-std::vector<const AttributeSpec*> attributes_of(ObjectKind kind) {
-  std::vector<const AttributeSpec*> specs;
-  for (const auto& spec : table())
-    if (spec.kind == kind) specs.push_back(&spec);
-  return specs;
+std::span<const AttributeSpec* const> attributes_of(ObjectKind kind) {
+  return specs_by_kind()[static_cast<std::size_t>(kind)];
 }
 
 const char* object_kind_name(ObjectKind kind) {
@@ -209,18 +237,18 @@ bool is_unset_path(const AttributeSpec& spec, const std::string& value) {
   return spec.type == ValueType::Path && value == "(null)";
 }
 
-bool attribute_values_equal(const AttributeSpec& spec, const std::string& desired,
-                            const std::string& live) {
+bool attribute_values_equal(const AttributeSpec& spec, std::string_view desired, std::string_view live) {
   switch (spec.type) {
     case T::Text:
       // attr_serial reads back space-padded to 20 characters.
       return rtrim(desired) == rtrim(live);
     case T::Uuid:
     case T::Nguid:
-      return lower(desired) == lower(live);
+      return equal_ignoring_case(desired, live);
     case T::Hex:
       // ieee_oui shows 0x%06x, vendor ids 0x%x: compare the numbers.
-      return std::strtoull(desired.c_str(), nullptr, 0) == std::strtoull(live.c_str(), nullptr, 0);
+      return std::strtoull(std::string(desired).c_str(), nullptr, 0) ==
+             std::strtoull(std::string(live).c_str(), nullptr, 0);
     case T::Secret:
       return rtrim(desired) == rtrim(live);
     default:

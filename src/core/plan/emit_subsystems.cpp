@@ -26,7 +26,8 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 // `current` is what the kernel shows when these writes run.
 void update_subsystem_attrs(Planning& p, const Subsystem& s, const Subsystem& live, const AttrMap& current) {
   std::string dir = p.layout.subsystem(s.nqn);
-  std::vector<const AttributeSpec*> specs = attributes_of(ObjectKind::Subsystem);
+  auto table_order = attributes_of(ObjectKind::Subsystem);
+  std::vector<const AttributeSpec*> specs(table_order.begin(), table_order.end());
   // Never let cntlid_min cross cntlid_max: raise max first when min moves above it.
   auto min_it = s.attrs.find("attr_cntlid_min");
   if (min_it != s.attrs.end() &&
