@@ -42,7 +42,7 @@ clear_settled() { "$NVMETCTL" clear >/dev/null; sleep 2; }
 counted() {  # LOG CMD...: configfs mutations of one run
     local log=$1
     shift
-    strace -f -qq -o "$log" -e trace=mkdir,mkdirat,rmdir,symlink,symlinkat,unlink,unlinkat,open,openat "$@" >/dev/null 2>&1 || true
+    strace -f -qq -y -o "$log" -e trace=mkdir,mkdirat,rmdir,symlink,symlinkat,unlink,unlinkat,open,openat "$@" >/dev/null 2>&1 || true
     configfs_mutations "$log"
 }
 

@@ -15,7 +15,8 @@
 namespace nvmetctl::cli {
 
 RealSystem::RealSystem(const SystemPaths& paths)
-    : modules(make_kmod_module_loader(paths)),
+    : fs(paths.configfs),
+      modules(make_kmod_module_loader(paths)),
       rdma(make_netlink_rdma_links(paths)),
       network(make_system_network_info(paths)),
       kernel_log(paths.kmsg),

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "nvmetctl/configfs/config_fs.h"
 #include "nvmetctl/configfs/nvmet_layout.h"
@@ -18,11 +19,21 @@ std::string content_of(const std::string& path) { return testing_support::file_c
 
 // configfs has no symlinked attribute files; under a redirected --configfs
 // one linked to /etc/... was printed by export and written by apply.
-TEST(RealConfigFs, ASymlinkedAttributeIsNeitherReadNorWritten) {
+class EitherWay : public ::testing::TestWithParam<bool> {
+ protected:
+  // Paths walked from "/", or from a descriptor of the mount.
+  RealConfigFs configfs_at(const std::string& mount) const {
+    return GetParam() ? RealConfigFs(mount, RealConfigFs::Anchor::Always) : RealConfigFs();
+  }
+};
+INSTANTIATE_TEST_SUITE_P(RealConfigFs, EitherWay, ::testing::Bool(),
+                         [](const auto& which) { return which.param ? "FromTheMount" : "FromTheRoot"; });
+
+TEST_P(EitherWay, ASymlinkedAttributeIsNeitherReadNorWritten) {
   TempDir root;
   root.write("outside", "secret\n");
   root.symlink("nvmet/subsystems/nqn.a/attr_model", root.path() + "/outside");
-  RealConfigFs fs;
+  RealConfigFs fs = configfs_at(root.path());
   std::string attr = root.path() + "/nvmet/subsystems/nqn.a/attr_model";
   auto read = fs.read(attr);
   ASSERT_FALSE(read.has_value()) << "read " << *read;
@@ -31,11 +42,12 @@ TEST(RealConfigFs, ASymlinkedAttributeIsNeitherReadNorWritten) {
   ASSERT_FALSE(written.has_value());
   EXPECT_EQ(written.error().describe(), "write " + attr + ": is a symlink; configfs attributes never are");
   EXPECT_EQ(content_of(root.path() + "/outside"), "secret\n");
+  EXPECT_EQ(fs.anchored(), GetParam());
 }
 
 // The reader lists the first object of a kind and reads the same files of
 // the others: a second subsystem's attr_model linked elsewhere was read.
-TEST(RealConfigFs, TheLiveTreeRefusesASymlinkWhereAFileOrDirectoryBelongs) {
+TEST_P(EitherWay, TheLiveTreeRefusesASymlinkWhereAFileOrDirectoryBelongs) {
   TempDir root;
   for (const char* dir : {"nvmet/hosts", "nvmet/ports"}) root.write(std::string(dir) + "/.keep", "");
   for (const char* nqn : {"nqn.a", "nqn.b"}) {
@@ -47,7 +59,7 @@ TEST(RealConfigFs, TheLiveTreeRefusesASymlinkWhereAFileOrDirectoryBelongs) {
   root.write("nvmet/subsystems/nqn.a/attr_model", "Linux\n");
   root.write("outside", "secret\n");
   root.symlink("nvmet/subsystems/nqn.b/attr_model", root.path() + "/outside");
-  RealConfigFs fs;
+  RealConfigFs fs = configfs_at(root.path());
   NvmetLayout layout(root.path());
   auto live = read_live_state(fs, layout);
   ASSERT_FALSE(live.has_value()) << "read attr_model " << live->target.subsystems[1].attrs["attr_model"];
@@ -57,7 +69,8 @@ TEST(RealConfigFs, TheLiveTreeRefusesASymlinkWhereAFileOrDirectoryBelongs) {
   for (const char* dir : {"nvmet/hosts", "nvmet/ports", "nvmet/subsystems"}) linked.write(std::string(dir) + "/.keep", "");
   linked.write("elsewhere/attr_allow_any_host", "1\n");
   linked.symlink("nvmet/subsystems/nqn.c", linked.path() + "/elsewhere");
-  auto with_linked_dir = read_live_state(fs, NvmetLayout(linked.path()));
+  RealConfigFs linked_fs = configfs_at(linked.path());
+  auto with_linked_dir = read_live_state(linked_fs, NvmetLayout(linked.path()));
   ASSERT_FALSE(with_linked_dir.has_value()) << "a symlinked subsystem directory was skipped without a word";
   EXPECT_EQ(with_linked_dir.error().describe(),
             "list " + linked.path() + "/nvmet/subsystems: nqn.c is a symlink; configfs has none here");
@@ -66,13 +79,13 @@ TEST(RealConfigFs, TheLiveTreeRefusesASymlinkWhereAFileOrDirectoryBelongs) {
 // keep_written_open: an attribute written stays open until it is read (the
 // verify's read is then one pread), and nothing stays open after it is
 // turned off or once its directory is removed.
-TEST(RealConfigFs, AWrittenAttributeIsKeptOpenUntilItIsRead) {
+TEST_P(EitherWay, AWrittenAttributeIsKeptOpenUntilItIsRead) {
   TempDir root;
   root.write("nvmet/subsystems/nqn.a/attr_model", "");
   root.write("nvmet/subsystems/nqn.a/attr_serial", "");
   const std::string model = root.path() + "/nvmet/subsystems/nqn.a/attr_model";
   const std::string serial = root.path() + "/nvmet/subsystems/nqn.a/attr_serial";
-  RealConfigFs fs;
+  RealConfigFs fs = configfs_at(root.path());
   ASSERT_TRUE(fs.write(model, "unkept").has_value());
   EXPECT_EQ(fs.kept_open(), 0u);
 
@@ -93,12 +106,12 @@ TEST(RealConfigFs, AWrittenAttributeIsKeptOpenUntilItIsRead) {
   EXPECT_EQ(fs.read(model).value_or("?"), "second");
 }
 
-TEST(RealConfigFs, RemovingADirectoryClosesTheFilesKeptUnderIt) {
+TEST_P(EitherWay, RemovingADirectoryClosesTheFilesKeptUnderIt) {
   TempDir root;
   root.write("nvmet/subsystems/nqn.a/namespaces/1/enable", "");
   root.write("nvmet/subsystems/nqn.ab/attr_model", "");
   const std::string subsystem = root.path() + "/nvmet/subsystems/nqn.a";
-  RealConfigFs fs;
+  RealConfigFs fs = configfs_at(root.path());
   fs.keep_written_open(true);
   ASSERT_TRUE(fs.write(subsystem + "/namespaces/1/enable", "1").has_value());
   ASSERT_TRUE(fs.write(root.path() + "/nvmet/subsystems/nqn.ab/attr_model", "m").has_value());
@@ -107,6 +120,76 @@ TEST(RealConfigFs, RemovingADirectoryClosesTheFilesKeptUnderIt) {
   std::filesystem::remove_all(subsystem + "/namespaces");
   ASSERT_TRUE(fs.remove_dir(subsystem).has_value());
   EXPECT_EQ(fs.kept_open(), 1u) << "a sibling whose name begins alike (nqn.ab) is no child of nqn.a";
+}
+
+// Every operation on a path under the mount, from its descriptor: the same
+// tree as from "/" (mkdir, write, read, list, link, readlink, unlink, rmdir).
+TEST_P(EitherWay, EveryOperationReachesTheSameTree) {
+  TempDir root;
+  const std::string nvmet = root.path() + "/nvmet";
+  RealConfigFs fs = configfs_at(root.path());
+  EXPECT_FALSE(fs.exists(nvmet));
+  ASSERT_TRUE(fs.make_dir(nvmet).has_value());
+  ASSERT_TRUE(fs.make_dir(nvmet + "/hosts").has_value());
+  ASSERT_TRUE(fs.make_dir(nvmet + "/hosts/nqn.h").has_value());
+  root.write("nvmet/hosts/nqn.h/dhchap_hash", "");  // configfs makes a group's files
+  ASSERT_TRUE(fs.write(nvmet + "/hosts/nqn.h/dhchap_hash", "hmac(sha256)").has_value());
+  EXPECT_EQ(content_of(nvmet + "/hosts/nqn.h/dhchap_hash"), "hmac(sha256)");
+  EXPECT_EQ(fs.read(nvmet + "/hosts/nqn.h/dhchap_hash").value_or("?"), "hmac(sha256)");
+  ASSERT_TRUE(fs.make_link(nvmet + "/hosts/nqn.h", nvmet + "/allowed").has_value());
+  EXPECT_EQ(fs.read_link(nvmet + "/allowed").value_or("?"), nvmet + "/hosts/nqn.h");
+  auto entries = fs.list(nvmet);
+  ASSERT_TRUE(entries.has_value());
+  ASSERT_EQ(entries->size(), 2u);
+  std::map<std::string, EntryType> types;
+  for (const auto& entry : *entries) types[entry.name] = entry.type;
+  EXPECT_EQ(types["hosts"], EntryType::Directory);
+  EXPECT_EQ(types["allowed"], EntryType::Symlink);
+  ASSERT_TRUE(fs.remove_link(nvmet + "/allowed").has_value());
+  std::filesystem::remove(nvmet + "/hosts/nqn.h/dhchap_hash");
+  ASSERT_TRUE(fs.remove_dir(nvmet + "/hosts/nqn.h").has_value());
+  EXPECT_FALSE(fs.exists(nvmet + "/hosts/nqn.h"));
+  EXPECT_TRUE(fs.exists(root.path()));  // the mount itself, as given
+  auto missing = fs.read(nvmet + "/hosts/nqn.h/dhchap_hash");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().describe(),
+            "read " + nvmet + "/hosts/nqn.h/dhchap_hash: No such file or directory");
+}
+
+// Held, the mount's descriptor is what paths under it are walked from: the
+// tree moved away after the first call is still the one operated on.
+TEST(RealConfigFs, PathsUnderTheMountAreWalkedFromItsDescriptor) {
+  TempDir root;
+  root.write("nvmet/subsystems/nqn.a/attr_model", "Linux\n");
+  RealConfigFs fs(root.path(), RealConfigFs::Anchor::Always);
+  EXPECT_FALSE(fs.anchored());
+  const std::string model = root.path() + "/nvmet/subsystems/nqn.a/attr_model";
+  EXPECT_EQ(fs.read(model).value_or("?"), "Linux");
+  ASSERT_TRUE(fs.anchored());
+  const std::string moved = root.path() + ".moved";
+  std::filesystem::rename(root.path(), moved);
+  EXPECT_EQ(fs.read(model).value_or("?"), "Linux");
+  std::filesystem::rename(moved, root.path());
+  // A path outside the mount, or a sibling whose name begins alike, is
+  // walked as given.
+  TempDir other;
+  other.write("attr_model", "other\n");
+  EXPECT_EQ(fs.read(other.path() + "/attr_model").value_or("?"), "other");
+  const std::string sibling = root.path() + "x";
+  std::filesystem::create_directories(sibling);
+  std::ofstream(sibling + "/attr_model") << "sibling\n";
+  EXPECT_EQ(fs.read(sibling + "/attr_model").value_or("?"), "sibling");
+  std::filesystem::remove_all(sibling);
+}
+
+// A plain directory is no configfs: paths under it stay absolute, and
+// work as ever (tests and --configfs redirected to a copy of a tree).
+TEST(RealConfigFs, AMountThatIsNoConfigfsIsNotHeld) {
+  TempDir root;
+  root.write("nvmet/subsystems/nqn.a/attr_model", "Linux\n");
+  RealConfigFs fs(root.path());
+  EXPECT_EQ(fs.read(root.path() + "/nvmet/subsystems/nqn.a/attr_model").value_or("?"), "Linux");
+  EXPECT_FALSE(fs.anchored());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,10 @@ namespace {
 // port and allow-list links, read with readlink): under a redirected
 // --configfs one would read or write a file anywhere.
 constexpr int kAttributeOpen = O_CLOEXEC | O_NOFOLLOW;
+
+// statfs f_type of a configfs (the kernel's include/linux/configfs.h; not
+// in the UAPI headers).
+constexpr decltype(statfs::f_type) kConfigfsMagic = 0x62656570;
 
 SysError open_error(int errnum, const char* action, const std::string& attr) {
   if (errnum == ELOOP) return SysError{ELOOP, action, attr, "is a symlink; configfs attributes never are"};
@@ -62,7 +67,40 @@ Expected<std::string> read_open_attribute(int fd, const std::string& attr) {
 
 }  // namespace
 
-RealConfigFs::~RealConfigFs() { keep_written_open(false); }
+RealConfigFs::RealConfigFs(std::string configfs_mount, Anchor anchor)
+    : mount_prefix_(configfs_mount.empty() ? std::string() : std::move(configfs_mount) + "/"), anchor_(anchor) {}
+
+RealConfigFs::~RealConfigFs() {
+  keep_written_open(false);
+  if (anchor_fd_ >= 0) ::close(anchor_fd_);
+}
+
+// Until the mount point is a configfs (before this run mounts it, or under a
+// --configfs that is a plain directory) paths stay absolute; one statfs a
+// call until then.
+bool RealConfigFs::hold_mount() const {
+  if (anchor_fd_ >= 0) return true;
+  const std::string mount = mount_prefix_.substr(0, mount_prefix_.size() - 1);
+  struct statfs fs_info {};
+  if (anchor_ == Anchor::WhenConfigfs && (::statfs(mount.c_str(), &fs_info) != 0 || fs_info.f_type != kConfigfsMagic))
+    return false;
+  int fd = ::open(mount.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  // The same check on what was opened: a mount between the two calls.
+  if (anchor_ == Anchor::WhenConfigfs && (::fstatfs(fd, &fs_info) != 0 || fs_info.f_type != kConfigfsMagic)) {
+    ::close(fd);
+    return false;
+  }
+  anchor_fd_ = fd;
+  return true;
+}
+
+RealConfigFs::AtPath RealConfigFs::at(const std::string& path) const {
+  if (!mount_prefix_.empty() && path.size() > mount_prefix_.size() &&
+      path.compare(0, mount_prefix_.size(), mount_prefix_) == 0 && hold_mount())
+    return {anchor_fd_, path.c_str() + mount_prefix_.size()};
+  return {AT_FDCWD, path.c_str()};
+}
 
 void RealConfigFs::keep_written_open(bool keep) {
   if (keep && !keep_) keep_limit_ = keepable_files();
@@ -83,12 +121,19 @@ void RealConfigFs::close_kept_under(const std::string& dir) {
 
 bool RealConfigFs::exists(const std::string& path) const {
   struct stat st;
-  return ::lstat(path.c_str(), &st) == 0;
+  AtPath where = at(path);
+  return ::fstatat(where.dir, where.path, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 Expected<std::vector<DirEntry>> RealConfigFs::list(const std::string& dir) const {
-  DIR* handle = ::opendir(dir.c_str());
-  if (!handle) return sys_error(errno, "list", dir);
+  AtPath where = at(dir);
+  int fd = ::openat(where.dir, where.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR* handle = fd < 0 ? nullptr : ::fdopendir(fd);
+  if (!handle) {
+    int saved = errno;
+    if (fd >= 0) ::close(fd);
+    return sys_error(saved, "list", dir);
+  }
   std::vector<DirEntry> entries;
   while (dirent* entry = ::readdir(handle)) {
     std::string name = entry->d_name;
@@ -100,7 +145,7 @@ Expected<std::vector<DirEntry>> RealConfigFs::list(const std::string& dir) const
       type = EntryType::Symlink;
     } else if (entry->d_type == DT_UNKNOWN) {
       struct stat st;
-      if (::lstat((dir + "/" + name).c_str(), &st) == 0) {
+      if (::fstatat(::dirfd(handle), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
         if (S_ISDIR(st.st_mode)) type = EntryType::Directory;
         if (S_ISLNK(st.st_mode)) type = EntryType::Symlink;
       }
@@ -119,7 +164,8 @@ Expected<std::string> RealConfigFs::read(const std::string& attr) const {
     kept_.erase(kept);
   } else {
     // O_RDONLY, never O_RDWR: write-only configfs attributes refuse O_RDWR.
-    fd = ::open(attr.c_str(), O_RDONLY | kAttributeOpen);
+    AtPath where = at(attr);
+    fd = ::openat(where.dir, where.path, O_RDONLY | kAttributeOpen);
     if (fd < 0) return open_error(errno, "read", attr);
   }
   auto content = read_open_attribute(fd, attr);
@@ -129,7 +175,8 @@ Expected<std::string> RealConfigFs::read(const std::string& attr) const {
 
 Expected<std::string> RealConfigFs::read_link(const std::string& link) const {
   char buffer[PATH_MAX];
-  ssize_t n = ::readlink(link.c_str(), buffer, sizeof buffer - 1);
+  AtPath where = at(link);
+  ssize_t n = ::readlinkat(where.dir, where.path, buffer, sizeof buffer - 1);
   if (n < 0) return sys_error(errno, "readlink", link);
   return std::string(buffer, static_cast<size_t>(n));
 }
@@ -137,9 +184,10 @@ Expected<std::string> RealConfigFs::read_link(const std::string& link) const {
 Expected<void> RealConfigFs::write(const std::string& attr, const std::string& value) {
   int fd = -1;
   bool keep = keep_ && kept_.size() < keep_limit_;
+  AtPath where = at(attr);
   // Write-only attributes (revalidate_size) refuse O_RDWR: written as ever.
-  if (keep && (fd = ::open(attr.c_str(), O_RDWR | kAttributeOpen)) < 0) keep = false;
-  if (!keep) fd = ::open(attr.c_str(), O_WRONLY | kAttributeOpen);
+  if (keep && (fd = ::openat(where.dir, where.path, O_RDWR | kAttributeOpen)) < 0) keep = false;
+  if (!keep) fd = ::openat(where.dir, where.path, O_WRONLY | kAttributeOpen);
   if (fd < 0) return open_error(errno, "write", attr);
   // One write() is one store call; no trailing newline (discovery_nqn
   // returns a short count for it).
@@ -162,23 +210,27 @@ Expected<void> RealConfigFs::write(const std::string& attr, const std::string& v
 }
 
 Expected<void> RealConfigFs::make_dir(const std::string& dir) {
-  if (::mkdir(dir.c_str(), 0755) != 0) return sys_error(errno, "mkdir", dir);
+  AtPath where = at(dir);
+  if (::mkdirat(where.dir, where.path, 0755) != 0) return sys_error(errno, "mkdir", dir);
   return {};
 }
 
 Expected<void> RealConfigFs::remove_dir(const std::string& dir) {
   close_kept_under(dir);
-  if (::rmdir(dir.c_str()) != 0) return sys_error(errno, "rmdir", dir);
+  AtPath where = at(dir);
+  if (::unlinkat(where.dir, where.path, AT_REMOVEDIR) != 0) return sys_error(errno, "rmdir", dir);
   return {};
 }
 
 Expected<void> RealConfigFs::make_link(const std::string& target, const std::string& link) {
-  if (::symlink(target.c_str(), link.c_str()) != 0) return sys_error(errno, "symlink", link);
+  AtPath where = at(link);
+  if (::symlinkat(target.c_str(), where.dir, where.path) != 0) return sys_error(errno, "symlink", link);
   return {};
 }
 
 Expected<void> RealConfigFs::remove_link(const std::string& link) {
-  if (::unlink(link.c_str()) != 0) return sys_error(errno, "unlink", link);
+  AtPath where = at(link);
+  if (::unlinkat(where.dir, where.path, 0) != 0) return sys_error(errno, "unlink", link);
   return {};
 }
 

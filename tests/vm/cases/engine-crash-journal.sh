@@ -115,7 +115,7 @@ awk '
         name = substr($0, 1, RLENGTH - 1)
         calls[name]++
         if (name == "write") configfs = $0 ~ /^write\([0-9]+<\/sys\/kernel\/config\//
-        else configfs = index($0, "\"/sys/kernel/config/") > 0
+        else configfs = index($0, "\"/sys/kernel/config/") > 0 || index($0, "</sys/kernel/config>") > 0
         if (configfs) print ++k, name, calls[name]
     }' "$WORK/measure.log" >"$WORK/mutations.txt"
 TOTAL=$(wc -l <"$WORK/mutations.txt")

@@ -85,7 +85,7 @@ write_watch_target "$WORK/target.yaml" rdma "      - {nsid: 2, device_path: $LAT
 wait_until 20 more_applies_than "$applies_before" || { cat "$LOG"; fail "the edit was not applied"; }
 agent_said '"reason":"the file changed"'
 assert_file_eq "$SUB/namespaces/2/enable" 1
-mutations=$(tail -n +"$((lines_before + 1))" "$WORK/strace.log" | grep -E '(mkdir|mkdirat|symlink|symlinkat|rmdir|unlink|unlinkat)\("/sys/kernel/config|write\([0-9]+</sys/kernel/config' | grep -v ENOENT || true)
+mutations=$(tail -n +"$((lines_before + 1))" "$WORK/strace.log" | grep -E '(mkdir|mkdirat|symlink|symlinkat|rmdir|unlink|unlinkat)\(("|[0-9]+<)/sys/kernel/config|write\([0-9]+</sys/kernel/config' | grep -v ENOENT || true)
 log "configfs mutations for the edit:"$'\n'"$mutations"
 # strace -y would name the file a write goes to; count the mkdir and the namespace writes instead.
 assert_eq 1 "$(grep -c 'mkdir' <<<"$mutations")" "mkdirs for one new namespace"

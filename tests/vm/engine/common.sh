@@ -4,19 +4,21 @@
 WORK=/tmp/nvmetctl-case
 mkdir -p "$WORK"
 
-# configfs_mutations STRACE_LOG: count the syscalls in an strace log that
-# change configfs: mkdir/rmdir/symlink/unlink under it and opens for writing
-# (O_WRONLY, or O_RDWR: apply keeps what it writes open for its verify).
+# configfs_mutations STRACE_LOG: count the syscalls in an strace log (made
+# with -y) that change configfs: mkdir/rmdir/symlink/unlink under it and
+# opens for writing (O_WRONLY, or O_RDWR: apply keeps what it writes open
+# for its verify). nvmetctl walks paths from a descriptor of the mount:
+# "mkdirat(3</sys/kernel/config>, "nvmet/..."", an absolute path otherwise.
 configfs_mutations() {
     [[ -s $1 ]] || fail "no strace log $1"
-    grep -E '(mkdir|rmdir|symlink|unlink)(at)?\(.*/sys/kernel/config|open(at)?\(.*/sys/kernel/config[^"]*", O_(WRONLY|RDWR)' "$1" | grep -vc ' = -1 E' || true
+    grep -E '(mkdir|rmdir|symlink|unlink)(at)?\(.*/sys/kernel/config|open(at)?\(.*/sys/kernel/config.*", O_(WRONLY|RDWR)' "$1" | grep -vc ' = -1 E' || true
 }
 
 # nvmetctl_traced LOG ARGS...: run nvmetctl under strace, leaving the syscall log.
 nvmetctl_traced() {
     local log=$1
     shift
-    run strace -f -qq -o "$log" -e trace=mkdir,mkdirat,rmdir,symlink,symlinkat,unlink,unlinkat,open,openat "$NVMETCTL" "$@"
+    run strace -f -qq -y -o "$log" -e trace=mkdir,mkdirat,rmdir,symlink,symlinkat,unlink,unlinkat,open,openat "$NVMETCTL" "$@"
 }
 
 # connect_and_roundtrip TRTYPE ADDR SVC NQN BACKING: connect from inside the
