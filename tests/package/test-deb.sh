@@ -59,7 +59,7 @@ for path in ./usr/sbin/nvmetctl ./usr/share/man/man8/nvmetctl.8.gz ./usr/share/m
     if grep -qxF "$path" <<<"$listing"; then ok "$path"; else bad "missing $path"; fi
 done
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libyaml-cpp libkmod2 libmnl0 libnvme1 libnftables1 libsystemd0 libssl3; do
+for lib in libyaml-cpp libkmod2 libmnl0 libnvme1 libnftables1 libsystemd0 libssl3 libkeyutils1 zlib1g; do
     if [[ $depends == *"$lib"* ]]; then ok "Depends has $lib"; else bad "Depends lacks $lib: $depends"; fi
 done
 if dpkg-deb -e "$deb" "$build/DEBIAN.check" 2>/dev/null || { rm -rf "$build/DEBIAN.check"; dpkg-deb -e "$deb" "$build/DEBIAN.check"; }; then

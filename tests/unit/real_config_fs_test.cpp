@@ -156,6 +156,32 @@ TEST_P(EitherWay, EveryOperationReachesTheSameTree) {
             "read " + nvmet + "/hosts/nqn.h/dhchap_hash: No such file or directory");
 }
 
+// A directory bigger than one getdents64 buffer (a target with thousands of
+// subsystems): every entry, once, with its type.
+TEST_P(EitherWay, ABigDirectoryIsListedWhole) {
+  TempDir root;
+  const std::string subsystems = root.path() + "/nvmet/subsystems";
+  std::filesystem::create_directories(subsystems);
+  const std::string prefix = "nqn.2024-01.io.example.a-name-long-enough-to-fill-buffers-quickly:";
+  for (int i = 0; i < 1500; ++i) std::filesystem::create_directory(subsystems + "/" + prefix + std::to_string(i));
+  root.write("nvmet/subsystems/a-file", "");
+  root.symlink("nvmet/subsystems/a-link", subsystems + "/" + prefix + "0");
+  RealConfigFs fs = configfs_at(root.path());
+  auto entries = fs.list(subsystems);
+  ASSERT_TRUE(entries.has_value()) << entries.error().describe();
+  ASSERT_EQ(entries->size(), 1502u);
+  std::map<std::string, EntryType> types;
+  for (const auto& entry : *entries) types[entry.name] = entry.type;
+  EXPECT_EQ(types.size(), 1502u) << "an entry was listed twice";
+  EXPECT_EQ(types[prefix + "1499"], EntryType::Directory);
+  EXPECT_EQ(types["a-file"], EntryType::File);
+  EXPECT_EQ(types["a-link"], EntryType::Symlink);
+  EXPECT_FALSE(fs.list(subsystems + "/a-file").has_value());
+  auto missing = fs.list(root.path() + "/nvmet/ports");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().describe(), "list " + root.path() + "/nvmet/ports: No such file or directory");
+}
+
 // Held, the mount's descriptor is what paths under it are walked from: the
 // tree moved away after the first call is still the one operated on.
 TEST(RealConfigFs, PathsUnderTheMountAreWalkedFromItsDescriptor) {

@@ -35,6 +35,12 @@ NVMETCTL_LIBRARY_API(Crypto, NVMETCTL_CRYPTO_FUNCTIONS)
 
 Expected<const Crypto*> libcrypto() { return opened_library<Crypto>(NVMETCTL_LIBCRYPTO_SONAME, "libssl3"); }
 
+// zlib for the interchange format's CRC-32, opened as libcrypto is.
+#define NVMETCTL_ZLIB_FUNCTIONS(X) X(crc32)
+NVMETCTL_LIBRARY_API(Zlib, NVMETCTL_ZLIB_FUNCTIONS)
+
+Expected<const Zlib*> zlib() { return opened_library<Zlib>(NVMETCTL_LIBZLIB_SONAME, "zlib1g"); }
+
 constexpr const char* kInterchangePrefix = "NVMeTLSkey-1:";
 
 SysError key_error(const std::string& reason) { return logic_error("read TLS PSK", "", reason); }
@@ -163,7 +169,9 @@ Expected<ConfiguredPsk> parse_psk_interchange(const std::string& text) {
   if ((psk.hash == 1 && key_len != 32) || (psk.hash == 2 && key_len != 48))
     return key_error("hash " + hash_field + " needs a " + (psk.hash == 1 ? "32" : "48") + "-byte key, this one has " +
                      std::to_string(key_len));
-  uLong crc = crc32(0L, bytes.data(), static_cast<uInt>(key_len));
+  auto checksum = zlib();
+  if (!checksum) return checksum.error();
+  uLong crc = (*checksum)->crc32(0L, bytes.data(), static_cast<uInt>(key_len));
   std::uint32_t stored =
       static_cast<std::uint32_t>(bytes[key_len]) | static_cast<std::uint32_t>(bytes[key_len + 1]) << 8 |
       static_cast<std::uint32_t>(bytes[key_len + 2]) << 16 | static_cast<std::uint32_t>(bytes[key_len + 3]) << 24;
