@@ -8,7 +8,8 @@
 #   1. Cold kernel (configfs not mounted, nvmet not loaded): apply mounts
 #      configfs, then holds it, and makes every object through it.
 #   2. export and a no-op apply: every configfs open and mkdir is relative
-#      to the held mount; the export reads back what was applied.
+#      to the held mount; the export reads back what was applied, and opens
+#      none of the libraries only some runs need (libkeyutils, zlib, ...).
 #   3. --configfs given with a trailing slash: the same tree, the same export.
 source "$(dirname "$0")/../lib.sh"
 source "$VM_LIB_DIR/engine/common.sh"
@@ -73,6 +74,10 @@ relative=$(grep -cE "openat\($fd<$CONFIGFS>, \"nvmet/" "$WORK/export.strace" || 
 absolute=$(grep -cE "openat\(AT_FDCWD[^,]*, \"$CONFIGFS/" "$WORK/export.strace" || true)
 log "export: $relative opens from the mount, $absolute by absolute path"
 ((relative > 20)) || fail "export opened only $relative configfs files from the mount"
+# Nor does an export map the libraries only some runs open (TLS, check,
+# doctor --probe, watch, module loading).
+opened=$(grep -oE '"[^"]*/lib(keyutils|z|crypto|nvme|nftables|systemd|kmod)\.so[^"]*"' "$WORK/export.strace" || true)
+assert_eq "" "$opened" "libraries an export opened"
 assert_eq 0 "$absolute" "configfs opens by absolute path during export"
 nvmetctl_traced "$WORK/noop.strace" apply "$WORK/target.yaml"
 assert_eq 0 "$RC" "no-op apply status"
