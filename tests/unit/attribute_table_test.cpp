@@ -9,8 +9,8 @@
 namespace nvmetctl {
 namespace {
 
-constexpr ObjectKind kKinds[] = {ObjectKind::Host,     ObjectKind::Subsystem, ObjectKind::Namespace, ObjectKind::Passthru,
-                                 ObjectKind::Port,     ObjectKind::Referral,  ObjectKind::AnaGroup};
+constexpr ObjectKind kKinds[] = {ObjectKind::Host, ObjectKind::Subsystem, ObjectKind::Namespace, ObjectKind::Passthru,
+                                 ObjectKind::Port, ObjectKind::Referral,  ObjectKind::AnaGroup};
 
 TEST(AttributeTable, EachKindHasItsOwnAttributesInTableOrder) {
   std::size_t total = 0;
@@ -42,10 +42,10 @@ TEST(AttributeTable, EveryAttributeIsFoundByItsFileAndKeyUnderItsKindOnly) {
 TEST(AttributeTable, UuidsCompareWithoutCaseAndTextWithoutTrailingSpaces) {
   const AttributeSpec* uuid = find_attribute_by_file(ObjectKind::Namespace, "device_uuid");
   ASSERT_NE(uuid, nullptr);
-  EXPECT_TRUE(attribute_values_equal(*uuid, "99189384-909A-43EB-A1E3-3D4EA8C8D16E",
-                                     "99189384-909a-43eb-a1e3-3d4ea8c8d16e"));
-  EXPECT_FALSE(attribute_values_equal(*uuid, "99189384-909a-43eb-a1e3-3d4ea8c8d16e",
-                                      "99189384-909a-43eb-a1e3-3d4ea8c8d16f"));
+  EXPECT_TRUE(
+      attribute_values_equal(*uuid, "99189384-909A-43EB-A1E3-3D4EA8C8D16E", "99189384-909a-43eb-a1e3-3d4ea8c8d16e"));
+  EXPECT_FALSE(
+      attribute_values_equal(*uuid, "99189384-909a-43eb-a1e3-3d4ea8c8d16e", "99189384-909a-43eb-a1e3-3d4ea8c8d16f"));
   EXPECT_FALSE(attribute_values_equal(*uuid, "99189384", "99189384-909a"));
   const AttributeSpec* serial = find_attribute_by_file(ObjectKind::Subsystem, "attr_serial");
   ASSERT_NE(serial, nullptr);

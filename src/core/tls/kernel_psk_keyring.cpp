@@ -56,7 +56,8 @@ Expected<void> KernelPskKeyring::possess() {
   auto id = keyring();
   if (!id) return id.error();
   if (keys().keyctl_join_session_keyring(nullptr) < 0) return sys_error(errno, "join a new session keyring for", name_);
-  if (keys().keyctl_link(*id, KEY_SPEC_SESSION_KEYRING) < 0) return sys_error(errno, "link into the session keyring", name_);
+  if (keys().keyctl_link(*id, KEY_SPEC_SESSION_KEYRING) < 0)
+    return sys_error(errno, "link into the session keyring", name_);
   possessed_ = true;
   return {};
 }
