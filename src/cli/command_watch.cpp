@@ -51,6 +51,17 @@ std::string step_line(const Step& step, const NvmetLayout& layout) {
 // rdma ports on it deaf until they are disabled and enabled. `remade` keeps
 // the netdevs whose link this agent made until their ports can be restarted
 // (a port may still wait for its address when the link comes back).
+// The agent holds configfs's mount (RealConfigFs walks paths from it) only
+// while it works on configfs: held between events, it would keep
+// `umount /sys/kernel/config` from working for as long as the agent runs.
+struct MountLetGo {
+  explicit MountLetGo(RealConfigFs& held) : fs(held) {}
+  RealConfigFs& fs;
+  MountLetGo(const MountLetGo&) = delete;
+  MountLetGo& operator=(const MountLetGo&) = delete;
+  ~MountLetGo() { fs.release_mount(); }
+};
+
 void restart_orphaned_rdma_ports(const Target& target, const Plan& applied, RealSystem& system,
                                  std::set<std::string>& remade, WatchApplyResult& result) {
   if (!kernel_has(KernelRule::RdmaListenerDiesWithItsDevice,
@@ -164,6 +175,7 @@ class MetricsPublisher {
     agent.pending_items = state.pending;
     agent.drift_items = state.drift;
     agent.refused_connects = refused_;
+    MountLetGo let_go{system_.fs};
     auto live = read_live_state(system_.fs, system_.engine.layout(), ReadScope{});
     if (!live) return live.error();
     return write_file_atomically(path_, prometheus_text(live_status(system_, *live), agent), 0644);
@@ -239,9 +251,11 @@ void register_watch(CLI::App& app, CliContext& ctx) {
     };
     std::set<std::string> remade_links;
     world.apply = [&](const Target& target) {
+      MountLetGo let_go{system.fs};
       return apply_once(target, system, ctx.paths, args->options, args->check ? args->check_timeout : 0, remade_links);
     };
     world.drift = [&](const Target& target) {
+      MountLetGo let_go{system.fs};
       std::vector<std::string> lines;
       auto plan = make_full_plan(target, system.engine, args->options, false);
       if (!plan) return std::vector<std::string>{"configfs could not be read: " + plan.error().describe()};

@@ -208,6 +208,22 @@ TEST(RealConfigFs, PathsUnderTheMountAreWalkedFromItsDescriptor) {
   std::filesystem::remove_all(sibling);
 }
 
+// Let go (a long-running watch between its runs), the mount is taken again
+// by the next call under it.
+TEST(RealConfigFs, AReleasedMountIsTakenAgainWhenNeeded) {
+  TempDir root;
+  root.write("nvmet/subsystems/nqn.a/attr_model", "Linux\n");
+  RealConfigFs fs(root.path(), RealConfigFs::Anchor::Always);
+  const std::string model = root.path() + "/nvmet/subsystems/nqn.a/attr_model";
+  EXPECT_EQ(fs.read(model).value_or("?"), "Linux");
+  ASSERT_TRUE(fs.anchored());
+  fs.release_mount();
+  EXPECT_FALSE(fs.anchored());
+  fs.release_mount();  // twice is harmless
+  EXPECT_EQ(fs.read(model).value_or("?"), "Linux");
+  EXPECT_TRUE(fs.anchored());
+}
+
 // A plain directory is no configfs: paths under it stay absolute, and
 // work as ever (tests and --configfs redirected to a copy of a tree).
 TEST(RealConfigFs, AMountThatIsNoConfigfsIsNotHeld) {

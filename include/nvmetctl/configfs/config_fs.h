@@ -60,7 +60,7 @@ class KeptWrittenFiles {
 // Operates on the real filesystem with plain syscalls. Given the configfs
 // mount point, paths under it are walked from a descriptor of the mount
 // rather than from "/": an absolute path's walk through the root (an
-// overlay in the test guests), sys and kernel was a fifth of each
+// overlay in the test guests), sys and kernel was a quarter of each
 // attribute's open under emulation (issue 16). The mount is taken only once
 // it is a configfs, so a mount made by this run (apply mounts configfs when
 // it is missing) is the one used; `Always` takes any directory (tests).
@@ -88,6 +88,10 @@ class RealConfigFs final : public ConfigFs {
   std::size_t kept_open() const { return kept_.size(); }
   // Whether paths under the mount are walked from its descriptor (so far).
   bool anchored() const { return anchor_fd_ >= 0; }
+  // Closes the mount's descriptor (the next call under it takes it again):
+  // a held descriptor keeps `umount` of configfs from working, so a
+  // long-running agent lets go between its runs.
+  void release_mount();
 
  private:
   // A path as the *at() calls take it: relative to the mount's descriptor
@@ -100,7 +104,8 @@ class RealConfigFs final : public ConfigFs {
   bool hold_mount() const;
   void close_kept_under(const std::string& dir);
 
-  std::string mount_prefix_;  // "<mount>/", empty when none was given
+  std::string mount_;         // as given, empty when none was
+  std::string mount_prefix_;  // "<mount>/"
   Anchor anchor_ = Anchor::WhenConfigfs;
   mutable int anchor_fd_ = -1;
   bool keep_ = false;

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "nvmetctl/configfs/config_fs.h"
+#include "nvmetctl/util/unique_fd.h"
 
 namespace nvmetctl {
 namespace {
@@ -69,11 +70,18 @@ Expected<std::string> read_open_attribute(int fd, const std::string& attr) {
 }  // namespace
 
 RealConfigFs::RealConfigFs(std::string configfs_mount, Anchor anchor)
-    : mount_prefix_(configfs_mount.empty() ? std::string() : std::move(configfs_mount) + "/"), anchor_(anchor) {}
+    : mount_(std::move(configfs_mount)),
+      mount_prefix_(mount_.empty() ? std::string() : mount_ + "/"),
+      anchor_(anchor) {}
 
 RealConfigFs::~RealConfigFs() {
   keep_written_open(false);
+  release_mount();
+}
+
+void RealConfigFs::release_mount() {
   if (anchor_fd_ >= 0) ::close(anchor_fd_);
+  anchor_fd_ = -1;
 }
 
 // Until the mount point is a configfs (before this run mounts it, or under a
@@ -81,11 +89,10 @@ RealConfigFs::~RealConfigFs() {
 // call until then.
 bool RealConfigFs::hold_mount() const {
   if (anchor_fd_ >= 0) return true;
-  const std::string mount = mount_prefix_.substr(0, mount_prefix_.size() - 1);
   struct statfs fs_info {};
-  if (anchor_ == Anchor::WhenConfigfs && (::statfs(mount.c_str(), &fs_info) != 0 || fs_info.f_type != kConfigfsMagic))
+  if (anchor_ == Anchor::WhenConfigfs && (::statfs(mount_.c_str(), &fs_info) != 0 || fs_info.f_type != kConfigfsMagic))
     return false;
-  int fd = ::open(mount.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int fd = ::open(mount_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return false;
   // The same check on what was opened: a mount between the two calls.
   if (anchor_ == Anchor::WhenConfigfs && (::fstatfs(fd, &fs_info) != 0 || fs_info.f_type != kConfigfsMagic)) {
@@ -131,17 +138,14 @@ bool RealConfigFs::exists(const std::string& path) const {
 // of directories a big target's read lists.
 Expected<std::vector<DirEntry>> RealConfigFs::list(const std::string& dir) const {
   AtPath where = at(dir);
-  const int fd = ::openat(where.dir, where.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return sys_error(errno, "list", dir);
+  const UniqueFd directory(::openat(where.dir, where.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (directory.get() < 0) return sys_error(errno, "list", dir);
+  const int fd = directory.get();
   std::vector<DirEntry> entries;
   alignas(dirent64) char buffer[16384];
   for (;;) {
     const ssize_t filled = ::getdents64(fd, buffer, sizeof buffer);
-    if (filled < 0) {
-      const int saved = errno;
-      ::close(fd);
-      return sys_error(saved, "list", dir);
-    }
+    if (filled < 0) return sys_error(errno, "list", dir);
     if (filled == 0) break;
     for (ssize_t offset = 0; offset < filled;) {
       const auto* entry = reinterpret_cast<const dirent64*>(buffer + offset);
@@ -160,7 +164,6 @@ Expected<std::vector<DirEntry>> RealConfigFs::list(const std::string& dir) const
       entries.push_back({std::string(name), type});
     }
   }
-  ::close(fd);
   return entries;
 }
 

@@ -201,14 +201,18 @@ const AttributeSpec* find_attribute_by_key(ObjectKind kind, const std::string& k
 }
 
 const AttributeSpec* find_attribute_by_file(ObjectKind kind, const std::string& file) {
-  const SpecsByFile& specs = specs_by_file()[static_cast<std::size_t>(kind)];
+  const auto index = static_cast<std::size_t>(kind);
+  if (index >= kKinds) return nullptr;
+  const SpecsByFile& specs = specs_by_file()[index];
   auto it = std::lower_bound(specs.begin(), specs.end(), std::string_view(file),
                              [](const auto& entry, std::string_view name) { return entry.first < name; });
   return it != specs.end() && it->first == file ? it->second : nullptr;
 }
 
 std::span<const AttributeSpec* const> attributes_of(ObjectKind kind) {
-  return specs_by_kind()[static_cast<std::size_t>(kind)];
+  const auto index = static_cast<std::size_t>(kind);
+  if (index >= kKinds) return {};  // a kind added after AnaGroup must grow kKinds
+  return specs_by_kind()[index];
 }
 
 const char* object_kind_name(ObjectKind kind) {

@@ -85,9 +85,12 @@ assert_eq 0 "$(configfs_mutations "$WORK/noop.strace")" "configfs mutations of t
 assert_eq 0 "$(grep -cE "openat\(AT_FDCWD[^,]*, \"$CONFIGFS/" "$WORK/noop.strace" || true)" \
     "configfs opens by absolute path during the no-op apply"
 
-step "--configfs with a trailing slash: the same tree"
-expect_ok "$NVMETCTL" --configfs "$CONFIGFS/" export
+step "--configfs with a trailing slash: the same tree, walked from the mount"
+run "${TRACE[@]}" -o "$WORK/slash.strace" "$NVMETCTL" --configfs "$CONFIGFS/" export
+assert_eq 0 "$RC" "export through $CONFIGFS/"
 assert_eq "$EXPORTED" "$OUT" "export through $CONFIGFS/"
+grep -qE "openat\([0-9]+<$CONFIGFS>, \"/?nvmet/subsystems/$N/attr_model\"" "$WORK/slash.strace" ||
+    fail "export through $CONFIGFS/ did not read attr_model from the mount"
 run "$NVMETCTL" plan --detailed-exitcode "$WORK/target.yaml"
 assert_eq 0 "$RC" "plan after the apply (0: nothing to change)"
 

@@ -99,6 +99,11 @@ expect_ok "$NVMETCTL" apply "$WORK/target.yaml"
 kill -HUP "$AGENT"
 agent_said '"reason":"SIGHUP"'
 
+step "between its runs the agent holds no descriptor of the configfs mount (umount stays possible)"
+agent_lets_go_of_mount() { [[ -z $(find "/proc/$AGENT/fd" -lname "$CONFIGFS" 2>/dev/null) ]]; }
+wait_until 10 agent_lets_go_of_mount ||
+    fail "the agent keeps $CONFIGFS open between its runs: $(ls -l "/proc/$AGENT/fd")"
+
 step "SIGTERM: exit 0, the lock is free"
 stop_agent
 expect_ok "$NVMETCTL" apply --lock-timeout 0 "$WORK/target.yaml"
