@@ -47,10 +47,6 @@ std::string step_line(const Step& step, const NvmetLayout& layout) {
   return line;
 }
 
-// An rdma link made again (its netdev was deleted and recreated) leaves the
-// rdma ports on it deaf until they are disabled and enabled. `remade` keeps
-// the netdevs whose link this agent made until their ports can be restarted
-// (a port may still wait for its address when the link comes back).
 // The agent holds configfs's mount (RealConfigFs walks paths from it) only
 // while it works on configfs: held between events, it would keep
 // `umount /sys/kernel/config` from working for as long as the agent runs.
@@ -62,6 +58,10 @@ struct MountLetGo {
   ~MountLetGo() { fs.release_mount(); }
 };
 
+// An rdma link made again (its netdev was deleted and recreated) leaves the
+// rdma ports on it deaf until they are disabled and enabled. `remade` keeps
+// the netdevs whose link this agent made until their ports can be restarted
+// (a port may still wait for its address when the link comes back).
 void restart_orphaned_rdma_ports(const Target& target, const Plan& applied, RealSystem& system,
                                  std::set<std::string>& remade, WatchApplyResult& result) {
   if (!kernel_has(KernelRule::RdmaListenerDiesWithItsDevice,
