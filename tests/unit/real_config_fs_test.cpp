@@ -17,6 +17,12 @@ using testing_support::TempDir;
 
 std::string content_of(const std::string& path) { return testing_support::file_content(path); }
 
+std::map<std::string, EntryType> types_by_name(const std::vector<DirEntry>& entries) {
+  std::map<std::string, EntryType> types;
+  for (const auto& entry : entries) types[entry.name] = entry.type;
+  return types;
+}
+
 // configfs has no symlinked attribute files; under a redirected --configfs
 // one linked to /etc/... was printed by export and written by apply.
 class EitherWay : public ::testing::TestWithParam<bool> {
@@ -141,8 +147,7 @@ TEST_P(EitherWay, EveryOperationReachesTheSameTree) {
   auto entries = fs.list(nvmet);
   ASSERT_TRUE(entries.has_value());
   ASSERT_EQ(entries->size(), 2u);
-  std::map<std::string, EntryType> types;
-  for (const auto& entry : *entries) types[entry.name] = entry.type;
+  std::map<std::string, EntryType> types = types_by_name(*entries);
   EXPECT_EQ(types["hosts"], EntryType::Directory);
   EXPECT_EQ(types["allowed"], EntryType::Symlink);
   ASSERT_TRUE(fs.remove_link(nvmet + "/allowed").has_value());
@@ -170,8 +175,7 @@ TEST_P(EitherWay, ABigDirectoryIsListedWhole) {
   auto entries = fs.list(subsystems);
   ASSERT_TRUE(entries.has_value()) << entries.error().describe();
   ASSERT_EQ(entries->size(), 1502u);
-  std::map<std::string, EntryType> types;
-  for (const auto& entry : *entries) types[entry.name] = entry.type;
+  std::map<std::string, EntryType> types = types_by_name(*entries);
   EXPECT_EQ(types.size(), 1502u) << "an entry was listed twice";
   EXPECT_EQ(types[prefix + "1499"], EntryType::Directory);
   EXPECT_EQ(types["a-file"], EntryType::File);
